@@ -1,0 +1,158 @@
+/**
+ * OTLP/protobuf ⇄ OTLP/JSON-shaped objects.
+ *
+ * Decoding yields the same shape as OTLP/JSON (`resourceSpans[].scopeSpans[].spans[]`, lower-case
+ * hex ids, int64 as decimal strings), so one code path ({@link ./spans.ts}) handles both
+ * encodings. protobufjs's own JSON layer is not used for ids: it would read hex as base64.
+ *
+ * @module
+ */
+import { ExportTraceServiceRequest, ExportTraceServiceResponse } from "./schema.ts";
+
+/** An OTLP ExportTraceServiceRequest in OTLP/JSON shape (ids as hex, int64 as strings). */
+export interface OtlpExportRequest {
+  resourceSpans?: OtlpResourceSpans[];
+}
+/** OTLP/JSON ResourceSpans. */
+export interface OtlpResourceSpans {
+  resource?: { attributes?: OtlpKeyValue[] };
+  scopeSpans?: OtlpScopeSpans[];
+  /** Very old exporters' name for scopeSpans. */
+  instrumentationLibrarySpans?: OtlpScopeSpans[];
+}
+/** OTLP/JSON ScopeSpans. */
+export interface OtlpScopeSpans {
+  scope?: { name?: string; version?: string };
+  instrumentationLibrary?: { name?: string; version?: string };
+  spans?: OtlpSpan[];
+}
+/** OTLP/JSON Span (the fields this project reads or writes). */
+export interface OtlpSpan {
+  traceId?: string;
+  spanId?: string;
+  parentSpanId?: string;
+  traceState?: string;
+  flags?: number;
+  name?: string;
+  kind?: number;
+  startTimeUnixNano?: string | number;
+  endTimeUnixNano?: string | number;
+  attributes?: OtlpKeyValue[];
+  status?: { code?: number; message?: string };
+}
+/** OTLP/JSON KeyValue. */
+export interface OtlpKeyValue {
+  key: string;
+  value?: OtlpAnyValue;
+}
+/** OTLP/JSON AnyValue (a oneof). */
+export interface OtlpAnyValue {
+  stringValue?: string;
+  boolValue?: boolean;
+  intValue?: string | number;
+  doubleValue?: number;
+  arrayValue?: { values?: OtlpAnyValue[] };
+  kvlistValue?: { values?: OtlpKeyValue[] };
+  bytesValue?: string;
+}
+
+const HEX_ID_FIELDS = new Set(["traceId", "spanId", "parentSpanId"]);
+
+function bytesToHex(bytes: Uint8Array): string {
+  let out = "";
+  for (let i = 0; i < bytes.length; i++) out += bytes[i].toString(16).padStart(2, "0");
+  return out;
+}
+
+function hexToBytes(hex: string, where: string): Uint8Array {
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
+    throw new TypeError(`${where}: not a hex id: ${JSON.stringify(hex.slice(0, 40))}`);
+  }
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+// Walk a decoded object: id bytes → hex; other bytes → base64 (as OTLP/JSON has them).
+function idsToHex(value: unknown, key = ""): unknown {
+  if (value instanceof Uint8Array) {
+    return HEX_ID_FIELDS.has(key) ? bytesToHex(value) : btoa(String.fromCharCode(...value));
+  }
+  if (Array.isArray(value)) return value.map((v) => idsToHex(v, key));
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = idsToHex(v, k);
+    return out;
+  }
+  return value;
+}
+
+function idsToBytes(value: unknown, key = "", where = "request"): unknown {
+  if (typeof value === "string" && HEX_ID_FIELDS.has(key)) {
+    return hexToBytes(value, `${where}.${key}`);
+  }
+  if (typeof value === "string" && key === "bytesValue") {
+    return Uint8Array.from(atob(value), (c) => c.charCodeAt(0));
+  }
+  if (Array.isArray(value)) return value.map((v, i) => idsToBytes(v, key, `${where}[${i}]`));
+  if (value && typeof value === "object" && !(value instanceof Uint8Array)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = idsToBytes(v, k, `${where}.${k}`);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * Decodes a binary OTLP ExportTraceServiceRequest into OTLP/JSON shape.
+ * Throws a protobufjs error on undecodable input.
+ *
+ * @example
+ * ```ts
+ * import { decodeExportRequest, encodeExportRequest } from "./protobuf.ts";
+ * const bytes = encodeExportRequest({ resourceSpans: [] });
+ * console.log(decodeExportRequest(bytes)); // { resourceSpans: [] }
+ * ```
+ */
+export function decodeExportRequest(bytes: Uint8Array): OtlpExportRequest {
+  const message = ExportTraceServiceRequest.decode(bytes);
+  const plain = ExportTraceServiceRequest.toObject(message, {
+    longs: String,
+    enums: Number,
+    bytes: Uint8Array as unknown as typeof String,
+    defaults: false,
+    arrays: true,
+    oneofs: false,
+  });
+  return idsToHex(plain) as OtlpExportRequest;
+}
+
+/**
+ * Encodes an OTLP/JSON-shaped export request (hex ids, int64 as strings or numbers) to binary.
+ * Throws a TypeError naming the field when an id is not hex.
+ */
+export function encodeExportRequest(request: OtlpExportRequest): Uint8Array {
+  const withBytes = idsToBytes(request) as Record<string, unknown>;
+  const message = ExportTraceServiceRequest.fromObject(withBytes);
+  return ExportTraceServiceRequest.encode(message).finish();
+}
+
+/** Encodes an ExportTraceServiceResponse; `rejectedSpans` > 0 or a message makes a partial success. */
+export function encodeExportResponse(
+  partial?: { rejectedSpans: number; errorMessage: string },
+): Uint8Array {
+  const body = partial
+    ? {
+      partialSuccess: { rejectedSpans: partial.rejectedSpans, errorMessage: partial.errorMessage },
+    }
+    : {};
+  return ExportTraceServiceResponse.encode(ExportTraceServiceResponse.fromObject(body)).finish();
+}
+
+/** Decodes an ExportTraceServiceResponse (for exporters and tests). */
+export function decodeExportResponse(
+  bytes: Uint8Array,
+): { partialSuccess?: { rejectedSpans?: string; errorMessage?: string } } {
+  const message = ExportTraceServiceResponse.decode(bytes);
+  return ExportTraceServiceResponse.toObject(message, { longs: String, defaults: false });
+}

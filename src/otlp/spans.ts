@@ -1,0 +1,118 @@
+/**
+ * OTLP trace data (JSON or decoded protobuf, same shape) → {@link ServerSpan} records.
+ *
+ * @module
+ */
+import type { AttributeValue, ServerSpan } from "../types.ts";
+import type { OtlpAnyValue, OtlpExportRequest, OtlpKeyValue, OtlpSpan } from "./protobuf.ts";
+import { normalizeSpanId, normalizeTraceId } from "./ids.ts";
+
+/**
+ * Converts an OTLP AnyValue to a plain value. int64 becomes a number (token counts fit easily;
+ * values beyond 2^53 lose precision, which no vLLM attribute reaches), bytes stay base64.
+ */
+export function anyValueToPlain(value: OtlpAnyValue | undefined): AttributeValue {
+  if (value === undefined || value === null) return null;
+  if (value.stringValue !== undefined) return value.stringValue;
+  if (value.boolValue !== undefined) return value.boolValue;
+  if (value.intValue !== undefined) return Number(value.intValue);
+  if (value.doubleValue !== undefined) return Number(value.doubleValue);
+  if (value.arrayValue !== undefined) return (value.arrayValue.values ?? []).map(anyValueToPlain);
+  if (value.kvlistValue !== undefined) return attributesToRecord(value.kvlistValue.values);
+  if (value.bytesValue !== undefined) return value.bytesValue;
+  return null;
+}
+
+/** Converts an OTLP attribute list to a key → value record (later duplicates win). */
+export function attributesToRecord(
+  attributes: OtlpKeyValue[] | undefined,
+): Record<string, AttributeValue> {
+  const out: Record<string, AttributeValue> = {};
+  for (const kv of attributes ?? []) {
+    if (kv && typeof kv.key === "string") out[kv.key] = anyValueToPlain(kv.value);
+  }
+  return out;
+}
+
+/** Epoch nanoseconds (string or number) → [decimal string, float ms]; null if not an integer. */
+export function nanosToMs(raw: string | number | undefined): [string, number] | null {
+  if (raw === undefined || raw === null) return null;
+  const text = String(raw).trim();
+  if (!/^\d+$/.test(text)) return null;
+  const ns = BigInt(text);
+  // Split to keep sub-ms precision: whole ms as BigInt, then the remainder.
+  const ms = Number(ns / 1_000_000n) + Number(ns % 1_000_000n) / 1e6;
+  return [text, ms];
+}
+
+/** Why one span of a payload was not accepted. */
+export interface RejectedSpan {
+  /** Path inside the payload, e.g. `resourceSpans[0].scopeSpans[1].spans[3]`. */
+  where: string;
+  reason: string;
+}
+
+/**
+ * Flattens an OTLP export request into {@link ServerSpan}s. Spans with an invalid trace id,
+ * span id or timestamps are not returned but listed in `rejected` (for OTLP partial success).
+ *
+ * @example
+ * ```ts
+ * import { flattenSpans } from "./spans.ts";
+ * const { spans, rejected } = flattenSpans({ resourceSpans: [] });
+ * console.log(spans.length, rejected.length); // 0 0
+ * ```
+ */
+export function flattenSpans(
+  request: OtlpExportRequest,
+): { spans: ServerSpan[]; rejected: RejectedSpan[] } {
+  const spans: ServerSpan[] = [];
+  const rejected: RejectedSpan[] = [];
+  const resourceSpans = Array.isArray(request?.resourceSpans) ? request.resourceSpans : [];
+  resourceSpans.forEach((rs, ri) => {
+    const resource = attributesToRecord(rs?.resource?.attributes);
+    const scopes = [...(rs?.scopeSpans ?? []), ...(rs?.instrumentationLibrarySpans ?? [])];
+    scopes.forEach((ss, si) => {
+      const scope = ss?.scope?.name ?? ss?.instrumentationLibrary?.name ?? "";
+      (ss?.spans ?? []).forEach((span, pi) => {
+        const where = `resourceSpans[${ri}].scopeSpans[${si}].spans[${pi}]`;
+        const result = toServerSpan(span, resource, scope);
+        if (typeof result === "string") rejected.push({ where, reason: result });
+        else spans.push(result);
+      });
+    });
+  });
+  return { spans, rejected };
+}
+
+function toServerSpan(
+  span: OtlpSpan,
+  resource: Record<string, AttributeValue>,
+  scope: string,
+): ServerSpan | string {
+  if (!span || typeof span !== "object") return "span is not an object";
+  const traceId = typeof span.traceId === "string" ? normalizeTraceId(span.traceId) : null;
+  if (!traceId) return `invalid traceId ${JSON.stringify(span.traceId)}`;
+  const spanId = typeof span.spanId === "string" ? normalizeSpanId(span.spanId) : null;
+  if (!spanId) return `invalid spanId ${JSON.stringify(span.spanId)}`;
+  const parent = typeof span.parentSpanId === "string" && span.parentSpanId !== ""
+    ? normalizeSpanId(span.parentSpanId)
+    : null;
+  const start = nanosToMs(span.startTimeUnixNano);
+  const end = nanosToMs(span.endTimeUnixNano);
+  if (!start || !end) return "invalid startTimeUnixNano or endTimeUnixNano";
+  return {
+    trace_id: traceId,
+    span_id: spanId,
+    parent_span_id: parent,
+    name: typeof span.name === "string" ? span.name : "",
+    kind: typeof span.kind === "number" ? span.kind : 0,
+    start_time_unix_nano: start[0],
+    end_time_unix_nano: end[0],
+    start_ms: start[1],
+    end_ms: end[1],
+    attributes: attributesToRecord(span.attributes),
+    resource,
+    scope,
+  };
+}

@@ -1,0 +1,317 @@
+/**
+ * The records that flow between the pipeline's stages:
+ * `collect` → {@link Run} → `enrich` → {@link Run} → `toTable` → `summarize` → `plot`.
+ *
+ * Field names carry their units (`_ms`, `_tokens`); every metric is defined once, in
+ * docs/metrics.md, and computed in src/metrics/.
+ *
+ * @module
+ */
+
+/** Which OpenAI-compatible endpoint a request goes to. */
+export type Endpoint = "chat" | "completions";
+
+/** One chat message, as the OpenAI API takes it. */
+export interface ChatMessage {
+  role: string;
+  content: string | unknown[] | null;
+  [key: string]: unknown;
+}
+
+/**
+ * One request to send: a chat conversation or a completions prompt, plus any body parameters.
+ * Produced by datasets (src/datasets) or by the user.
+ */
+export interface RequestSpec {
+  /** Chat messages (for the chat endpoint). */
+  messages?: ChatMessage[];
+  /** Prompt (for the completions endpoint). A chat request built from a prompt gets one user message. */
+  prompt?: string;
+  /** Output token budget for this request (sent as `max_tokens`). */
+  max_tokens?: number;
+  /** Any other body parameters (temperature, top_p, stop, seed, ignore_eos, ...), passed through. */
+  params?: Record<string, unknown>;
+  /** A free-form tag copied to the record (for grouping, e.g. the dataset name). */
+  tag?: string;
+  /** The dataset's own estimate of the prompt length in tokens, when it has one. */
+  prompt_tokens_estimate?: number;
+}
+
+/** Short, stable names for the ways a request can fail. */
+export type ErrorKind =
+  /** HTTP status ≥ 400 before the stream started; `status` and the server's error fields are set. */
+  | "http_error"
+  /** Could not connect (refused, unreachable, DNS). */
+  | "connection_refused"
+  /** The connection was closed or reset while the response was being read. */
+  | "connection_reset"
+  /** The per-request timeout elapsed (headers never came, or the stream stalled). */
+  | "timeout"
+  /** HTTP 200, then a `data: {"error": ...}` event in the stream. */
+  | "stream_error"
+  /** The stream ended without `data: [DONE]`. */
+  | "incomplete_stream"
+  /** An SSE line or JSON payload could not be parsed. */
+  | "malformed_stream"
+  /** The response exceeded the configured size limit. */
+  | "response_too_large"
+  /** Stopped by the caller's AbortSignal. */
+  | "aborted"
+  /** Anything else (the message says what). */
+  | "unknown";
+
+/** Why a request failed: a short kind plus the details the server or the network gave. */
+export interface RequestError {
+  kind: ErrorKind;
+  /** One line, human readable; never contains the API key. */
+  message: string;
+  /** HTTP status, when there was one. */
+  status?: number;
+  /** vLLM's `error.type` (e.g. `BadRequestError`), when given. */
+  type?: string;
+  /** vLLM's `error.param`, when given. */
+  param?: string | null;
+}
+
+/** Where a record's token counts came from. */
+export type TokenSource = "usage" | "continuous_usage" | "estimate" | "none";
+
+/** Whether and why a record has server-side (span) metrics. */
+export type SpanStatus =
+  /** The `llm_request` span was found and joined. */
+  | "found"
+  /** The trace source was asked, but no span arrived by the deadline. */
+  | "not_found"
+  /** The request failed or was aborted: vLLM exports no span for those. */
+  | "request_failed"
+  /** The request was sent with an unsampled traceparent (flags `00`): vLLM exports nothing. */
+  | "unsampled"
+  /** `enrich` has not been run on this record. */
+  | "not_enriched";
+
+/**
+ * One `llm_request` span as vLLM exported it, reduced to what the join needs.
+ * Times stay as decimal strings of epoch nanoseconds (they exceed 2^53) plus a float ms copy.
+ */
+export interface ServerSpan {
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  name: string;
+  /** OTLP SpanKind number (2 = SERVER). */
+  kind: number;
+  start_time_unix_nano: string;
+  end_time_unix_nano: string;
+  /** Epoch ms, float (precision ~0.25 µs at today's epoch). */
+  start_ms: number;
+  end_ms: number;
+  /** Span attributes, int64 values converted to numbers. */
+  attributes: Record<string, AttributeValue>;
+  /** Resource attributes (service.name, ...). */
+  resource: Record<string, AttributeValue>;
+  /** Instrumentation scope name. */
+  scope: string;
+}
+
+/** An OpenTelemetry attribute value after decoding. */
+export type AttributeValue =
+  | string
+  | number
+  | boolean
+  | null
+  | AttributeValue[]
+  | { [key: string]: AttributeValue };
+
+/**
+ * Everything measured about one request. Client-side fields come from `collect`; `server_*`
+ * fields from `enrich`. Times relative to the request are ms since `start_ms`.
+ */
+export interface RequestRecord {
+  /** Run this record belongs to. */
+  run_id: string;
+  /** Position in the run's measured requests (warmup excluded), 0-based. */
+  index: number;
+  /** Value sent as `X-Request-Id`. */
+  request_id: string;
+  /** 32 lower-case hex chars, sent in `traceparent`. */
+  trace_id: string;
+  /** 16 lower-case hex chars: the client's span id sent in `traceparent` (the server span's parent). */
+  span_id: string;
+  /** Whether the traceparent was sent with the sampled flag (`-01`). */
+  sampled: boolean;
+  /** The response's `id` (`chatcmpl-...`, `cmpl-...`), null if none arrived. */
+  response_id: string | null;
+  endpoint: Endpoint;
+  model: string;
+  stream: boolean;
+  /** Dataset tag of the request spec, if any. */
+  tag: string | null;
+  /** Body parameters sent, except the prompt/messages. */
+  params: Record<string, unknown>;
+
+  /** Epoch ms at which the load generator meant to send the request. */
+  scheduled_ms: number;
+  /** Epoch ms at which the request was actually sent (monotonic clock anchored once to the epoch). */
+  start_ms: number;
+  /** start_ms − scheduled_ms: how late the client was. Large values mean a saturated client. */
+  lateness_ms: number;
+  /** Time to response headers. */
+  headers_ms: number | null;
+  /** Time to the first chunk carrying generated content (text, reasoning or tool call). */
+  ttft_ms: number | null;
+  /** Time to the end of the response (`[DONE]` or end of body). */
+  e2e_ms: number | null;
+  /** (e2e − ttft) / (completion_tokens − 1); null when completion_tokens < 2 or not streamed. */
+  tpot_ms: number | null;
+  /** Gaps between successive content chunks. */
+  itl_ms: number[];
+  /** Arrival time of every content chunk, ms since start. */
+  chunk_times_ms: number[];
+  /** Tokens in each content chunk, when the server tells (continuous usage stats); else null. */
+  chunk_tokens: number[] | null;
+  /** Arrival of the first SSE message with non-empty `choices` (vllm bench's TTFT point). */
+  first_chunk_ms: number | null;
+  /** Arrival of the last SSE message before `[DONE]` (vllm bench's chat E2E point). */
+  last_chunk_ms: number | null;
+
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  token_source: TokenSource;
+  finish_reason: string | null;
+  /** Characters of generated text (content + reasoning + tool-call arguments). */
+  output_chars: number;
+
+  success: boolean;
+  error: RequestError | null;
+
+  // ---- filled by enrich (src/enrich), null until then ----
+  span_status: SpanStatus;
+  /** Why the span is missing, in words, when span_status is not "found". */
+  span_note: string | null;
+  /** Link to this trace in the back end's UI (Jaeger/Tempo), when known. */
+  trace_url: string | null;
+  server_queue_ms: number | null;
+  server_prefill_ms: number | null;
+  server_decode_ms: number | null;
+  server_inference_ms: number | null;
+  server_ttft_ms: number | null;
+  server_e2e_ms: number | null;
+  /** V0 only. */
+  server_scheduler_ms: number | null;
+  /** V0 only, with --collect-detailed-traces. */
+  server_model_forward_ms: number | null;
+  /** V0 only, with --collect-detailed-traces. */
+  server_model_execute_ms: number | null;
+  server_prompt_tokens: number | null;
+  server_completion_tokens: number | null;
+  /** Epoch ms of the span's start (the server's arrival time). */
+  server_start_ms: number | null;
+  /** ttft_ms − server_ttft_ms: time spent before the server's clock started (network, HTTP, parsing). */
+  client_overhead_ms: number | null;
+  /** server_e2e_ms − server_inference_ms − server_queue_ms: tokenization, IPC, detokenization. */
+  server_frontend_ms: number | null;
+  /** All spans joined to this request (n>1 gives one per choice); the scalars above use the first. */
+  server_spans: ServerSpan[];
+}
+
+/** How the load was shaped. */
+export interface LoadSpec {
+  /** Max requests in flight (closed loop); undefined = unlimited. */
+  concurrency?: number;
+  /** Mean requests per second (open loop); undefined = send as fast as concurrency allows. */
+  rate?: number;
+  /** Gamma shape of inter-arrival times: 1 = Poisson, < 1 burstier, > 1 steadier. */
+  burstiness: number;
+  /** Number of measured requests, if bounded by count. */
+  requests?: number;
+  /** Duration bound in seconds, if bounded by time. */
+  duration_s?: number;
+  /** Warmup requests sent first and kept out of the results. */
+  warmup: number;
+  seed: number;
+  /** This client's part of a load split over several machines. */
+  shard?: { index: number; count: number };
+}
+
+/** Server-side Prometheus counters/histograms, before and after a run. */
+export interface PrometheusSnapshot {
+  /** Epoch ms of the scrape. */
+  at_ms: number;
+  /** Metric series name with labels (`name{a="b"}`) → value. */
+  values: Record<string, number>;
+}
+
+/** Everything about a run except its records. */
+export interface RunMeta {
+  /** File format version; see src/io. */
+  schema_version: 1;
+  run_id: string;
+  label: string;
+  /** ISO 8601 time the run started. */
+  created_at: string;
+  /** Server base URL (no credentials). */
+  url: string;
+  endpoint: Endpoint;
+  model: string;
+  load: LoadSpec;
+  /** Epoch ms of the first send and of the last completion; duration_ms = ended − started. */
+  started_ms: number;
+  ended_ms: number;
+  duration_ms: number;
+  /** Whether the run was stopped early (signal or Ctrl-C). */
+  interrupted: boolean;
+  /** The tool that measured and where. */
+  client: { tool: string; version: string; runtime: string; hostname: string };
+  /** Name of the trace source used by enrich, if any. */
+  trace_source: string | null;
+  /** Prometheus scrapes around the run (enrich's optional scrape). */
+  prometheus: { before: PrometheusSnapshot; after: PrometheusSnapshot } | null;
+  /** Free-form key/values the user attached. */
+  extra: Record<string, unknown>;
+}
+
+/** A benchmark run: its description and one record per measured request. */
+export interface Run {
+  meta: RunMeta;
+  requests: RequestRecord[];
+}
+
+/** Progress of a running collect, for progress bars. */
+export interface Progress {
+  done: number;
+  failed: number;
+  in_flight: number;
+  /** Requests planned, when bounded by count. */
+  total: number | null;
+  elapsed_ms: number;
+  /** Output tokens per second over the last few seconds. */
+  output_tokens_per_s: number;
+}
+
+/** SLOs for goodput, in ms, as `vllm bench serve --goodput`. */
+export interface Slo {
+  ttft_ms?: number;
+  tpot_ms?: number;
+  e2e_ms?: number;
+}
+
+/** A Vega-Lite spec (v5 `$schema`), as produced by src/plot. */
+export type VegaLiteSpec = { $schema: string; [key: string]: unknown };
+
+/**
+ * Where `enrich` gets spans from: the embedded OTLP receiver, Jaeger, or Tempo.
+ */
+export interface TraceSource {
+  /** Short name for run metadata, e.g. `embedded`, `jaeger=http://host:16686`. */
+  readonly name: string;
+  /**
+   * Spans of the given traces (32-hex ids), waiting for late ones until `deadline_ms` (epoch ms).
+   * Returns only the traces found; a missing key means not found by the deadline.
+   */
+  getSpans(
+    traceIds: string[],
+    options: { deadline_ms: number; signal?: AbortSignal },
+  ): Promise<Map<string, ServerSpan[]>>;
+  /** Link to a trace in the back end's UI, if it has one. */
+  traceUrl?(traceId: string): string;
+}
