@@ -7,10 +7,11 @@
  *
  * @module
  */
-import { ExportTraceServiceRequest, ExportTraceServiceResponse } from "./schema.ts";
+import { ExportTraceServiceRequest, ExportTraceServiceResponse, RpcStatus } from "./schema.ts";
 
 /** An OTLP ExportTraceServiceRequest in OTLP/JSON shape (ids as hex, int64 as strings). */
 export interface OtlpExportRequest {
+  /** Spans grouped by resource (the exporting process) and instrumentation scope. */
   resourceSpans?: OtlpResourceSpans[];
 }
 /** OTLP/JSON ResourceSpans. */
@@ -73,16 +74,29 @@ function hexToBytes(hex: string, where: string): Uint8Array {
   return out;
 }
 
-// Walk a decoded object: id bytes → hex; other bytes → base64 (as OTLP/JSON has them).
+// Chunked so large byte strings do not exceed the engine's argument-count limit.
+function bytesToBase64(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+// Walk a freshly decoded object in place: id bytes → hex; other bytes → base64 (as OTLP/JSON
+// has them). In place, because copying every object costs more than decoding did.
 function idsToHex(value: unknown, key = ""): unknown {
   if (value instanceof Uint8Array) {
-    return HEX_ID_FIELDS.has(key) ? bytesToHex(value) : btoa(String.fromCharCode(...value));
+    return HEX_ID_FIELDS.has(key) ? bytesToHex(value) : bytesToBase64(value);
   }
-  if (Array.isArray(value)) return value.map((v) => idsToHex(v, key));
-  if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = idsToHex(v, k);
-    return out;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = idsToHex(value[i], key);
+  } else if (value !== null && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    for (const k of Object.keys(record)) {
+      const v = record[k];
+      if (v !== null && typeof v === "object") record[k] = idsToHex(v, k);
+    }
   }
   return value;
 }
@@ -155,4 +169,22 @@ export function decodeExportResponse(
 ): { partialSuccess?: { rejectedSpans?: string; errorMessage?: string } } {
   const message = ExportTraceServiceResponse.decode(bytes);
   return ExportTraceServiceResponse.toObject(message, { longs: String, defaults: false });
+}
+
+/** A `google.rpc.Status`: the body of an OTLP/HTTP error response. */
+export interface RpcStatusBody {
+  /** google.rpc.Code number (3 INVALID_ARGUMENT, 8 RESOURCE_EXHAUSTED, 16 UNAUTHENTICATED, ...). */
+  code: number;
+  message: string;
+}
+
+/** Encodes a `google.rpc.Status` (no details) to binary, for `application/x-protobuf` errors. */
+export function encodeRpcStatus(status: RpcStatusBody): Uint8Array {
+  return RpcStatus.encode(RpcStatus.fromObject(status)).finish();
+}
+
+/** Decodes a binary `google.rpc.Status` (for exporters and tests); details are dropped. */
+export function decodeRpcStatus(bytes: Uint8Array): RpcStatusBody {
+  const plain = RpcStatus.toObject(RpcStatus.decode(bytes), { defaults: true });
+  return { code: Number(plain.code), message: String(plain.message) };
 }

@@ -3,7 +3,8 @@
  *
  * Field numbers and types are those of the official opentelemetry-proto definitions
  * (opentelemetry/proto/{collector/trace,trace,common,resource}/v1, v1.x), written here as a
- * protobufjs JSON descriptor so no .proto files need loading at run time. Only trace messages.
+ * protobufjs JSON descriptor so no .proto files need loading at run time. Only trace messages, plus
+ * `google.rpc.Status` for OTLP/HTTP error bodies.
  *
  * @module
  */
@@ -11,6 +12,29 @@ import protobuf from "protobufjs";
 
 const descriptor = {
   nested: {
+    google: {
+      nested: {
+        // google/protobuf/any.proto and google/rpc/status.proto: the OTLP/HTTP error body.
+        protobuf: {
+          nested: {
+            Any: {
+              fields: { typeUrl: { type: "string", id: 1 }, value: { type: "bytes", id: 2 } },
+            },
+          },
+        },
+        rpc: {
+          nested: {
+            Status: {
+              fields: {
+                code: { type: "int32", id: 1 },
+                message: { type: "string", id: 2 },
+                details: { rule: "repeated", type: "google.protobuf.Any", id: 3 },
+              },
+            },
+          },
+        },
+      },
+    },
     opentelemetry: {
       nested: {
         proto: {
@@ -224,5 +248,7 @@ export const ExportTraceServiceRequest: protobuf.Type = root.lookupType(
 export const ExportTraceServiceResponse: protobuf.Type = root.lookupType(
   "opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse",
 );
+/** protobufjs type of `google.rpc.Status` (the body of OTLP/HTTP error responses). */
+export const RpcStatus: protobuf.Type = root.lookupType("google.rpc.Status");
 /** Full gRPC method path of the trace export RPC. */
 export const TRACE_EXPORT_METHOD = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";

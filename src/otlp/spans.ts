@@ -4,8 +4,20 @@
  * @module
  */
 import type { AttributeValue, ServerSpan } from "../types.ts";
-import type { OtlpAnyValue, OtlpExportRequest, OtlpKeyValue, OtlpSpan } from "./protobuf.ts";
+import type {
+  OtlpAnyValue,
+  OtlpExportRequest,
+  OtlpKeyValue,
+  OtlpResourceSpans,
+  OtlpScopeSpans,
+  OtlpSpan,
+} from "./protobuf.ts";
 import { normalizeSpanId, normalizeTraceId } from "./ids.ts";
+
+// Payloads are untrusted: a field that should be a list may be anything in OTLP/JSON.
+function asArray<T>(value: T[] | undefined | unknown): T[] {
+  return Array.isArray(value) ? value as T[] : [];
+}
 
 /**
  * Converts an OTLP AnyValue to a plain value. int64 becomes a number (token counts fit easily;
@@ -17,8 +29,10 @@ export function anyValueToPlain(value: OtlpAnyValue | undefined): AttributeValue
   if (value.boolValue !== undefined) return value.boolValue;
   if (value.intValue !== undefined) return Number(value.intValue);
   if (value.doubleValue !== undefined) return Number(value.doubleValue);
-  if (value.arrayValue !== undefined) return (value.arrayValue.values ?? []).map(anyValueToPlain);
-  if (value.kvlistValue !== undefined) return attributesToRecord(value.kvlistValue.values);
+  if (value.arrayValue !== undefined) {
+    return asArray<OtlpAnyValue>(value.arrayValue?.values).map(anyValueToPlain);
+  }
+  if (value.kvlistValue !== undefined) return attributesToRecord(value.kvlistValue?.values);
   if (value.bytesValue !== undefined) return value.bytesValue;
   return null;
 }
@@ -28,27 +42,42 @@ export function attributesToRecord(
   attributes: OtlpKeyValue[] | undefined,
 ): Record<string, AttributeValue> {
   const out: Record<string, AttributeValue> = {};
-  for (const kv of attributes ?? []) {
-    if (kv && typeof kv.key === "string") out[kv.key] = anyValueToPlain(kv.value);
+  for (const kv of asArray<OtlpKeyValue>(attributes)) {
+    if (!kv || typeof kv.key !== "string") continue;
+    if (kv.key === "__proto__") {
+      // Assignment would set the prototype; this key must become a plain property.
+      Object.defineProperty(out, kv.key, {
+        value: anyValueToPlain(kv.value),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else {
+      out[kv.key] = anyValueToPlain(kv.value);
+    }
   }
   return out;
 }
 
-/** Epoch nanoseconds (string or number) → [decimal string, float ms]; null if not an integer. */
+/**
+ * Epoch nanoseconds (string or number) → [canonical decimal string, float ms]; null if not a
+ * non-negative integer.
+ */
 export function nanosToMs(raw: string | number | undefined): [string, number] | null {
-  if (raw === undefined || raw === null) return null;
+  if (typeof raw !== "string" && typeof raw !== "number") return null;
   const text = String(raw).trim();
   if (!/^\d+$/.test(text)) return null;
   const ns = BigInt(text);
   // Split to keep sub-ms precision: whole ms as BigInt, then the remainder.
   const ms = Number(ns / 1_000_000n) + Number(ns % 1_000_000n) / 1e6;
-  return [text, ms];
+  return [ns.toString(), ms]; // canonical: no leading zeros
 }
 
 /** Why one span of a payload was not accepted. */
 export interface RejectedSpan {
   /** Path inside the payload, e.g. `resourceSpans[0].scopeSpans[1].spans[3]`. */
   where: string;
+  /** What is wrong with it, e.g. `invalid traceId ""`. */
   reason: string;
 }
 
@@ -68,13 +97,16 @@ export function flattenSpans(
 ): { spans: ServerSpan[]; rejected: RejectedSpan[] } {
   const spans: ServerSpan[] = [];
   const rejected: RejectedSpan[] = [];
-  const resourceSpans = Array.isArray(request?.resourceSpans) ? request.resourceSpans : [];
-  resourceSpans.forEach((rs, ri) => {
+  asArray<OtlpResourceSpans>(request?.resourceSpans).forEach((rs, ri) => {
     const resource = attributesToRecord(rs?.resource?.attributes);
-    const scopes = [...(rs?.scopeSpans ?? []), ...(rs?.instrumentationLibrarySpans ?? [])];
+    const scopes = [
+      ...asArray<OtlpScopeSpans>(rs?.scopeSpans),
+      ...asArray<OtlpScopeSpans>(rs?.instrumentationLibrarySpans),
+    ];
     scopes.forEach((ss, si) => {
-      const scope = ss?.scope?.name ?? ss?.instrumentationLibrary?.name ?? "";
-      (ss?.spans ?? []).forEach((span, pi) => {
+      const scopeName = ss?.scope?.name ?? ss?.instrumentationLibrary?.name;
+      const scope = typeof scopeName === "string" ? scopeName : "";
+      asArray<OtlpSpan>(ss?.spans).forEach((span, pi) => {
         const where = `resourceSpans[${ri}].scopeSpans[${si}].spans[${pi}]`;
         const result = toServerSpan(span, resource, scope);
         if (typeof result === "string") rejected.push({ where, reason: result });
@@ -100,13 +132,16 @@ function toServerSpan(
     : null;
   const start = nanosToMs(span.startTimeUnixNano);
   const end = nanosToMs(span.endTimeUnixNano);
-  if (!start || !end) return "invalid startTimeUnixNano or endTimeUnixNano";
+  // Zero means "unknown" in OTLP, and protobuf cannot tell it from a missing field: reject both.
+  if (!start || !end || start[0] === "0" || end[0] === "0") {
+    return "invalid startTimeUnixNano or endTimeUnixNano (missing, zero or not an integer)";
+  }
   return {
     trace_id: traceId,
     span_id: spanId,
     parent_span_id: parent,
     name: typeof span.name === "string" ? span.name : "",
-    kind: typeof span.kind === "number" ? span.kind : 0,
+    kind: typeof span.kind === "number" && Number.isInteger(span.kind) ? span.kind : 0,
     start_time_unix_nano: start[0],
     end_time_unix_nano: end[0],
     start_ms: start[1],

@@ -1,0 +1,214 @@
+import assert from "node:assert/strict";
+import { nowMs } from "../util/clock.ts";
+import { type ReceiverOptions, startReceiver } from "./receiver.ts";
+import { gzip, llmRequestPayload, readFixture, spanIdOf, traceIdOf } from "./test_helpers.ts";
+
+async function postJson(url: string, payload: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(payload),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+Deno.test("startReceiver() reports its endpoints and is a trace source named embedded", async () => {
+  const receiver = await startReceiver({ grpcPort: 0, httpPort: 0 });
+  try {
+    assert.equal(receiver.name, "embedded");
+    assert.ok(receiver.grpcPort! > 0 && receiver.httpPort! > 0);
+    assert.equal(receiver.grpcEndpoint, `http://127.0.0.1:${receiver.grpcPort}`);
+    assert.equal(receiver.httpEndpoint, `http://127.0.0.1:${receiver.httpPort}/v1/traces`);
+  } finally {
+    await receiver.close();
+  }
+});
+
+Deno.test("startReceiver() with a null port does not open that listener", async () => {
+  const receiver = await startReceiver({ grpcPort: null, httpPort: 0 });
+  try {
+    assert.equal(receiver.grpcPort, null);
+    assert.equal(receiver.grpcEndpoint, null);
+    assert.ok(receiver.httpEndpoint);
+  } finally {
+    await receiver.close();
+  }
+});
+
+Deno.test("startReceiver() rejects bad options with the option name and value", async () => {
+  const cases: [ReceiverOptions, RegExp][] = [
+    [{ grpcPort: -1, httpPort: 0 }, /grpcPort must be an integer in 0..65535 or null, got -1/],
+    [{ grpcPort: 0, httpPort: 70_000 }, /httpPort must be .* got 70000/],
+    [{ grpcPort: null, httpPort: null }, /both null/],
+    [{ grpcPort: 0, httpPort: 0, maxBodyBytes: 0 }, /maxBodyBytes must be .* got 0/],
+    [{ grpcPort: 0, httpPort: 0, maxSpans: -3 }, /maxSpans must be a positive integer, got -3/],
+    [{ grpcPort: 0, httpPort: 0, bearerToken: "a b" }, /bearerToken must be/],
+    [{ grpcPort: 0, httpPort: 0, hostname: "" }, /hostname must be a non-empty string/],
+    [{ grpcPort: 0, httpPort: 0, spanName: 5 as unknown as string }, /spanName must be/],
+  ];
+  for (const [options, message] of cases) {
+    await assert.rejects(startReceiver(options), message, JSON.stringify(options));
+  }
+});
+
+Deno.test("startReceiver() fails clearly when a port is taken and leaves nothing listening", async () => {
+  const first = await startReceiver({ grpcPort: 0, httpPort: 0 });
+  try {
+    await assert.rejects(
+      startReceiver({ grpcPort: 0, httpPort: first.httpPort }),
+      new RegExp(`OTLP HTTP receiver could not listen on 127.0.0.1:${first.httpPort}`),
+    );
+    // The HTTP listener opened before the gRPC bind failed is shut down again (the resource
+    // sanitizer would flag it otherwise).
+    await assert.rejects(
+      startReceiver({ grpcPort: first.grpcPort, httpPort: 0 }),
+      new RegExp(`OTLP gRPC receiver could not listen on 127.0.0.1:${first.grpcPort}`),
+    );
+  } finally {
+    await first.close();
+  }
+});
+
+Deno.test("the receiver's getSpans() resolves as soon as exported spans arrive over HTTP", async () => {
+  const receiver = await startReceiver({ grpcPort: null, httpPort: 0 });
+  try {
+    const ids = [traceIdOf(1), traceIdOf(2)];
+    // A one-minute deadline: the test only finishes in time if arrival wakes the waiter.
+    const pending = receiver.getSpans(ids, { deadline_ms: nowMs() + 60_000 });
+    const payload = llmRequestPayload(ids.map((traceId, i) => ({ traceId, spanId: spanIdOf(i) })));
+    const reply = await postJson(receiver.httpEndpoint!, payload);
+    assert.equal(reply.status, 200);
+    const found = await pending;
+    assert.deepEqual([...found.keys()].sort(), [...ids].sort());
+  } finally {
+    await receiver.close();
+  }
+});
+
+Deno.test("the receiver's close() resolves pending getSpans() with what arrived", async () => {
+  const receiver = await startReceiver({ grpcPort: 0, httpPort: 0 });
+  const payload = llmRequestPayload([{ traceId: traceIdOf(1), spanId: spanIdOf(1) }]);
+  await postJson(receiver.httpEndpoint!, payload);
+  const pending = receiver.getSpans([traceIdOf(1), traceIdOf(2)], { deadline_ms: Infinity });
+  await receiver.close();
+  await receiver.close(); // idempotent
+  assert.deepEqual([...(await pending).keys()], [traceIdOf(1)]);
+  const later = await receiver.getSpans([traceIdOf(1), traceIdOf(2)], { deadline_ms: Infinity });
+  assert.deepEqual([...later.keys()], [traceIdOf(1)]);
+});
+
+Deno.test("the receiver's getSpans() rejects when its signal aborts", async () => {
+  const receiver = await startReceiver({ grpcPort: null, httpPort: 0 });
+  try {
+    const controller = new AbortController();
+    const pending = receiver.getSpans([traceIdOf(1)], {
+      deadline_ms: nowMs() + 60_000,
+      signal: controller.signal,
+    });
+    controller.abort();
+    await assert.rejects(pending, { name: "AbortError" });
+  } finally {
+    await receiver.close();
+  }
+});
+
+Deno.test("the receiver answers over the network: 404, 405, 413 by Content-Length, 401", async () => {
+  const receiver = await startReceiver({
+    grpcPort: null,
+    httpPort: 0,
+    maxBodyBytes: 1024,
+    bearerToken: "tok",
+  });
+  try {
+    const base = `http://127.0.0.1:${receiver.httpPort}`;
+    const auth = { authorization: "Bearer tok" };
+    const notFound = await fetch(`${base}/v1/logs`, { method: "POST", headers: auth });
+    assert.equal(notFound.status, 404);
+    await notFound.body?.cancel();
+    const wrongMethod = await fetch(receiver.httpEndpoint!, { headers: auth });
+    assert.equal(wrongMethod.status, 405);
+    await wrongMethod.body?.cancel();
+    const big = await postJson(receiver.httpEndpoint!, { pad: "x".repeat(4096) }, auth);
+    assert.equal(big.status, 413);
+    assert.equal(big.body.code, 8);
+    const unauthorized = await postJson(receiver.httpEndpoint!, { resourceSpans: [] });
+    assert.equal(unauthorized.status, 401);
+    const ok = await postJson(receiver.httpEndpoint!, { resourceSpans: [] }, auth);
+    assert.equal(ok.status, 200);
+    assert.deepEqual(ok.body, {});
+    assert.deepEqual(receiver.stats(), {
+      received_requests: 5,
+      accepted_spans: 0,
+      rejected_spans: 0,
+      bad_requests: 4,
+      evicted_spans: 0,
+      ignored_spans: 0,
+    });
+  } finally {
+    await receiver.close();
+  }
+});
+
+Deno.test("the receiver accepts a gzip OTLP/JSON body over the network", async () => {
+  const receiver = await startReceiver({ grpcPort: null, httpPort: 0 });
+  try {
+    const fixture = new TextEncoder().encode(readFixture("jaeger-otlp2jaeger-in.json"));
+    const response = await fetch(receiver.httpEndpoint!, {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-encoding": "gzip" },
+      body: (await gzip(fixture)) as Uint8Array<ArrayBuffer>,
+    });
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), {});
+    // The fixture's spans are not llm_request: all valid, all filtered out by default.
+    assert.equal(receiver.store.size, 0);
+    assert.ok(receiver.stats().ignored_spans > 0);
+  } finally {
+    await receiver.close();
+  }
+});
+
+Deno.test("the receiver with spanName null keeps every span and respects maxSpans", async () => {
+  const receiver = await startReceiver({
+    grpcPort: null,
+    httpPort: 0,
+    spanName: null,
+    maxSpans: 3,
+  });
+  try {
+    for (let t = 0; t < 4; t++) {
+      const payload = llmRequestPayload([
+        { traceId: traceIdOf(t), spanId: spanIdOf(2 * t), name: "Load model" },
+        { traceId: traceIdOf(t), spanId: spanIdOf(2 * t + 1) },
+      ]);
+      assert.equal((await postJson(receiver.httpEndpoint!, payload)).status, 200);
+      assert.ok(receiver.store.size <= 3);
+    }
+    assert.deepEqual(receiver.store.traceIds(), [traceIdOf(3)]);
+    const stats = receiver.stats();
+    assert.equal(stats.accepted_spans, 8);
+    assert.equal(stats.evicted_spans, 6);
+  } finally {
+    await receiver.close();
+  }
+});
+
+Deno.test("the receiver's close() does not hang on a sender that stalls mid-body", async () => {
+  const receiver = await startReceiver({ grpcPort: null, httpPort: 0 });
+  const connection = await Deno.connect({ hostname: "127.0.0.1", port: receiver.httpPort! });
+  try {
+    const head = "POST /v1/traces HTTP/1.1\r\nhost: 127.0.0.1\r\n" +
+      "content-type: application/json\r\ncontent-length: 1000\r\n\r\n";
+    await connection.write(new TextEncoder().encode(head + '{"resourceSpans":['));
+    // Wait until the handler is reading the body, then close while 980 bytes never come.
+    while (receiver.stats().received_requests === 0) await new Promise((r) => setTimeout(r, 10));
+    await receiver.close(); // the test runner's timeout would catch a hang here
+    const buffer = new Uint8Array(4096);
+    const read = await connection.read(buffer);
+    const reply = new TextDecoder().decode(buffer.subarray(0, read ?? 0));
+    assert.match(reply, /^HTTP\/1\.1 503/);
+    assert.match(reply, /the receiver is shutting down/);
+  } finally {
+    connection.close();
+  }
+});
