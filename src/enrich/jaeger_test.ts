@@ -1,0 +1,262 @@
+import assert from "node:assert/strict";
+import type { ServerSpan } from "../types.ts";
+import type { OtlpAnyValue } from "../otlp/protobuf.ts";
+import { normalizeTraceId } from "../otlp/ids.ts";
+import { enrich, enrichRecord } from "./enrich.ts";
+import { jaegerSource } from "./jaeger.ts";
+import { json, makeRecord, readFixture, vllmOtlp, withServer } from "./_test_support.ts";
+
+const NOT_FOUND_BODY = {
+  data: null,
+  total: 0,
+  limit: 0,
+  offset: 0,
+  errors: [{ code: 404, msg: "trace not found" }],
+};
+/** Jaeger writes errors with Go's http.Error: JSON body, text/plain content type. */
+const jaeger404 = () => json(NOT_FOUND_BODY, 404, "text/plain; charset=utf-8");
+
+/** A Jaeger v1 trace holding vLLM's real llm_request span (tags typed as Jaeger sends them). */
+function jaegerTrace(shownTraceId: string, spanId: string, parentSpanId: string, requestId = "r") {
+  const otlp = vllmOtlp({ traceId: "1".repeat(32), spanId: "2".repeat(16), requestId });
+  const span = otlp.resourceSpans![0].scopeSpans![0].spans![0];
+  const typed = (v: OtlpAnyValue | undefined) =>
+    v?.doubleValue !== undefined
+      ? { type: "float64", value: v.doubleValue }
+      : v?.intValue !== undefined
+      ? { type: "int64", value: Number(v.intValue) }
+      : { type: "string", value: v?.stringValue };
+  const startMicros = Number(BigInt(span.startTimeUnixNano as string) / 1000n);
+  const endMicros = Number(BigInt(span.endTimeUnixNano as string) / 1000n);
+  return {
+    traceID: shownTraceId,
+    spans: [{
+      traceID: shownTraceId,
+      spanID: spanId,
+      operationName: "llm_request",
+      references: [{ refType: "CHILD_OF", traceID: shownTraceId, spanID: parentSpanId }],
+      startTime: startMicros,
+      duration: endMicros - startMicros,
+      tags: [
+        { key: "otel.scope.name", type: "string", value: "vllm.llm_engine" },
+        { key: "span.kind", type: "string", value: "server" },
+        ...span.attributes!.map((a) => ({ key: a.key, ...typed(a.value) })),
+      ],
+      logs: [],
+      processID: "p1",
+      warnings: null,
+    }],
+    processes: {
+      p1: {
+        serviceName: "vllm-server",
+        tags: [{ key: "vllm.process_id", type: "int64", value: 4242 }],
+      },
+    },
+    warnings: null,
+  };
+}
+
+const envelope = (data: unknown[]) => ({ data, total: 0, limit: 0, offset: 0, errors: null });
+
+/** A mock Jaeger query service over a set of v1 traces. */
+function mockJaeger(traces: ReturnType<typeof jaegerTrace>[], searchable = traces) {
+  const byId = new Map(traces.map((t) => [normalizeTraceId(t.traceID)!, t]));
+  return (_request: Request, url: URL): Response => {
+    const path = url.pathname;
+    if (path === "/api/services") return json({ ...envelope([]), data: ["vllm-server", "jaeger"] });
+    if (path === "/api/services/vllm-server/operations") {
+      return json({ ...envelope([]), data: ["llm_request"] });
+    }
+    if (path === "/api/services/jaeger/operations") {
+      return json({ ...envelope([]), data: ["/api/traces"] });
+    }
+    if (path === "/api/traces") {
+      const start = Number(url.searchParams.get("start"));
+      const end = Number(url.searchParams.get("end"));
+      const tags = JSON.parse(url.searchParams.get("tags") ?? "{}");
+      const hits = searchable.filter((t) =>
+        url.searchParams.get("service") === "vllm-server" &&
+        url.searchParams.get("operation") === "llm_request" &&
+        t.spans[0].startTime >= start && t.spans[0].startTime <= end &&
+        Object.entries(tags).every(([k, v]) =>
+          t.spans[0].tags.some((g) => g.key === k && g.value === v)
+        )
+      );
+      return json(envelope(hits));
+    }
+    const match = /^\/api\/traces\/([0-9a-fA-F]+)$/.exec(path);
+    const trace = match ? byId.get(normalizeTraceId(match[1])!) : undefined;
+    return trace ? json(envelope([trace])) : jaeger404();
+  };
+}
+
+Deno.test("jaegerSource() reads Jaeger's v1 answer for the fixture trace", async () => {
+  const fixture = readFixture("jaeger-otlp2jaeger-out.json");
+  await withServer(
+    (_req, url) =>
+      url.pathname === "/api/traces/83a9efd15c1c98a977e0711cc93ee28b" ? json(fixture) : jaeger404(),
+    async (base) => {
+      const found = await jaegerSource(base).getSpans(["83a9efd15c1c98a977e0711cc93ee28b"], {
+        deadline_ms: 0,
+      });
+      const spans = found.get("83a9efd15c1c98a977e0711cc93ee28b")!;
+      assert.equal(spans.length, 2);
+      const span: ServerSpan = spans[0];
+      assert.equal(span.span_id, "e127af99e3b3e074");
+      assert.equal(span.parent_span_id, "909541b92cf05311");
+      assert.equal(span.name, "okey-dokey-0");
+      assert.equal(span.kind, 2);
+      assert.equal(span.scope, "telemetrygen");
+      assert.equal(span.start_time_unix_nano, "1706678909209712000");
+      assert.equal(span.end_time_unix_nano, "1706678909209835000");
+      assert.deepEqual(span.attributes, {
+        "net.peer.ip": "1.2.3.4",
+        "peer.service": "telemetrygen-client",
+      });
+      assert.deepEqual(span.resource, { "service.name": "telemetrygen" });
+    },
+  );
+});
+
+Deno.test("jaegerSource() joins a vLLM span whose trace Jaeger shows with a 16-char id", async () => {
+  const trace = jaegerTrace("006c3cf93508f205", "a3ce929d0e0e4736", "00f067aa0ba902b7");
+  await withServer(mockJaeger([trace]), async (base) => {
+    const record = makeRecord({ trace_id: "0000000000000000006c3cf93508f205" });
+    const r = await enrichRecord(record, jaegerSource(base, { uiUrl: "http://ui:16686/" }), {
+      timeoutMs: 2000,
+    });
+    assert.equal(r.span_status, "found");
+    assert.equal(Number(r.server_ttft_ms!.toFixed(3)), 115.546);
+    assert.equal(r.server_prompt_tokens, 14);
+    assert.equal(r.server_spans[0].trace_id, "0000000000000000006c3cf93508f205");
+    assert.equal(r.server_spans[0].resource["service.name"], "vllm-server");
+    assert.equal(r.server_spans[0].resource["vllm.process_id"], 4242);
+    assert.equal(r.server_spans[0].scope, "vllm.llm_engine");
+    assert.equal(r.server_spans[0].attributes["span.kind"], undefined);
+    assert.equal(r.trace_url, "http://ui:16686/trace/0000000000000000006c3cf93508f205");
+  });
+});
+
+Deno.test("jaegerSource() treats the text/plain 404 as 'not yet' and retries until the deadline", async () => {
+  await withServer(mockJaeger([]), async (base, seen) => {
+    const r = await enrichRecord(makeRecord(), jaegerSource(base), { timeoutMs: 600 });
+    assert.equal(r.span_status, "not_found");
+    assert.match(r.span_note!, /by the deadline/);
+    assert.doesNotMatch(r.span_note!, /last error/);
+    const fetches = seen.filter((s) => s.path.startsWith("/api/traces/"));
+    assert.ok(fetches.length >= 2, `retried: ${fetches.length} fetches`);
+  });
+});
+
+Deno.test("jaegerSource() finds a span that appears after a few 404s", async () => {
+  const trace = jaegerTrace(
+    "4bf92f3577b34da6a3ce929d0e0e4736",
+    "a3ce929d0e0e4736",
+    "00f067aa0ba902b7",
+  );
+  let calls = 0;
+  const serve = mockJaeger([trace]);
+  await withServer((req, url) => (++calls < 3 ? jaeger404() : serve(req, url)), async (base) => {
+    const r = await enrichRecord(makeRecord(), jaegerSource(base), { timeoutMs: 10_000 });
+    assert.equal(r.span_status, "found");
+    assert.equal(calls, 3);
+  });
+});
+
+Deno.test("jaegerSource() finds many traces with one search, then fetches the rest by id", async () => {
+  const ids = ["aa", "bb", "cc"].map((x) => x.repeat(16));
+  const traces = ids.map((id, i) => jaegerTrace(id, `${i + 1}`.repeat(16), "00f067aa0ba902b7"));
+  // The search index lags: the third trace is only reachable by id.
+  await withServer(mockJaeger(traces, traces.slice(0, 2)), async (base, seen) => {
+    const run = {
+      meta: { trace_source: null } as never,
+      requests: ids.map((trace_id, index) => makeRecord({ index, trace_id })),
+    };
+    const out = await enrich(run, jaegerSource(base), { timeoutMs: 5000 });
+    assert.deepEqual(out.requests.map((r) => r.span_status), ["found", "found", "found"]);
+    const searches = seen.filter((s) => s.path === "/api/traces");
+    assert.equal(searches.length, 1);
+    assert.equal(searches[0].query.get("operation"), "llm_request");
+    assert.equal(searches[0].query.get("service"), "vllm-server");
+    assert.match(searches[0].query.get("start")!, /^\d{16}$/); // µs since the epoch
+    const byId = seen.filter((s) => s.path.startsWith("/api/traces/")).map((s) => s.path);
+    assert.deepEqual(byId, [`/api/traces/${ids[2]}`]);
+  });
+});
+
+Deno.test("jaegerSource() uses the configured service instead of discovering one", async () => {
+  const trace = jaegerTrace("aa".repeat(16), "1".repeat(16), "00f067aa0ba902b7");
+  await withServer(mockJaeger([trace]), async (base, seen) => {
+    const source = jaegerSource(base, { service: "vllm-server" });
+    const found = await source.getSpans(["aa".repeat(16), "bb".repeat(16)], {
+      deadline_ms: 0,
+      span_name: "llm_request",
+      time_window: { start_ms: 1790341371000, end_ms: 1790341373000 },
+    });
+    assert.ok(found.has("aa".repeat(16)));
+    assert.equal(seen.filter((s) => s.path.startsWith("/api/services")).length, 0);
+  });
+});
+
+Deno.test("jaegerSource() finds spans by gen_ai.request.id with a tag search", async () => {
+  const trace = jaegerTrace("cc".repeat(16), "1".repeat(16), "9".repeat(16), "chatcmpl-lost-1");
+  await withServer(mockJaeger([trace]), async (base, seen) => {
+    const record = makeRecord({ request_id: "lost-1", trace_id: "dd".repeat(16) });
+    const r = await enrichRecord(record, jaegerSource(base), { timeoutMs: 300 });
+    assert.equal(r.span_status, "found");
+    assert.match(r.span_note!, /joined by gen_ai\.request\.id "chatcmpl-lost-1"/);
+    const tagSearch = seen.find((s) => s.query.get("tags")?.includes("chatcmpl-lost-1"));
+    assert.deepEqual(JSON.parse(tagSearch!.query.get("tags")!), {
+      "gen_ai.request.id": "chatcmpl-lost-1",
+    });
+  });
+});
+
+Deno.test("jaegerSource() keeps at most `concurrency` lookups in flight", async () => {
+  let inFlight = 0;
+  let most = 0;
+  await withServer(async () => {
+    most = Math.max(most, ++inFlight);
+    await new Promise((resolve) => setTimeout(resolve, 15));
+    inFlight--;
+    return jaeger404();
+  }, async (base, seen) => {
+    const ids = Array.from({ length: 7 }, (_, i) => `${i + 1}`.repeat(32));
+    await jaegerSource(base, { concurrency: 2 }).getSpans(ids, { deadline_ms: 0 });
+    assert.equal(seen.length, 7);
+    assert.ok(most <= 2 && most >= 1, `at most 2 in flight, saw ${most}`);
+  });
+});
+
+Deno.test("jaegerSource() rejects a base URL or option that cannot work", () => {
+  assert.throws(() => jaegerSource("localhost:16686"), /baseUrl must be an http\(s\) URL/);
+  assert.throws(() => jaegerSource("http://h:16686", { concurrency: 0 }), RangeError);
+  assert.throws(() => jaegerSource("http://h:16686", { fetchTimeoutMs: 1.5 }), /fetchTimeoutMs/);
+});
+
+Deno.test("jaegerSource() between its first and last rounds fetches by id only what search found", async () => {
+  const present = "aa".repeat(16);
+  const missing = "bb".repeat(16);
+  const trace = jaegerTrace(present, "1".repeat(16), "00f067aa0ba902b7");
+  await withServer(mockJaeger([trace]), async (base, seen) => {
+    const source = jaegerSource(base, {
+      service: "vllm-server",
+      searchMinTraces: 1,
+      backoff: { initialMs: 20, maxMs: 40 },
+    });
+    const window = { start_ms: 1790341371000, end_ms: 1790341373000 };
+    const found = await source.getSpans([present, missing], {
+      deadline_ms: performance.timeOrigin + performance.now() + 500,
+      span_name: "llm_request",
+      time_window: window,
+    });
+    assert.ok(found.has(present) && !found.has(missing));
+    const searches = seen.filter((s) => s.path === "/api/traces").length;
+    const fetches = seen.filter((s) => s.path === `/api/traces/${missing}`).length;
+    assert.ok(searches >= 3, `searched every round (${searches})`);
+    assert.ok(
+      fetches >= 1 && fetches <= 2,
+      `fetched by id in the first and last rounds only (${fetches})`,
+    );
+  });
+});
