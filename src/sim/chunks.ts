@@ -1,0 +1,193 @@
+/**
+ * Response bodies in vLLM's exact shapes: streaming chunks (`chat.completion.chunk`,
+ * `text_completion`), the usage chunk, `[DONE]`, and the non-streaming responses.
+ *
+ * @module
+ */
+import type { SimEndpoint } from "./request.ts";
+
+/** Fields shared by every chunk of one response. */
+export interface ResponseContext {
+  endpoint: SimEndpoint;
+  /** `chatcmpl-<base>` or `cmpl-<base>`. */
+  id: string;
+  /** Unix seconds, the same on every chunk. */
+  created: number;
+  model: string;
+}
+
+/** OpenAI usage in vLLM's key order. */
+export interface Usage {
+  prompt_tokens: number;
+  total_tokens: number;
+  completion_tokens: number;
+}
+
+/** How a choice ended. */
+export interface Finish {
+  finish_reason: "stop" | "length";
+  /** Matched stop string/token, null when the end was EOS or the length limit. */
+  stop_reason: string | number | null;
+}
+
+/** The final event of every stream. */
+export const SSE_DONE = "data: [DONE]\n\n";
+
+/** One SSE event: `data: <compact JSON>\n\n`. */
+export function sseEvent(payload: unknown): string {
+  return `data: ${JSON.stringify(payload)}\n\n`;
+}
+
+/** Usage with total = prompt + completion. */
+export function usageOf(promptTokens: number, completionTokens: number): Usage {
+  return {
+    prompt_tokens: promptTokens,
+    total_tokens: promptTokens + completionTokens,
+    completion_tokens: completionTokens,
+  };
+}
+
+/**
+ * The chat role chunk (`delta: {role: "assistant", content: ""}`), sent with the first token.
+ * `usage` is set only under continuous usage stats.
+ */
+export function roleChunk(ctx: ResponseContext, usage: Usage | null): Record<string, unknown> {
+  const chunk: Record<string, unknown> = {
+    id: ctx.id,
+    object: "chat.completion.chunk",
+    created: ctx.created,
+    model: ctx.model,
+    choices: [{
+      index: 0,
+      delta: { role: "assistant", content: "" },
+      logprobs: null,
+      finish_reason: null,
+    }],
+  };
+  if (usage) chunk.usage = usage;
+  chunk.prompt_token_ids = null;
+  chunk.prompt_text = null;
+  return chunk;
+}
+
+/**
+ * A content chunk (chat `delta.content` or completions `text`). With `finish` it is the final
+ * choice chunk; `systemFingerprint` adds `system_fingerprint: null` there (vLLM does so when
+ * include_usage is off).
+ *
+ * @example
+ * ```ts
+ * import { contentChunk } from "./chunks.ts";
+ * const ctx = { endpoint: "chat" as const, id: "chatcmpl-1", created: 0, model: "m" };
+ * contentChunk(ctx, " tok", null, null, false); // {id, object: "chat.completion.chunk", ...}
+ * ```
+ */
+export function contentChunk(
+  ctx: ResponseContext,
+  text: string,
+  finish: Finish | null,
+  usage: Usage | null,
+  systemFingerprint: boolean,
+): Record<string, unknown> {
+  let choice: Record<string, unknown>;
+  if (ctx.endpoint === "chat") {
+    choice = { index: 0, delta: { content: text }, logprobs: null, finish_reason: null };
+    if (finish) {
+      choice.finish_reason = finish.finish_reason;
+      choice.stop_reason = finish.stop_reason;
+    }
+    choice.token_ids = null;
+  } else {
+    choice = {
+      index: 0,
+      text,
+      logprobs: null,
+      finish_reason: finish ? finish.finish_reason : null,
+      stop_reason: finish ? finish.stop_reason : null,
+      prompt_token_ids: null,
+      token_ids: null,
+    };
+  }
+  const chunk: Record<string, unknown> = {
+    id: ctx.id,
+    object: ctx.endpoint === "chat" ? "chat.completion.chunk" : "text_completion",
+    created: ctx.created,
+    model: ctx.model,
+    choices: [choice],
+  };
+  if (usage) chunk.usage = usage;
+  if (finish && systemFingerprint) chunk.system_fingerprint = null;
+  return chunk;
+}
+
+/** The `stream_options.include_usage` chunk: `choices: []` plus usage. */
+export function usageChunk(ctx: ResponseContext, usage: Usage): Record<string, unknown> {
+  return {
+    id: ctx.id,
+    object: ctx.endpoint === "chat" ? "chat.completion.chunk" : "text_completion",
+    created: ctx.created,
+    model: ctx.model,
+    choices: [],
+    usage,
+  };
+}
+
+/** The non-streaming response (`chat.completion` or `text_completion`). */
+export function completionBody(
+  ctx: ResponseContext,
+  text: string,
+  finish: Finish,
+  usage: Usage,
+): Record<string, unknown> {
+  if (ctx.endpoint === "chat") {
+    return {
+      id: ctx.id,
+      object: "chat.completion",
+      created: ctx.created,
+      model: ctx.model,
+      choices: [{
+        index: 0,
+        message: {
+          role: "assistant",
+          content: text,
+          refusal: null,
+          annotations: null,
+          audio: null,
+          function_call: null,
+          tool_calls: [],
+          reasoning: null,
+        },
+        logprobs: null,
+        finish_reason: finish.finish_reason,
+        stop_reason: finish.stop_reason,
+        token_ids: null,
+      }],
+      service_tier: null,
+      system_fingerprint: null,
+      usage: { ...usage, prompt_tokens_details: null },
+      prompt_logprobs: null,
+      prompt_token_ids: null,
+      kv_transfer_params: null,
+    };
+  }
+  return {
+    id: ctx.id,
+    object: "text_completion",
+    created: ctx.created,
+    model: ctx.model,
+    choices: [{
+      index: 0,
+      text,
+      logprobs: null,
+      finish_reason: finish.finish_reason,
+      stop_reason: finish.stop_reason,
+      prompt_logprobs: null,
+      prompt_token_ids: null,
+      token_ids: null,
+    }],
+    service_tier: null,
+    system_fingerprint: null,
+    usage: { ...usage, prompt_tokens_details: null },
+    kv_transfer_params: null,
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * vLLM's error responses: `{"error":{"message","type","param","code"}}` with HTTP status =
+ * code, `{"error":"Unauthorized"}` for a bad API key, and FastAPI's `{"detail": ...}` for unknown
+ * routes.
+ *
+ * @module
+ */
+
+/** One error answer: status plus JSON body. */
+export interface SimError {
+  status: number;
+  body: unknown;
+}
+
+/** vLLM's error body for a given status, type, message and param. */
+export function errorResponse(
+  status: number,
+  type: string,
+  message: string,
+  param: string | null = null,
+): SimError {
+  return { status, body: { error: { message, type, param, code: status } } };
+}
+
+/**
+ * A request-body validation error (pydantic/FastAPI): 400 with type "Bad Request" and a message
+ * like vLLM's "1 validation error:\n  {...}".
+ *
+ * @example
+ * ```ts
+ * import { validationError } from "./errors.ts";
+ * validationError("messages", "Field required", "missing").status; // 400
+ * ```
+ */
+export function validationError(param: string, msg: string, kind: string): SimError {
+  const detail = `{'type': '${kind}', 'loc': ('body', '${param}'), 'msg': '${msg}'}`;
+  return errorResponse(400, "Bad Request", `1 validation error:\n  ${detail}`, param);
+}
+
+/** 400 BadRequestError (vLLM's ValueError / VLLMValidationError). */
+export function badRequest(message: string, param: string | null = null): SimError {
+  return errorResponse(400, "BadRequestError", message, param);
+}
+
+/** 404 NotFoundError for an unknown model. */
+export function modelNotFound(model: string): SimError {
+  return errorResponse(404, "NotFoundError", `The model \`${model}\` does not exist.`, "model");
+}
+
+/** 500 InternalServerError, as vLLM sends for engine errors. */
+export function internalError(): SimError {
+  return errorResponse(500, "InternalServerError", "Internal server error", null);
+}
+
+/** 401 with vLLM's special auth-failure shape. */
+export function unauthorized(): SimError {
+  return { status: 401, body: { error: "Unauthorized" } };
+}
+
+/** 413 for a body over the limit. */
+export function bodyTooLarge(limitBytes: number): SimError {
+  return errorResponse(
+    413,
+    "RequestEntityTooLarge",
+    `Request body exceeds the limit of ${limitBytes} bytes.`,
+    null,
+  );
+}
+
+/** FastAPI's 404 for an unknown route. */
+export function routeNotFound(): SimError {
+  return { status: 404, body: { detail: "Not Found" } };
+}
+
+/** FastAPI's 405 for a known route with the wrong method. */
+export function methodNotAllowed(): SimError {
+  return { status: 405, body: { detail: "Method Not Allowed" } };
+}

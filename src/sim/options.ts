@@ -1,0 +1,263 @@
+/**
+ * The simulator's public contract (options, handle, ground truth) and option validation.
+ *
+ * @module
+ */
+
+/** Injected failures, as per-request probabilities in [0, 1] drawn from the seeded RNG. */
+export interface FaultOptions {
+  /** Answer HTTP 500 (InternalServerError) before streaming. */
+  http500Rate?: number;
+  /** Stream half the tokens, then `data: {"error": ...}` and `data: [DONE]`. */
+  streamErrorRate?: number;
+  /** Stream half the tokens, then drop the connection without `[DONE]`. */
+  cutRate?: number;
+  /** After the first content chunk, hold every further write for `stallMs`. */
+  stallRate?: number;
+  /** Length of a stall in ms (default 10000). */
+  stallMs?: number;
+}
+
+/** Options of {@link startSimulator}. Every field is optional. */
+export interface SimulatorOptions {
+  /** Interface to bind (default "127.0.0.1"). */
+  hostname?: string;
+  /** Port to bind; 0 (default) picks a free port. */
+  port?: number;
+  /** Served model name (default "sim-llama-3-8b"). */
+  model?: string;
+  /** Continuous batching: at most this many running sequences (default 256). */
+  maxNumSeqs?: number;
+  /** Prefill time per prompt token, ms (default 0.05). */
+  prefillMsPerToken?: number;
+  /** Fixed prefill cost per newly scheduled request, ms (default 5). */
+  prefillBaseMs?: number;
+  /** Base duration of one engine step, ms (default 20). */
+  decodeStepMs?: number;
+  /** Extra step time per running sequence, ms (default 0.05). */
+  decodeStepMsPerSeq?: number;
+  /** Output budget when the request sets no max_tokens (default 128). */
+  defaultMaxTokens?: number;
+  /** Tokens per content chunk, like vLLM's --stream-interval (default 1). */
+  streamInterval?: number;
+  /** Context length: prompt + max_tokens above it is a 400 (default 8192). */
+  maxModelLen?: number;
+  /**
+   * Probability that a request without `ignore_eos` stops early (finish_reason "stop") at a
+   * length below max_tokens drawn from an RNG seeded by (seed, request id). Default 0: every
+   * request generates exactly max_tokens, so tests and benchmarks get predictable lengths.
+   */
+  earlyStopRate?: number;
+  /**
+   * Simulated frontend cost (tokenization before scheduling, detokenization/IPC after each engine
+   * step), ms (default 2). Makes span e2e exceed queue + prefill + decode as in real vLLM.
+   */
+  frontendOverheadMs?: number;
+  /** OTLP endpoint, e.g. "http://127.0.0.1:4317" or "http://127.0.0.1:4318/v1/traces"; absent = no tracing. */
+  otlpEndpoint?: string;
+  /** OTLP protocol (default "grpc", like vLLM). */
+  otlpProtocol?: "grpc" | "http/protobuf";
+  /** BatchSpanProcessor schedule delay, ms (default 5000 like vLLM). */
+  exportDelayMs?: number;
+  /** Resource `service.name` (default "vllm-sim"). */
+  serviceName?: string;
+  /** If set, /v1/* requires `Authorization: Bearer <key>`, else 401 `{"error":"Unauthorized"}`. */
+  apiKey?: string;
+  /** Injected failures. */
+  faults?: FaultOptions;
+  /** Keep the server-side write time of every chunk (see {@link GroundTruthEntry}). */
+  recordGroundTruth?: boolean;
+  /** Seed of the RNG behind early stops, output words and fault draws (default 0). */
+  seed?: number;
+  /** Request body limit in bytes (default 4 MiB); larger bodies get 413. */
+  maxBodyBytes?: number;
+  /** Log export failures and startup to stderr (default true). */
+  log?: boolean;
+}
+
+/** What the simulator knows about one request it answered (finished, aborted or faulted). */
+export interface GroundTruthEntry {
+  /** Base request id (`X-Request-Id`, or the random one). */
+  request_id: string;
+  /** Response `id` (`chatcmpl-…` / `cmpl-…`). */
+  response_id: string;
+  /** Trace id of the incoming `traceparent`, null if none or invalid. */
+  trace_id: string | null;
+  /** Span id of the incoming `traceparent` (the server span's parent), null if none. */
+  parent_span_id: string | null;
+  /** Frontend arrival (after body parsing), epoch ms. */
+  arrival_ms: number;
+  /** Epoch ms right before each SSE event was written, role/usage/[DONE] included. */
+  chunk_write_ms: number[];
+  /** Epoch ms right before each SSE event carrying generated text was written. */
+  content_chunk_write_ms: number[];
+  prompt_tokens: number;
+  completion_tokens: number;
+  /** Engine: scheduled − queued. */
+  queue_ms: number;
+  /** Engine: first token − scheduled. */
+  prefill_ms: number;
+  /** Engine: last token − first token. */
+  decode_ms: number;
+  outcome: "finished" | "aborted" | "fault";
+  /** The injected fault, if any (`http500`, `stream_error`, `cut`, `stall`, `http400`, `http404`). */
+  fault?: string | null;
+  /** Finish reason sent (`stop`/`length`), null if none was sent. */
+  finish_reason?: string | null;
+  /** Whether the response was streamed. */
+  stream?: boolean;
+}
+
+/** Counters of the span exporter. */
+export interface SpanExportStats {
+  /** Spans acknowledged by the collector. */
+  exported: number;
+  /** Spans in batches whose export failed. */
+  failed: number;
+  /** Spans dropped because the queue was full. */
+  dropped: number;
+  /** Spans waiting for the next export. */
+  pending: number;
+}
+
+/** A running simulator. */
+export interface Simulator {
+  /** Base URL, e.g. "http://127.0.0.1:41234". */
+  url: string;
+  port: number;
+  /** One entry per finished or failed request, in completion order; always empty unless `recordGroundTruth`. */
+  groundTruth(): GroundTruthEntry[];
+  /** Prometheus exposition text, also served at GET /metrics. */
+  metricsText(): string;
+  /** Export pending spans now. */
+  flushSpans(): Promise<void>;
+  /** Span exporter counters (all zero without an OTLP endpoint). */
+  spanExportStats(): SpanExportStats;
+  /** Stop the server, abort open streams, flush spans, clear timers. */
+  close(): Promise<void>;
+}
+
+/** Options after defaults, as the simulator uses them. */
+export interface ResolvedOptions {
+  hostname: string;
+  port: number;
+  model: string;
+  maxNumSeqs: number;
+  prefillMsPerToken: number;
+  prefillBaseMs: number;
+  decodeStepMs: number;
+  decodeStepMsPerSeq: number;
+  defaultMaxTokens: number;
+  streamInterval: number;
+  maxModelLen: number;
+  earlyStopRate: number;
+  frontendOverheadMs: number;
+  otlpEndpoint: string | null;
+  otlpProtocol: "grpc" | "http/protobuf";
+  exportDelayMs: number;
+  serviceName: string;
+  apiKey: string | null;
+  faults: Required<FaultOptions>;
+  recordGroundTruth: boolean;
+  seed: number;
+  maxBodyBytes: number;
+  log: boolean;
+}
+
+function nonNegative(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new RangeError(`simulator option ${name} must be a finite number ≥ 0, got ${value}`);
+  }
+  return value;
+}
+
+function positiveInt(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`simulator option ${name} must be an integer ≥ 1, got ${value}`);
+  }
+  return value;
+}
+
+function rate(name: string, value: number | undefined): number {
+  if (value === undefined) return 0;
+  if (typeof value !== "number" || !(value >= 0 && value <= 1)) {
+    throw new RangeError(`simulator option ${name} must be in [0, 1], got ${value}`);
+  }
+  return value;
+}
+
+/**
+ * Applies defaults and validates; throws a TypeError/RangeError naming the bad option.
+ *
+ * @example
+ * ```ts
+ * import { resolveOptions } from "./options.ts";
+ * console.log(resolveOptions({ maxNumSeqs: 4 }).decodeStepMs); // 20
+ * ```
+ */
+export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions {
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new RangeError(`simulator option port must be an integer in [0, 65535], got ${port}`);
+  }
+  const protocol = options.otlpProtocol ?? "grpc";
+  if (protocol !== "grpc" && protocol !== "http/protobuf") {
+    throw new TypeError(
+      `simulator option otlpProtocol must be "grpc" or "http/protobuf", got ${
+        JSON.stringify(protocol)
+      }`,
+    );
+  }
+  let endpoint: string | null = null;
+  if (options.otlpEndpoint !== undefined && options.otlpEndpoint !== "") {
+    try {
+      const parsed = new URL(options.otlpEndpoint);
+      if (!/^(https?|grpc):$/.test(parsed.protocol)) throw new Error("scheme");
+    } catch {
+      throw new TypeError(
+        `simulator option otlpEndpoint must be an http://, https:// or grpc:// URL, got ${
+          JSON.stringify(options.otlpEndpoint)
+        }`,
+      );
+    }
+    endpoint = options.otlpEndpoint;
+  }
+  const model = options.model ?? "sim-llama-3-8b";
+  if (typeof model !== "string" || model === "") {
+    throw new TypeError(`simulator option model must be a non-empty string, got ${model}`);
+  }
+  const faults = options.faults ?? {};
+  return {
+    hostname: options.hostname ?? "127.0.0.1",
+    port,
+    model,
+    maxNumSeqs: positiveInt("maxNumSeqs", options.maxNumSeqs, 256),
+    prefillMsPerToken: nonNegative("prefillMsPerToken", options.prefillMsPerToken, 0.05),
+    prefillBaseMs: nonNegative("prefillBaseMs", options.prefillBaseMs, 5),
+    decodeStepMs: nonNegative("decodeStepMs", options.decodeStepMs, 20),
+    decodeStepMsPerSeq: nonNegative("decodeStepMsPerSeq", options.decodeStepMsPerSeq, 0.05),
+    defaultMaxTokens: positiveInt("defaultMaxTokens", options.defaultMaxTokens, 128),
+    streamInterval: positiveInt("streamInterval", options.streamInterval, 1),
+    maxModelLen: positiveInt("maxModelLen", options.maxModelLen, 8192),
+    earlyStopRate: rate("earlyStopRate", options.earlyStopRate),
+    frontendOverheadMs: nonNegative("frontendOverheadMs", options.frontendOverheadMs, 2),
+    otlpEndpoint: endpoint,
+    otlpProtocol: protocol,
+    exportDelayMs: nonNegative("exportDelayMs", options.exportDelayMs, 5000),
+    serviceName: options.serviceName ?? "vllm-sim",
+    apiKey: options.apiKey ?? null,
+    faults: {
+      http500Rate: rate("faults.http500Rate", faults.http500Rate),
+      streamErrorRate: rate("faults.streamErrorRate", faults.streamErrorRate),
+      cutRate: rate("faults.cutRate", faults.cutRate),
+      stallRate: rate("faults.stallRate", faults.stallRate),
+      stallMs: nonNegative("faults.stallMs", faults.stallMs, 10_000),
+    },
+    recordGroundTruth: options.recordGroundTruth ?? false,
+    seed: options.seed ?? 0,
+    maxBodyBytes: positiveInt("maxBodyBytes", options.maxBodyBytes, 4 * 1024 * 1024),
+    log: options.log ?? true,
+  };
+}
