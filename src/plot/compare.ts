@@ -1,0 +1,150 @@
+/**
+ * Comparison of one metric across runs (or any grouping column).
+ *
+ * @module
+ */
+
+import type { VegaLiteSpec } from "../types.ts";
+import type { TableLike } from "./columns.ts";
+import { ecdf } from "./ecdf.ts";
+import { columnTitle, columnUnit, metricName } from "./labels.ts";
+import { base, type ChartOptions, DEFAULT_WIDTH, noDataSpec, size } from "./spec.ts";
+import { quantileSorted, tidy } from "./stats.ts";
+import { failedNote, fmtCount, metricGroups } from "./values.ts";
+
+/** Options of {@link compare}. */
+export interface CompareOptions extends ChartOptions {
+  /** Column to compare: `ttft_ms`, `tpot_ms`, `itl_ms`, `e2e_ms`, `server_*_ms` (`"ttft"` works). */
+  metric: string;
+  /** Grouping column, one box or curve per value (default `"label"`). */
+  by?: string;
+  /** `"box"` (default): percentile boxes per group; `"ecdf"`: one ECDF curve per group. */
+  kind?: "box" | "ecdf";
+  /** Logarithmic metric axis (default false). */
+  logX?: boolean;
+}
+
+/**
+ * Compares one metric across runs. `kind: "box"` draws one horizontal box per group: box p25–p75,
+ * white tick at the median, whiskers p5–p95, a dot at p99 and a hollow dot at the maximum
+ * (percentiles computed before embedding, so any table size gives a small spec);
+ * `kind: "ecdf"` overlays one ECDF per group (see `ecdf`). Failed requests are left out. Throws a
+ * `TypeError` naming missing columns; no values gives a "no data" chart.
+ *
+ * @example
+ * ```ts
+ * import { compare } from "./compare.ts";
+ * declare const table: import("./columns.ts").TableLike; // toTable([runA, runB])
+ * const spec = compare(table, { metric: "ttft_ms", by: "label" });
+ * ```
+ */
+export function compare(table: TableLike, options: CompareOptions): VegaLiteSpec {
+  const by = options?.by ?? "label";
+  const kind = options.kind ?? "box";
+  if (kind !== "box" && kind !== "ecdf") {
+    throw new RangeError(`option kind must be "box" or "ecdf", got ${JSON.stringify(kind)}`);
+  }
+  if (kind === "ecdf") {
+    return ecdf(table, {
+      metric: options.metric,
+      color: by,
+      logX: options.logX,
+      width: options.width,
+      height: options.height,
+      title: options.title ?? `${metricName(options.metric)} by ${by}`,
+    });
+  }
+  const { metric, groups, failedExcluded } = metricGroups(
+    table,
+    options.metric,
+    by,
+    "plot.compare",
+  );
+  const width = size("width", options.width, DEFAULT_WIDTH);
+  const title = options.title ?? `${metricName(metric)} by ${by}`;
+  const rows: Record<string, unknown>[] = [];
+  for (const [group, sorted] of groups) {
+    if (sorted.length === 0) continue;
+    const q = (p: number) => tidy(quantileSorted(sorted, p));
+    rows.push({
+      group,
+      n: sorted.length,
+      p5: q(0.05),
+      p25: q(0.25),
+      p50: q(0.5),
+      p75: q(0.75),
+      p95: q(0.95),
+      p99: q(0.99),
+      max: q(1),
+    });
+  }
+  if (rows.length === 0) return noDataSpec(title, `no values of ${metric}`, { width });
+  const height = size("height", options.height, Math.max(80, rows.length * 36));
+  const xTitle = columnTitle(metric);
+  const logX = options.logX ?? false;
+  const y = {
+    field: "group",
+    type: "nominal",
+    title: by,
+    sort: null,
+    axis: { labelLimit: 200 },
+  };
+  const x = (field: string) => ({
+    field,
+    type: "quantitative",
+    title: xTitle + (logX ? ", log scale" : ""),
+    scale: logX ? { type: "log" } : { zero: false },
+  });
+  return {
+    ...base(
+      `Distribution of ${xTitle} per ${by}`,
+      title,
+      [
+        "box p25–p75 · white tick median · whiskers p5–p95 · ● p99 · ○ max",
+        [
+          rows.map((r) => `${r.group}: ${fmtCount(r.n as number)}`).join(", ") + " values",
+          failedNote(failedExcluded),
+        ].filter((s) => s).join(" · "),
+      ],
+      width,
+      height,
+    ),
+    data: { values: rows },
+    encoding: { y },
+    layer: [
+      {
+        mark: { type: "rule", color: "#555" },
+        encoding: { x: x("p5"), x2: { field: "p95" } },
+      },
+      {
+        mark: { type: "bar", size: 18, cornerRadius: 2 },
+        encoding: {
+          x: x("p25"),
+          x2: { field: "p75" },
+          color: { field: "group", type: "nominal", legend: null, sort: null },
+          tooltip: [
+            { field: "group", title: by },
+            { field: "n", title: "values" },
+            ...["p5", "p25", "p50", "p75", "p95", "p99", "max"].map((f) => ({
+              field: f,
+              title: columnUnit(metric) ? `${f} (${columnUnit(metric)})` : f,
+              format: ".2f",
+            })),
+          ],
+        },
+      },
+      {
+        mark: { type: "tick", color: "white", size: 18, thickness: 2 },
+        encoding: { x: x("p50") },
+      },
+      {
+        mark: { type: "point", filled: true, color: "#333", size: 30 },
+        encoding: { x: x("p99") },
+      },
+      {
+        mark: { type: "point", filled: false, color: "#333", size: 30 },
+        encoding: { x: x("max") },
+      },
+    ],
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * Throughput–latency trade-off curve of a sweep.
+ *
+ * @module
+ */
+
+import type { VegaLiteSpec } from "../types.ts";
+import { groupKeys, hasColumn, numbers, requireColumns, type TableLike } from "./columns.ts";
+import { columnTitle } from "./labels.ts";
+import {
+  base,
+  type ChartOptions,
+  DEFAULT_HEIGHT,
+  DEFAULT_WIDTH,
+  noDataSpec,
+  size,
+} from "./spec.ts";
+import { tidy } from "./stats.ts";
+
+/** Options of {@link throughputVsLatency}. */
+export interface ThroughputVsLatencyOptions extends ChartOptions {
+  /** Latency column on the x axis (default `"tpot_ms_p50"`). */
+  latency?: string;
+  /** Throughput column on the y axis (default `"output_throughput"`, tok/s). */
+  throughput?: string;
+  /** A column whose values get one curve each (e.g. `"model"`). */
+  by?: string;
+}
+
+/**
+ * The classic serving trade-off: one point per sweep step (a row of `summarize()`), latency on x,
+ * throughput on y, joined in load order and labelled with the load (`c=8` or `4 req/s`) when the
+ * summary has `concurrency` or `rate`. The upper-left is better. Throws a `TypeError` naming
+ * missing columns; no usable rows gives a "no data" chart.
+ *
+ * @example
+ * ```ts
+ * import { throughputVsLatency } from "./throughput_vs_latency.ts";
+ * declare const summary: import("./columns.ts").TableLike; // summarize(toTable(runs))
+ * const spec = throughputVsLatency(summary, { latency: "ttft_ms_p99" });
+ * ```
+ */
+export function throughputVsLatency(
+  summary: TableLike,
+  options: ThroughputVsLatencyOptions = {},
+): VegaLiteSpec {
+  const latency = options.latency ?? "tpot_ms_p50";
+  const throughput = options.throughput ?? "output_throughput";
+  requireColumns(
+    summary,
+    [latency, throughput, ...(options.by ? [options.by] : [])],
+    "plot.throughputVsLatency",
+  );
+  const width = size("width", options.width, DEFAULT_WIDTH);
+  const height = size("height", options.height, DEFAULT_HEIGHT);
+  const title = options.title ?? "Throughput vs latency";
+  const n = summary.numRows();
+  const lat = numbers(summary, latency);
+  const thr = numbers(summary, throughput);
+  const conc = hasColumn(summary, "concurrency")
+    ? numbers(summary, "concurrency")
+    : new Array(n).fill(null);
+  const rate = hasColumn(summary, "rate") ? numbers(summary, "rate") : new Array(n).fill(null);
+  const groups = groupKeys(summary, options.by);
+  const rows: Record<string, unknown>[] = [];
+  for (let i = 0; i < n; i++) {
+    if (lat[i] === null || thr[i] === null) continue;
+    const load = rate[i] ?? conc[i];
+    const text = rate[i] !== null
+      ? `${tidy(rate[i]!)} req/s`
+      : conc[i] !== null
+      ? `c=${tidy(conc[i]!)}`
+      : "";
+    rows.push({
+      latency: tidy(lat[i]!),
+      throughput: tidy(thr[i]!),
+      order: load ?? i,
+      load: text,
+      ...(options.by ? { group: groups[i] } : {}),
+    });
+  }
+  if (rows.length === 0) {
+    return noDataSpec(title, `no rows with both ${latency} and ${throughput}`, { width });
+  }
+  const xTitle = columnTitle(latency);
+  const yTitle = columnTitle(throughput);
+  const color = options.by
+    ? { color: { field: "group", type: "nominal", title: options.by, sort: null } }
+    : { color: { value: "#4c78a8" } };
+  return {
+    ...base(
+      `Throughput (${throughput}) against latency (${latency})`,
+      title,
+      `${rows.length} points, joined in load order · upper left is better`,
+      width,
+      height,
+    ),
+    data: { values: rows },
+    layer: [
+      {
+        mark: { type: "line", point: { size: 45, filled: true }, strokeWidth: 1.8 },
+        encoding: {
+          x: { field: "latency", type: "quantitative", title: xTitle, scale: { zero: false } },
+          y: { field: "throughput", type: "quantitative", title: yTitle },
+          order: { field: "order", type: "quantitative" },
+          ...color,
+          ...(options.by ? { detail: { field: "group" } } : {}),
+          tooltip: [
+            { field: "load", title: "load" },
+            { field: "latency", title: xTitle, format: ".2f" },
+            { field: "throughput", title: yTitle, format: ".1f" },
+            ...(options.by ? [{ field: "group", title: options.by }] : []),
+          ],
+        },
+      },
+      {
+        mark: { type: "text", align: "left", dx: 7, dy: -9, fontSize: 10, color: "#444" },
+        encoding: {
+          x: { field: "latency", type: "quantitative" },
+          y: { field: "throughput", type: "quantitative" },
+          text: { field: "load" },
+        },
+      },
+    ],
+  };
+}

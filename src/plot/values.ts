@@ -1,0 +1,102 @@
+/**
+ * Extracts one latency metric from a requests table (or a chunk table for ITL), per group,
+ * ready for the distribution charts.
+ *
+ * @module
+ */
+
+import {
+  forEachListValue,
+  groupKeys,
+  hasColumn,
+  numbers,
+  requireColumns,
+  successMask,
+  type TableLike,
+} from "./columns.ts";
+import { metricColumn } from "./labels.ts";
+import { sortNumbers } from "./stats.ts";
+
+/** A metric's values per group, each sorted ascending. */
+export interface MetricGroups {
+  /** The metric column (`ttft_ms`, ... ; `itl_ms` also when read from a chunk table's `gap_ms`). */
+  metric: string;
+  /** Group key → ascending values (group `""` when not grouped). Insertion order = first seen. */
+  groups: Map<string, Float64Array>;
+  /** Number of failed requests left out (rows with `success === false`). */
+  failedExcluded: number;
+}
+
+/**
+ * Reads `metric` from `table`, grouped by the optional column `by`, leaving out failed requests
+ * and null values. For `itl_ms`, flattens the requests table's per-request `itl_ms` lists, or
+ * reads a chunk table's `gap_ms`. Throws a `TypeError` naming any missing column.
+ *
+ * @example
+ * ```ts
+ * import * as aq from "arquero";
+ * import { metricGroups } from "./values.ts";
+ * const t = aq.table({ ttft_ms: [30, 10, null], success: [true, true, false] });
+ * console.log(metricGroups(t, "ttft", undefined, "plot.ecdf").groups.get("")); // [10, 30]
+ * ```
+ */
+export function metricGroups(
+  table: TableLike,
+  metricOption: string,
+  by: string | undefined,
+  where: string,
+): MetricGroups {
+  const metric = metricColumn(metricOption);
+  requireColumns(table, [], where);
+  if (by !== undefined) requireColumns(table, [by], where);
+  const keep = successMask(table);
+  const failedExcluded = keep.filter((k) => !k).length;
+  const keys = groupKeys(table, by);
+  const buckets = new Map<string, number[]>();
+  const add = (row: number, v: number) => {
+    const k = keys[row];
+    let b = buckets.get(k);
+    if (b === undefined) buckets.set(k, b = []);
+    b.push(v);
+  };
+  if (metric === "itl_ms" && !hasColumn(table, "itl_ms") && hasColumn(table, "gap_ms")) {
+    scalar(table, "gap_ms", keep, add);
+  } else if (metric === "itl_ms") {
+    requireColumns(table, ["itl_ms"], where);
+    forEachListValue(table, "itl_ms", keep, add);
+  } else {
+    requireColumns(table, [metric], where);
+    scalar(table, metric, keep, add);
+  }
+  const groups = new Map<string, Float64Array>();
+  for (const [k, v] of buckets) groups.set(k, sortNumbers(v));
+  return { metric, groups, failedExcluded };
+}
+
+function scalar(
+  table: TableLike,
+  column: string,
+  keep: boolean[],
+  add: (row: number, v: number) => void,
+): void {
+  const values = numbers(table, column);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (keep[i] && v !== null) add(i, v);
+  }
+}
+
+/** "N failed requests excluded" (or `""` when none). */
+export function failedNote(n: number): string {
+  return n > 0 ? `${n} failed request${n === 1 ? "" : "s"} excluded` : "";
+}
+
+/** Formats a count with thousands separators, independent of the locale (`12,345`). */
+export function fmtCount(n: number): string {
+  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/** A number with at most 4 significant digits, for subtitles (`64.01505` → `64.02`). */
+export function fmtNumber(x: number): string {
+  return Number.isFinite(x) ? String(Number(x.toPrecision(4))) : String(x);
+}
