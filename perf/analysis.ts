@@ -1,0 +1,221 @@
+/**
+ * `deno task perf:analysis`: time of toTable and summarize over synthetic runs of 10k, 100k and
+ * 1M requests × 200 chunks each, plus memory, printed as a markdown table.
+ *
+ * Each size runs in its own child process (fresh heap, so peak RSS is that size's alone; the
+ * child gets a larger V8 heap limit because the 1M-request input alone holds 400M numbers in JS
+ * arrays). Pass sizes to override: `deno task perf:analysis 10000 100000`.
+ *
+ * Columns: input build time (not part of the budget), toTable, summarize (default options: 4
+ * percentiles, ttft/tpot/itl/e2e + server metrics, grouped by run), the table's own memory
+ * (heap + ArrayBuffers added by toTable, after GC) per request, against 8 bytes × its numeric
+ * columns (the `itl_ms` cells are the records' own arrays, so the gaps cost the table nothing),
+ * and the process's peak RSS (VmHWM from /proc when available), which the input itself (400
+ * numbers a request in JS arrays) dominates.
+ *
+ * @module
+ */
+
+import { toTable } from "../src/table/to_table.ts";
+import { summarize } from "../src/summarize/summarize.ts";
+import { createRng } from "../src/util/rng.ts";
+import type { RequestRecord, Run } from "../src/types.ts";
+
+const CHUNKS = 200;
+const DEFAULT_SIZES = [10_000, 100_000, 1_000_000];
+
+interface Result {
+  requests: number;
+  build_s: number;
+  to_table_s: number;
+  summarize_s: number;
+  table_bytes_per_request: number;
+  numbers_bytes_per_request: number;
+  peak_rss_mb: number;
+}
+
+function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+function peakRssMb(): number {
+  try {
+    const status = Deno.readTextFileSync("/proc/self/status");
+    const match = /VmHWM:\s+(\d+) kB/.exec(status);
+    if (match) return Number(match[1]) / 1024;
+  } catch {
+    // not Linux: fall back to the current RSS
+  }
+  return Deno.memoryUsage().rss / 2 ** 20;
+}
+
+/** A run of `n` streamed requests with `CHUNKS` content chunks each; 2 % fail. */
+function syntheticRun(n: number): Run {
+  const rng = createRng(42);
+  const t0 = 1_700_000_000_000;
+  const requests: RequestRecord[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const start = t0 + i * 5 + rng.next();
+    const ttft = 20 + rng.exponential(30);
+    const times = new Array<number>(CHUNKS);
+    const gaps = new Array<number>(CHUNKS - 1);
+    let t = ttft;
+    times[0] = t;
+    for (let c = 1; c < CHUNKS; c++) {
+      const gap = 8 + rng.exponential(4);
+      t += gap;
+      times[c] = t;
+      gaps[c - 1] = gap;
+    }
+    const success = rng.next() > 0.02;
+    const queue = rng.exponential(5);
+    requests[i] = {
+      run_id: "perf",
+      index: i,
+      request_id: `req-${i}`,
+      trace_id: "0af7651916cd43dd8448eb211c80319c",
+      span_id: "b7ad6b7169203331",
+      sampled: true,
+      response_id: `chatcmpl-${i}`,
+      endpoint: "chat",
+      model: "synthetic",
+      stream: true,
+      tag: null,
+      params: {},
+      scheduled_ms: start,
+      start_ms: start,
+      lateness_ms: 0,
+      headers_ms: ttft / 2,
+      ttft_ms: ttft,
+      e2e_ms: t,
+      tpot_ms: (t - ttft) / (CHUNKS - 1),
+      itl_ms: gaps,
+      chunk_times_ms: times,
+      chunk_tokens: null,
+      first_chunk_ms: ttft,
+      last_chunk_ms: t,
+      prompt_tokens: 100 + (i % 900),
+      completion_tokens: CHUNKS,
+      token_source: "usage",
+      finish_reason: "length",
+      output_chars: CHUNKS * 4,
+      success,
+      error: success ? null : { kind: "stream_error", message: "synthetic failure" },
+      span_status: "found",
+      span_note: null,
+      trace_url: null,
+      server_queue_ms: queue,
+      server_prefill_ms: ttft - queue - 1,
+      server_decode_ms: t - ttft,
+      server_inference_ms: t - queue - 1,
+      server_ttft_ms: ttft - 1,
+      server_e2e_ms: t - 1,
+      server_scheduler_ms: null,
+      server_model_forward_ms: null,
+      server_model_execute_ms: null,
+      server_prompt_tokens: 100 + (i % 900),
+      server_completion_tokens: CHUNKS,
+      server_start_ms: start + 0.5,
+      client_overhead_ms: 1,
+      server_frontend_ms: 0.5,
+      server_spans: [],
+    };
+  }
+  return {
+    meta: {
+      schema_version: 1,
+      run_id: "perf",
+      label: "perf",
+      created_at: new Date(t0).toISOString(),
+      url: "http://127.0.0.1:8000",
+      endpoint: "chat",
+      model: "synthetic",
+      load: { concurrency: 64, burstiness: 1, warmup: 0, seed: 42 },
+      started_ms: t0,
+      ended_ms: t0 + n * 5,
+      duration_ms: n * 5,
+      interrupted: false,
+      client: { tool: "perf", version: "0", runtime: "deno", hostname: "perf" },
+      trace_source: null,
+      prometheus: null,
+      extra: {},
+    },
+    requests,
+  };
+}
+
+function measure(n: number): Result {
+  let t = performance.now();
+  const run = syntheticRun(n);
+  const buildS = (performance.now() - t) / 1000;
+  gc();
+  const before = Deno.memoryUsage();
+  t = performance.now();
+  const table = toTable(run);
+  const toTableS = (performance.now() - t) / 1000;
+  gc();
+  const after = Deno.memoryUsage();
+  t = performance.now();
+  const summary = summarize(table);
+  const summarizeS = (performance.now() - t) / 1000;
+  if (summary.numRows() !== 1) throw new Error("expected one summary row");
+  const tableBytes = after.heapUsed + after.external - (before.heapUsed + before.external);
+  // Numbers the table itself holds per request: its numeric columns (the itl_ms cells are the
+  // records' own arrays, not copies).
+  const numericColumns =
+    table.columnNames().filter((name) => table.column(name) instanceof Float64Array).length;
+  return {
+    requests: n,
+    build_s: buildS,
+    to_table_s: toTableS,
+    summarize_s: summarizeS,
+    table_bytes_per_request: tableBytes / n,
+    numbers_bytes_per_request: 8 * numericColumns,
+    peak_rss_mb: peakRssMb(),
+  };
+}
+
+async function runChild(n: number): Promise<Result> {
+  // About 4.5 GB of heap per million requests of input; leave room.
+  const heapMb = Math.max(4096, Math.ceil((n / 1e6) * 8) * 1024);
+  const command = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      `--v8-flags=--expose-gc,--max-old-space-size=${heapMb}`,
+      new URL(import.meta.url).pathname,
+      "--child",
+      String(n),
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  });
+  const { code, stdout } = await command.output();
+  if (code !== 0) throw new Error(`perf child for ${n} requests exited with code ${code}`);
+  return JSON.parse(new TextDecoder().decode(stdout).trim().split("\n").at(-1)!);
+}
+
+if (Deno.args[0] === "--child") {
+  console.log(JSON.stringify(measure(Number(Deno.args[1]))));
+} else {
+  const sizes = Deno.args.length ? Deno.args.map(Number) : DEFAULT_SIZES;
+  const rows: Result[] = [];
+  for (const n of sizes) rows.push(await runChild(n));
+  const fmt = (x: number, digits = 2) => x.toFixed(digits);
+  console.log(
+    `toTable + summarize, ${CHUNKS} chunks per request (${Deno.build.os}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno})\n`,
+  );
+  console.log(
+    "| requests | build input (s) | toTable (s) | summarize (s) | toTable + summarize (s) | table bytes/request | 8 × numeric columns | peak RSS (MB) |",
+  );
+  console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const r of rows) {
+    console.log(
+      `| ${r.requests.toLocaleString("en-US")} | ${fmt(r.build_s)} | ${fmt(r.to_table_s)} | ${
+        fmt(r.summarize_s)
+      } | ${fmt(r.to_table_s + r.summarize_s)} | ${
+        fmt(r.table_bytes_per_request, 0)
+      } | ${r.numbers_bytes_per_request} | ${fmt(r.peak_rss_mb, 0)} |`,
+    );
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Rich display of a run: its description and a summary of its requests.
+ *
+ * @module
+ */
+
+import type { Run } from "../types.ts";
+import { displayable, type MimeBundle } from "./displayable.ts";
+import { escapeHtml } from "./escape_html.ts";
+import { formatSummary } from "./format_summary.ts";
+import { summaryHtml } from "./summary_bundle.ts";
+import { summarize } from "../summarize/summarize.ts";
+import { toTable } from "../table/to_table.ts";
+import { formatMs } from "./format_duration.ts";
+
+/** Key facts of a run's meta, as label/value pairs. */
+function metaFacts(run: Run): [string, string][] {
+  const { meta } = run;
+  const load = meta.load ?? ({} as Run["meta"]["load"]);
+  const failed = run.requests.filter((r) => !r.success).length;
+  const facts: [string, string][] = [
+    ["run", `${meta.label} (${meta.run_id})`],
+    ["model", `${meta.model} at ${meta.url} (${meta.endpoint})`],
+    ["created", meta.created_at],
+    [
+      "load",
+      [
+        load.concurrency !== undefined
+          ? `concurrency ${load.concurrency}`
+          : "unlimited concurrency",
+        load.rate !== undefined
+          ? `rate ${load.rate}/s burstiness ${load.burstiness}`
+          : "no rate limit",
+        load.shard ? `shard ${load.shard.index + 1}/${load.shard.count}` : "",
+      ].filter(Boolean).join(", "),
+    ],
+    [
+      "requests",
+      `${run.requests.length} (${failed} failed)${meta.interrupted ? ", interrupted" : ""}`,
+    ],
+    ["duration", formatMs(meta.duration_ms)],
+  ];
+  if (meta.trace_source) facts.push(["traces", meta.trace_source]);
+  if (meta.salvage) {
+    facts.push(["salvaged", `${meta.salvage.skipped_lines} unreadable lines skipped`]);
+  }
+  return facts;
+}
+
+/**
+ * The Jupyter bundle of a run: `text/html` (meta facts and the per-metric summary, every value
+ * HTML-escaped) and `text/plain` (the same as aligned text).
+ *
+ * @example
+ * ```ts
+ * import { runBundle } from "./show_run.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * console.log(runBundle(makeRun([makeRecord()]))["text/plain"]);
+ * ```
+ */
+export function runBundle(run: Run): MimeBundle {
+  const facts = metaFacts(run);
+  const summary = summarize(toTable(run), { groupby: [] });
+  const text = [
+    ...facts.map(([k, v]) => `${k.padEnd(9)} ${v}`),
+    "",
+    run.requests.length ? formatSummary(summary) : "(no requests)",
+  ].join("\n");
+  const html = [
+    '<div class="vllm-metrics-run">',
+    '<table class="vllm-metrics-meta"><tbody>',
+    ...facts.map(([k, v]) =>
+      `<tr><th style="text-align:left">${escapeHtml(k)}</th><td style="text-align:left">${
+        escapeHtml(v)
+      }</td></tr>`
+    ),
+    "</tbody></table>",
+    summaryHtml(summary),
+    "</div>",
+  ].join("");
+  return { "text/html": html, "text/plain": text };
+}
+
+/**
+ * Attaches rich display to `run` (non-enumerable symbols on that object; JSON unaffected) and
+ * returns it. Runs from `load`/`loadAll` already display this way.
+ *
+ * @example
+ * ```ts
+ * import { showRun } from "./show_run.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * showRun(makeRun([makeRecord()])); // last expression of a notebook cell → run summary
+ * ```
+ */
+export function showRun(run: Run): Run {
+  return displayable(run, () => runBundle(run), {
+    text: () => String(runBundle(run)["text/plain"]),
+  });
+}

@@ -1,0 +1,84 @@
+/**
+ * A summary table (from `summarize`) laid out per group: a title, the counts and throughput, and
+ * a metric × statistic grid. Shared by the text and the HTML views.
+ *
+ * @module
+ */
+
+import type { ColumnTable } from "arquero";
+import { formatNumber } from "./format_value.ts";
+
+/** One group of a summary, ready to print. */
+export interface SummaryBlock {
+  /** `run_id=… label=…` from the group columns. */
+  title: string;
+  /** Counts, duration, throughput, goodput lines. */
+  facts: string[];
+  /** Header of the metric grid, units included (`metric`, `mean`, …, `count`). */
+  header: string[];
+  /** One row per metric: name with unit, then the statistics. */
+  rows: string[][];
+}
+
+const COUNTS = [
+  "requests",
+  "succeeded",
+  "failed",
+  "duration_s",
+  "request_throughput",
+  "output_throughput",
+  "total_token_throughput",
+  "goodput",
+  "good_fraction",
+];
+
+/** The summary's groups as {@link SummaryBlock}s. */
+export function summaryBlocks(summary: ColumnTable): SummaryBlock[] {
+  const names = summary.columnNames();
+  const metrics = names
+    .filter((n) => n.endsWith("_count") && names.includes(n.slice(0, -6) + "_mean"))
+    .map((n) => n.slice(0, -6));
+  const firstStat = names.indexOf("requests");
+  const groupNames = names.slice(0, firstStat === -1 ? 0 : firstStat);
+  const stats = metrics.length === 0 ? [] : names
+    .filter((n) => n.startsWith(metrics[0] + "_"))
+    .map((n) => n.slice(metrics[0].length + 1));
+  const carried = ["concurrency", "rate"].filter((n) =>
+    names.includes(n) && !groupNames.includes(n)
+  );
+  return (summary.objects() as Record<string, unknown>[]).map((row) => {
+    const title = [...groupNames, ...carried]
+      .filter((n) => row[n] != null)
+      .map((n) => `${n}=${show(row[n])}`)
+      .join(" ") || "all requests";
+    const facts: string[] = [];
+    if (COUNTS.every((n) => n in row)) {
+      facts.push(
+        `requests ${row.requests}  succeeded ${row.succeeded}  failed ${row.failed}  duration ${
+          show(row.duration_s)
+        } s`,
+      );
+      facts.push(
+        `throughput ${show(row.request_throughput)} req/s  output ${
+          show(row.output_throughput)
+        } tok/s  total ${show(row.total_token_throughput)} tok/s`,
+      );
+      if (row.goodput != null) {
+        facts.push(
+          `goodput ${show(row.goodput)} req/s  (${
+            show(100 * (row.good_fraction as number))
+          } % of requests good)`,
+        );
+      }
+    }
+    const unit = metrics.every((m) => m.endsWith("_ms")) ? " (ms)" : "";
+    const header = ["metric", ...stats.map((s) => s + (s === "count" ? "" : unit))];
+    const rows = metrics.map((m) => [m, ...stats.map((s) => show(row[`${m}_${s}`]))]);
+    return { title, facts, header, rows };
+  });
+}
+
+function show(value: unknown): string {
+  if (value == null) return "–";
+  return typeof value === "number" ? formatNumber(value) : String(value);
+}

@@ -1,0 +1,49 @@
+/**
+ * Rich display of a `summarize` result: per group, the counts and throughput and a
+ * metric × statistic grid, rather than one very wide row.
+ *
+ * @module
+ */
+
+import type { ColumnTable } from "arquero";
+import { displayable, type MimeBundle } from "./displayable.ts";
+import { escapeHtml } from "./escape_html.ts";
+import { formatSummary } from "./format_summary.ts";
+import { summaryBlocks } from "./summary_blocks.ts";
+
+/** HTML of a summary's groups (every text HTML-escaped). */
+export function summaryHtml(summary: ColumnTable): string {
+  const right = ' style="text-align:right"';
+  return summaryBlocks(summary).flatMap((block) => [
+    `<h4>${escapeHtml(block.title)}</h4>`,
+    ...block.facts.map((f) => `<p>${escapeHtml(f)}</p>`),
+    '<table class="vllm-metrics-summary"><thead><tr>',
+    ...block.header.map((h, i) => `<th${i ? right : ""}>${escapeHtml(h)}</th>`),
+    "</tr></thead><tbody>",
+    ...block.rows.map((row) =>
+      `<tr>${row.map((c, i) => `<td${i ? right : ""}>${escapeHtml(c)}</td>`).join("")}</tr>`
+    ),
+    "</tbody></table>",
+  ]).join("");
+}
+
+/**
+ * The Jupyter bundle of a summary: `text/html` and `text/plain` ({@link formatSummary}).
+ *
+ * @example
+ * ```ts
+ * import { summaryBundle } from "./summary_bundle.ts";
+ * import { summarize } from "../summarize/summarize.ts";
+ * import { toTable } from "../table/to_table.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * console.log(summaryBundle(summarize(toTable(makeRun([makeRecord()]))))["text/plain"]);
+ * ```
+ */
+export function summaryBundle(summary: ColumnTable): MimeBundle {
+  return { "text/html": summaryHtml(summary), "text/plain": formatSummary(summary) };
+}
+
+/** Attaches the summary display to `summary` (non-enumerable symbols) and returns it. */
+export function showSummary(summary: ColumnTable): ColumnTable {
+  return displayable(summary, () => summaryBundle(summary), { text: () => formatSummary(summary) });
+}

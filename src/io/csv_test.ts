@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { formatCsvRow, parseCsv } from "./csv.ts";
+import { FileFormatError } from "./errors.ts";
+import { textArb } from "./record_arbitrary.ts";
+
+Deno.test("parseCsv() reads quoted commas, doubled quotes, newlines and CRLF endings", () => {
+  const rows = parseCsv('a,"b,c","say ""hi""","two\nlines"\r\nx,,"",z\n', "f.csv");
+  assert.deepEqual(rows.map((r) => r.cells), [["a", "b,c", 'say "hi"', "two\nlines"], [
+    "x",
+    "",
+    "",
+    "z",
+  ]]);
+  assert.deepEqual(rows[1].quoted, [false, false, true, false]);
+  assert.deepEqual(rows.map((r) => r.line), [1, 3]);
+});
+
+Deno.test("formatCsvRow() then parseCsv() gives back every cell, null and empty string kept apart", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.array(fc.option(textArb, { nil: null }), { minLength: 1, maxLength: 5 }), {
+        maxLength: 5,
+      }),
+      (rows) => {
+        const text = rows.map(formatCsvRow).join("");
+        const parsed = parseCsv(text, "f.csv");
+        assert.deepEqual(
+          parsed.map((r) => r.cells.map((c, i) => (c === "" && !r.quoted[i] ? null : c))),
+          rows,
+        );
+      },
+    ),
+  );
+});
+
+Deno.test("parseCsv() errors name the file, line and column", () => {
+  assert.throws(
+    () => parseCsv('a,b\nc,d"e\n', "f.csv"),
+    (e: Error) =>
+      e instanceof FileFormatError && e.message === 'f.csv:2:2: quote (") inside an unquoted cell',
+  );
+  assert.throws(
+    () => parseCsv('a,"b"x\n', "f.csv", 10),
+    (e: Error) =>
+      e instanceof FileFormatError &&
+      e.message.startsWith("f.csv:10:2: text after the closing quote"),
+  );
+  assert.throws(
+    () => parseCsv('a\n"open,\nmore', "f.csv"),
+    (e: Error) =>
+      e instanceof FileFormatError &&
+      e.message === "f.csv:2:1: quoted cell is never closed (truncated file?)",
+  );
+});
+
+Deno.test("parseCsv() on arbitrary text returns rows or throws a FileFormatError", () => {
+  fc.assert(
+    fc.property(fc.string({ unit: fc.constantFrom("a", ",", '"', "\n", "\r", " ") }), (text) => {
+      try {
+        parseCsv(text, "f.csv");
+      } catch (error) {
+        assert.ok(error instanceof FileFormatError);
+      }
+    }),
+  );
+});

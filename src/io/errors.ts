@@ -1,0 +1,47 @@
+/**
+ * The error every loader throws for a bad file: it names the file, the line and (for CSV) the
+ * column.
+ *
+ * @module
+ */
+
+/** Where in a file something went wrong; line and column are 1-based. */
+export interface FilePosition {
+  file: string;
+  line?: number;
+  column?: number;
+  /** Column name (CSV), when known. */
+  field?: string;
+}
+
+/**
+ * A file that cannot be read as a run: unknown schema version, truncated, corrupt, or a value of
+ * the wrong type. The message starts with `file:line[:column]`.
+ *
+ * @example
+ * ```ts
+ * import { FileFormatError } from "./errors.ts";
+ * const e = new FileFormatError({ file: "run.csv", line: 3, column: 2 }, "bad number");
+ * console.log(e.message); // run.csv:3:2: bad number
+ * ```
+ */
+export class FileFormatError extends Error {
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: number;
+  /** The message without the position prefix. */
+  readonly reason: string;
+
+  constructor(at: FilePosition, message: string) {
+    const where = at.line === undefined
+      ? at.file
+      : `${at.file}:${at.line}${at.column === undefined ? "" : `:${at.column}`}`;
+    const field = at.field === undefined ? "" : ` (column "${at.field}")`;
+    super(`${where}${field}: ${message}`);
+    this.name = "FileFormatError";
+    this.file = at.file;
+    this.line = at.line;
+    this.column = at.column;
+    this.reason = message;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Loading a run from a file.
+ *
+ * @module
+ */
+
+import type { Run } from "../types.ts";
+import { formatOf } from "./file_format.ts";
+import { decodeJson } from "./json_format.ts";
+import { decodeJsonl } from "./jsonl_format.ts";
+import { decodeCsv } from "./csv_format.ts";
+import { Salvager } from "./salvage.ts";
+import { showRun } from "../display/show_run.ts";
+
+/** Options of {@link load}. */
+export interface LoadOptions {
+  /**
+   * Skip unreadable request lines/rows and a cut-off last line instead of failing; how many were
+   * skipped (and the first reasons) goes to `run.meta.salvage`. The meta line must be readable.
+   */
+  salvage?: boolean;
+}
+
+/**
+ * Reads a run saved by {@link save} or streamed by collect (`.json`, `.jsonl`, `.csv`).
+ * A truncated or corrupt file, an unknown schema version or a value of the wrong type throws a
+ * `FileFormatError` whose message starts with `file:line` (and `:column` for CSV cells).
+ * The run displays richly in Jupyter.
+ *
+ * @example
+ * ```ts
+ * import { load } from "./load.ts";
+ * const run = await load("runs/partial.jsonl", { salvage: true });
+ * console.log(run.requests.length, run.meta.salvage?.skipped_lines ?? 0);
+ * ```
+ */
+export async function load(path: string, options: LoadOptions = {}): Promise<Run> {
+  if (typeof path !== "string" || path === "") {
+    throw new TypeError(`load: path must be a non-empty string, got ${JSON.stringify(path)}`);
+  }
+  const format = formatOf(path);
+  const salvager = new Salvager(options.salvage === true);
+  const run = format === "json"
+    ? await decodeJson(path, salvager)
+    : format === "jsonl"
+    ? await decodeJsonl(path, salvager)
+    : await decodeCsv(path, salvager);
+  const report = salvager.report();
+  if (report) run.meta.salvage = report;
+  return showRun(run);
+}

@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { save } from "./save.ts";
+import { loadAll } from "./load_all.ts";
+import { makeRecord, makeRun } from "../table/fixtures.ts";
+import type { Run } from "../types.ts";
+
+const T0 = 1_700_000_000_000;
+
+function shard(index: number, starts: number[]): Run {
+  const records = starts.map((start, i) =>
+    makeRecord({ index: i, request_id: `s${index}-${i}`, start_ms: T0 + start, run_id: "big" })
+  );
+  return makeRun(records, {
+    run_id: "big",
+    load: {
+      concurrency: 4,
+      burstiness: 1,
+      warmup: 0,
+      seed: 0,
+      requests: starts.length,
+      shard: { index, count: 2 },
+    },
+    interrupted: index === 1,
+  });
+}
+
+Deno.test("loadAll() merges the shards of one run: re-indexed by start time, union duration", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await save(shard(0, [0, 200]), join(dir, "a.json"));
+    await save(shard(1, [100, 300, 400]), join(dir, "b.csv"));
+    await save(
+      makeRun([makeRecord({ run_id: "other" })], { run_id: "other" }),
+      join(dir, "c.jsonl"),
+    );
+    await Deno.writeTextFile(join(dir, "notes.txt"), "ignored");
+    await Deno.writeTextFile(join(dir, ".a.json.1234.tmp"), "ignored");
+    const runs = await loadAll(dir);
+    assert.deepEqual(runs.map((r) => r.meta.run_id), ["big", "other"]);
+    const big = runs[0];
+    assert.deepEqual(big.requests.map((r) => r.request_id), [
+      "s0-0",
+      "s1-0",
+      "s0-1",
+      "s1-1",
+      "s1-2",
+    ]);
+    assert.deepEqual(big.requests.map((r) => r.index), [0, 1, 2, 3, 4]);
+    assert.equal(big.meta.started_ms, T0);
+    assert.equal(big.meta.ended_ms, T0 + 450);
+    assert.equal(big.meta.duration_ms, 450);
+    assert.equal(big.meta.interrupted, true);
+    assert.equal(big.meta.load.shard, undefined);
+    assert.equal(big.meta.load.requests, 5);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadAll() keeps one copy when the same shard is saved twice (jsonl while running, json after)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const run = makeRun([0, 1, 2].map((index) => makeRecord({ index })));
+    await save({ ...run, requests: run.requests.slice(0, 2) }, join(dir, "run.jsonl"));
+    await save(run, join(dir, "run.json"));
+    const runs = await loadAll([join(dir, "run.jsonl"), join(dir, "run.json")]);
+    assert.equal(runs.length, 1);
+    assert.equal(runs[0].requests.length, 3);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,113 @@
+/**
+ * fast-check generators of complete, valid runs for the loaders' property tests: every field,
+ * nulls, unicode, and the characters CSV and JSON must escape (commas, quotes, CR/LF).
+ *
+ * @module
+ */
+
+import fc from "fast-check";
+import type { RequestRecord, Run } from "../types.ts";
+import { makeRecord, makeRun } from "../table/fixtures.ts";
+
+const TRICKY = [
+  ",",
+  '"',
+  "\n",
+  "\r",
+  "\r\n",
+  "#",
+  " ",
+  "é",
+  "😀",
+  "<script>",
+  "\\",
+  "\u2028",
+  "",
+  "null",
+];
+
+/** Well-formed strings mixing ordinary text with characters files must escape. */
+export const textArb: fc.Arbitrary<string> = fc.array(
+  fc.oneof(fc.constantFrom(...TRICKY), fc.string({ unit: "grapheme", maxLength: 4 })),
+  { maxLength: 6 },
+).map((parts) => parts.join(""));
+
+/** Finite doubles as JSON keeps them (−0 written as 0). */
+export const numberArb: fc.Arbitrary<number> = fc.oneof(
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.integer({ min: -1e6, max: 1e12 }),
+).map((x) => (Object.is(x, -0) ? 0 : x));
+
+const nullable = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null });
+const numbers = fc.array(numberArb, { maxLength: 8 });
+const jsonObject = fc.dictionary(textArb, fc.jsonValue({ maxDepth: 2 }).map(fixNegativeZero), {
+  maxKeys: 4,
+});
+
+/** Any record: every field of RequestRecord with arbitrary values of its type. */
+export const recordArb: fc.Arbitrary<RequestRecord> = fc.record({
+  request_id: textArb,
+  trace_id: textArb,
+  sampled: fc.boolean(),
+  response_id: nullable(textArb),
+  endpoint: fc.constantFrom("chat" as const, "completions" as const),
+  model: textArb,
+  stream: fc.boolean(),
+  tag: nullable(textArb),
+  params: jsonObject,
+  start_ms: numberArb,
+  ttft_ms: nullable(numberArb),
+  e2e_ms: nullable(numberArb),
+  tpot_ms: nullable(numberArb),
+  itl_ms: numbers,
+  chunk_times_ms: numbers,
+  chunk_tokens: nullable(numbers),
+  prompt_tokens: nullable(numberArb),
+  finish_reason: nullable(textArb),
+  output_chars: numberArb,
+  success: fc.boolean(),
+  error: nullable(
+    fc.record({
+      kind: fc.constant("http_error" as const),
+      message: textArb,
+      status: fc.integer({ min: 100, max: 599 }),
+    }),
+  ),
+  span_note: nullable(textArb),
+  server_queue_ms: nullable(numberArb),
+  server_completion_tokens: nullable(numberArb),
+  server_spans: fc.array(jsonObject, { maxLength: 2 }),
+  non_content_chunk_times_ms: fc.option(numbers, { nil: undefined }),
+  custom_field: fc.option(fc.jsonValue({ maxDepth: 2 }).map(fixNegativeZero), { nil: undefined }),
+}).map(({ non_content_chunk_times_ms, custom_field, ...fields }) => {
+  const record = makeRecord(fields as unknown as Partial<RequestRecord>) as
+    & RequestRecord
+    & Record<string, unknown>;
+  if (non_content_chunk_times_ms !== undefined) {
+    record.non_content_chunk_times_ms = non_content_chunk_times_ms;
+  }
+  if (custom_field !== undefined) record.custom_field = custom_field;
+  return record;
+});
+
+/** Any run of up to `maxRequests` arbitrary records with an arbitrary label and extra. */
+export function runArb(maxRequests = 5): fc.Arbitrary<Run> {
+  return fc.record({
+    records: fc.array(recordArb, { maxLength: maxRequests }),
+    label: textArb,
+    extra: jsonObject,
+  }).map(({ records, label, extra }) =>
+    makeRun(records.map((r, index) => ({ ...r, index })), {
+      label,
+      extra,
+      // Fixed finite times: arbitrary start/e2e values could sum to ±Infinity.
+      started_ms: 1_700_000_000_000,
+      ended_ms: 1_700_000_001_000,
+      duration_ms: 1000,
+    })
+  );
+}
+
+function fixNegativeZero(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value));
+}

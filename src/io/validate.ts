@@ -1,0 +1,185 @@
+/**
+ * Checking that parsed values are a run's meta and records, with errors naming the file, the
+ * line and the field.
+ *
+ * @module
+ */
+
+import type { RequestRecord, RunMeta } from "../types.ts";
+import { RECORD_FIELDS } from "../table/record_fields.ts";
+import { FileFormatError, type FilePosition } from "./errors.ts";
+
+/** The file format version this code writes and reads. */
+export const SCHEMA_VERSION = 1;
+
+/** Throws unless `version` is {@link SCHEMA_VERSION}. */
+export function checkSchemaVersion(version: unknown, at: FilePosition): void {
+  if (version !== SCHEMA_VERSION) {
+    throw new FileFormatError(
+      at,
+      version === undefined
+        ? "no schema_version (not a vllm-metrics file?)"
+        : `unsupported schema_version ${
+          JSON.stringify(version)
+        } (this version reads ${SCHEMA_VERSION})`,
+    );
+  }
+}
+
+const META_FIELDS: [keyof RunMeta, string][] = [
+  ["run_id", "string"],
+  ["label", "string"],
+  ["created_at", "string"],
+  ["url", "string"],
+  ["endpoint", "string"],
+  ["model", "string"],
+  ["load", "object"],
+  ["started_ms", "number"],
+  ["ended_ms", "number"],
+  ["duration_ms", "number"],
+  ["interrupted", "boolean"],
+  ["client", "object"],
+  ["trace_source", "string|null"],
+  ["prometheus", "object|null"],
+  ["extra", "object"],
+];
+
+/**
+ * `value` as a {@link RunMeta}, or a {@link FileFormatError} at `at` naming the bad field.
+ * With `partialTimes`, started_ms/ended_ms/duration_ms may be missing or null (a crash-safe JSONL
+ * written before the run ended); they are then left as NaN for the caller to fill.
+ */
+export function checkMeta(value: unknown, at: FilePosition, partialTimes = false): RunMeta {
+  if (!isObject(value)) {
+    throw new FileFormatError(at, `meta must be an object, got ${describeValue(value)}`);
+  }
+  checkSchemaVersion(value.schema_version, at);
+  for (const [name, type] of META_FIELDS) {
+    const v = value[name];
+    if (partialTimes && name.endsWith("_ms") && v == null) {
+      value[name] = NaN;
+      continue;
+    }
+    if (!hasType(v, type)) {
+      throw new FileFormatError(
+        at,
+        `meta.${name} must be ${type.replace("|", " or ")}, got ${describeValue(v)}`,
+      );
+    }
+  }
+  return value as unknown as RunMeta;
+}
+
+/**
+ * `value` as a {@link RequestRecord}, or a {@link FileFormatError} at `at` naming the field.
+ * Every field of the record type is required; extra fields are kept as they are.
+ */
+export function checkRecord(value: unknown, at: FilePosition): RequestRecord {
+  if (!isObject(value)) {
+    throw new FileFormatError(at, `request must be an object, got ${describeValue(value)}`);
+  }
+  for (const field of RECORD_FIELDS) {
+    const v = value[field.name];
+    if (field.optional && v === undefined) continue;
+    let ok: boolean;
+    switch (field.kind) {
+      case "string":
+        ok = typeof v === "string";
+        break;
+      case "nullable_string":
+        ok = v === null || typeof v === "string";
+        break;
+      case "number":
+        ok = isFiniteNumber(v);
+        break;
+      case "nullable_number":
+        ok = v === null || isFiniteNumber(v);
+        break;
+      case "boolean":
+        ok = typeof v === "boolean";
+        break;
+      case "json":
+        ok = checkJsonField(field.name, v);
+        break;
+    }
+    if (!ok) {
+      throw new FileFormatError(
+        at,
+        `request field "${field.name}" must be ${
+          EXPECTED[field.name] ?? field.kind.replace("nullable_", "null or ")
+        }, got ${describeValue(v)}`,
+      );
+    }
+  }
+  return value as unknown as RequestRecord;
+}
+
+const EXPECTED: Record<string, string> = {
+  params: "an object",
+  itl_ms: "a list of numbers",
+  chunk_times_ms: "a list of numbers",
+  non_content_chunk_times_ms: "a list of numbers",
+  chunk_tokens: "null or a list of numbers",
+  error: "null or an object with kind and message",
+  server_spans: "a list of objects",
+};
+
+function checkJsonField(name: string, v: unknown): boolean {
+  switch (name) {
+    case "params":
+      return isObject(v);
+    case "itl_ms":
+    case "chunk_times_ms":
+    case "non_content_chunk_times_ms":
+      return Array.isArray(v) && v.every(isFiniteNumber);
+    case "chunk_tokens":
+      return v === null || (Array.isArray(v) && v.every(isFiniteNumber));
+    case "error":
+      return v === null ||
+        (isObject(v) && typeof v.kind === "string" && typeof v.message === "string");
+    case "server_spans":
+      return Array.isArray(v) && v.every(isObject);
+    default:
+      return true;
+  }
+}
+
+/** A plain object (not null, not an array). */
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function isFiniteNumber(v: unknown): v is number {
+  return typeof v === "number" && Number.isFinite(v);
+}
+
+function hasType(v: unknown, type: string): boolean {
+  return type.split("|").some((t) => {
+    switch (t) {
+      case "null":
+        return v === null;
+      case "object":
+        return isObject(v);
+      case "number":
+        return isFiniteNumber(v);
+      case "string":
+        return typeof v === "string";
+      case "boolean":
+        return typeof v === "boolean";
+      default:
+        return false;
+    }
+  });
+}
+
+/** A short description of a bad value for error messages. */
+export function describeValue(v: unknown): string {
+  if (v === undefined) return "nothing (missing)";
+  let text: string;
+  try {
+    text = JSON.stringify(v) ?? String(v);
+  } catch {
+    text = String(v);
+  }
+  return text.length > 60 ? text.slice(0, 57) + "..." : text;
+}

@@ -1,0 +1,57 @@
+/**
+ * Descriptive statistics of one metric, as `vllm bench serve` reports them.
+ *
+ * @module
+ */
+
+import { max, mean, min, variance } from "simple-statistics";
+import { percentilesInPlace } from "./percentile.ts";
+
+/** Statistics of one metric over one group; all null when there are no values. */
+export interface MetricStats {
+  count: number;
+  mean: number | null;
+  /** Population standard deviation (ddof = 0, numpy's default, as vllm bench). */
+  std: number | null;
+  min: number | null;
+  max: number | null;
+  /** One value per requested percentile, numpy linear method. */
+  percentiles: (number | null)[];
+}
+
+/**
+ * Count, mean, population std (ddof = 0), min, max and numpy-linear percentiles of `values`
+ * (finite numbers, no NaN). `values` is reordered in place (selection), so pass a scratch copy.
+ * An empty input gives count 0 and nulls (vllm bench would report 0).
+ *
+ * @example
+ * ```ts
+ * import { describe } from "./describe.ts";
+ * const s = describe(new Float64Array([1, 2, 3, 4]), [50, 90]);
+ * console.log(s.mean, s.std, s.percentiles); // 2.5 1.118… [2.5, 3.7]
+ * ```
+ */
+export function describe(values: Float64Array, percentiles: readonly number[]): MetricStats {
+  const count = values.length;
+  if (count === 0) {
+    return {
+      count,
+      mean: null,
+      std: null,
+      min: null,
+      max: null,
+      percentiles: percentiles.map(() => null),
+    };
+  }
+  const list = values as unknown as number[];
+  const result: MetricStats = {
+    count,
+    mean: mean(list),
+    std: Math.sqrt(variance(list)),
+    min: min(list),
+    max: max(list),
+    percentiles: [],
+  };
+  result.percentiles = percentilesInPlace(values, percentiles);
+  return result;
+}

@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { percentile } from "./percentile.ts";
+import { selectInPlace } from "./select.ts";
+
+// Expected values computed with numpy 2.4.6: numpy.percentile(values, p) (default "linear").
+const SAMPLE = [15.3, 2.1, 7.7, 9.0, 11.4, 3.3, 8.8];
+const NUMPY: [number, number][] = [
+  [0, 2.1],
+  [25, 5.5],
+  [50, 8.8],
+  [90, 12.960000000000003],
+  [95, 14.129999999999997],
+  [99, 15.065999999999999],
+  [99.9, 15.276600000000004],
+  [100, 15.3],
+];
+
+Deno.test("percentile() matches numpy.percentile([1, 2, 3, 4], 90) = 3.7", () => {
+  assert.equal(percentile([1, 2, 3, 4], 90), 3.7);
+  assert.equal(percentile([1, 2, 3, 4], 50), 2.5);
+  assert.equal(percentile([10], 99), 10);
+});
+
+Deno.test("percentile() equals numpy's linear method bit for bit on unsorted input", () => {
+  for (const [p, expected] of NUMPY) assert.equal(percentile(SAMPLE, p), expected, `p${p}`);
+});
+
+Deno.test("percentile() does not modify its input and ignores NaN", () => {
+  const input = [3, NaN, 1, 2];
+  assert.equal(percentile(input, 50), 2);
+  assert.deepEqual(input, [3, NaN, 1, 2]);
+});
+
+Deno.test("percentile() of an empty list is NaN and rejects p outside [0, 100]", () => {
+  assert.ok(Number.isNaN(percentile([], 50)));
+  assert.throws(() => percentile([1], 101), RangeError);
+  assert.throws(() => percentile([1], -1), RangeError);
+  assert.throws(() => percentile([1], NaN), RangeError);
+});
+
+/** numpy linear percentile by full sort, written from the definition. */
+function sortedReference(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const h = (sorted.length - 1) * (p / 100);
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  const t = h - lo;
+  const d = sorted[hi] - sorted[lo];
+  return t >= 0.5 ? sorted[hi] - d * (1 - t) : sorted[lo] + d * t;
+}
+
+Deno.test("percentile() by selection agrees with a full sort for arbitrary data", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max: 1e9 }), {
+        minLength: 1,
+        maxLength: 300,
+      }),
+      fc.double({ min: 0, max: 100, noNaN: true }),
+      (values, p) => {
+        assert.equal(percentile(values, p), sortedReference(values, p));
+      },
+    ),
+  );
+});
+
+Deno.test("selectInPlace() places the k-th smallest value, even with many duplicates", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 500 }),
+      fc.nat(),
+      (values, seed) => {
+        const a = Float64Array.from(values);
+        const k = seed % a.length;
+        selectInPlace(a, k);
+        const sorted = [...values].sort((x, y) => x - y);
+        assert.equal(a[k], sorted[k]);
+        for (let i = 0; i < k; i++) assert.ok(a[i] <= a[k]);
+        for (let i = k + 1; i < a.length; i++) assert.ok(a[i] >= a[k]);
+      },
+    ),
+  );
+});
+
+Deno.test("selectInPlace() handles already sorted and reversed large inputs", () => {
+  const n = 100_000;
+  const up = Float64Array.from({ length: n }, (_, i) => i);
+  selectInPlace(up, 99_000);
+  assert.equal(up[99_000], 99_000);
+  const down = Float64Array.from({ length: n }, (_, i) => n - i);
+  selectInPlace(down, 10);
+  assert.equal(down[10], 11);
+});

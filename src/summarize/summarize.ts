@@ -1,0 +1,264 @@
+/**
+ * Per-group statistics, throughput and goodput of a request table, as `vllm bench serve` reports
+ * them (see docs/metrics.md "Aggregates").
+ *
+ * @module
+ */
+
+import { type ColumnTable, table as makeTable } from "arquero";
+import type { Slo } from "../types.ts";
+import { checkPercentile } from "./percentile.ts";
+import { percentileColumn } from "./percentile_column.ts";
+import { describe, type MetricStats } from "./describe.ts";
+import { describePooled } from "./describe_pooled.ts";
+import { groupRows } from "./groups.ts";
+import { finiteOrNaN, type Indexable, readColumn } from "./columns.ts";
+import { checkSlo, meetsSlo } from "./goodput.ts";
+import { showSummary } from "../display/summary_bundle.ts";
+
+/** Options of {@link summarize}. */
+export interface SummarizeOptions {
+  /** Percentiles reported per metric, each in [0, 100] (default [50, 90, 95, 99]). */
+  percentiles?: number[];
+  /**
+   * Group columns (default: the table's arquero groups if it is grouped, else
+   * ["run_id", "label"]); `[]` for one group over all rows.
+   */
+  groupby?: string[];
+  /** SLOs for goodput (as `vllm bench serve --goodput`); without it goodput is null. */
+  slo?: Slo;
+  /**
+   * Metric columns (default: ttft_ms, tpot_ms, itl_ms, e2e_ms, then every server_*_ms column
+   * except server_start_ms that has a value). A list-valued column (itl_ms) is pooled.
+   */
+  metrics?: string[];
+}
+
+const DEFAULT_PERCENTILES = [50, 90, 95, 99];
+const DEFAULT_GROUPBY = ["run_id", "label"];
+const CLIENT_METRICS = ["ttft_ms", "tpot_ms", "itl_ms", "e2e_ms"];
+
+/**
+ * One row per group with counts, throughput, goodput and statistics per metric.
+ *
+ * Columns: the group columns; `requests`, `succeeded`, `failed`; `duration_s` (first `start_ms`
+ * to last `end_ms` among the group's requests, failed ones included — the table carries no run
+ * duration); `request_throughput` (succeeded / duration_s, req/s), `output_throughput`
+ * (Σ completion_tokens of succeeded / duration_s, tok/s), `total_token_throughput`
+ * ((Σ prompt_tokens + Σ completion_tokens of succeeded) / duration_s, tok/s); `goodput`
+ * (good requests / duration_s, req/s; null without `slo`) and `good_fraction` (good / requests);
+ * `concurrency` and `rate` when constant within the group (else null); and per metric m:
+ * `m_mean`, `m_std` (population, ddof = 0), `m_min`, `m_p50`… (numpy linear; p99.9 → `m_p99_9`),
+ * `m_max`, `m_count`.
+ *
+ * Only successful requests enter the metric statistics; TPOT only from requests with ≥ 2 output
+ * tokens; ITL is pooled over all gaps of all successful requests of the group (vllm bench's way).
+ * Missing values are null in the summary (not NaN).
+ *
+ * @example
+ * ```ts
+ * import { summarize } from "./summarize.ts";
+ * import { toTable } from "../table/to_table.ts";
+ * import { load } from "../io/load.ts";
+ * const summary = summarize(toTable(await load("run.json")), { slo: { ttft_ms: 200 } });
+ * const row = summary.objects()[0] as Record<string, number | null>;
+ * console.log(row.ttft_ms_p99, row.goodput);
+ * ```
+ */
+export function summarize(table: ColumnTable, options: SummarizeOptions = {}): ColumnTable {
+  const percentiles = options.percentiles ?? DEFAULT_PERCENTILES;
+  if (!Array.isArray(percentiles)) {
+    throw new TypeError(`summarize: percentiles must be an array, got ${percentiles}`);
+  }
+  for (const p of percentiles) checkPercentile(p, "summarize");
+  if (options.slo !== undefined) checkSlo(options.slo);
+  const groupby = options.groupby ??
+    (table.isGrouped() ? table.groups().names : DEFAULT_GROUPBY.filter((n) => table.column(n)));
+  const metrics = options.metrics ?? defaultMetrics(table);
+  const groups = groupRows(table.isGrouped() ? table.ungroup() : table, groupby);
+
+  const read = (name: string) => readColumn(table, name, "summarize");
+  const success = read("success");
+  const start = read("start_ms");
+  const end = table.column("end_ms") ? read("end_ms") : null;
+  const e2e = read("e2e_ms");
+  const promptTokens = read("prompt_tokens");
+  const completionTokens = read("completion_tokens");
+  const slo = options.slo;
+  const sloColumns = slo ? { ttft: read("ttft_ms"), tpot: read("tpot_ms") } : null;
+  const carried = ["concurrency", "rate"].filter((n) => !groupby.includes(n) && table.column(n));
+
+  const out: Record<string, unknown[]> = {};
+  const add = (name: string, value: unknown) => (out[name] ??= []).push(value);
+  const metricColumns = metrics.map((name) => ({ name, values: read(name) }));
+
+  groups.rows.forEach((rows, g) => {
+    groups.names.forEach((name, c) => add(name, nullIfNaN(groups.keys[g][c])));
+    let succeeded = 0;
+    let first = Infinity;
+    let last = -Infinity;
+    let outputTokens = 0;
+    let inputTokens = 0;
+    let good = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      const begin = finiteOrNaN(start[row]);
+      const finish = end ? finiteOrNaN(end[row]) : begin + finiteOrNaN(e2e[row]);
+      if (begin < first) first = begin;
+      if (begin > last) last = begin;
+      if (finish > last) last = finish;
+      if (success[row] !== true) continue;
+      succeeded++;
+      outputTokens += finiteOrZero(completionTokens[row]);
+      inputTokens += finiteOrZero(promptTokens[row]);
+      if (slo && sloColumns) {
+        const request = {
+          ttft_ms: finiteOrNaN(sloColumns.ttft[row]),
+          tpot_ms: finiteOrNaN(sloColumns.tpot[row]),
+          e2e_ms: finiteOrNaN(e2e[row]),
+          completion_tokens: finiteOrNaN(completionTokens[row]),
+        };
+        if (meetsSlo(request, slo)) good++;
+      }
+    }
+    const durationS = last > first ? (last - first) / 1000 : null;
+    const perSecond = (count: number) => (durationS ? count / durationS : null);
+    add("requests", rows.length);
+    add("succeeded", succeeded);
+    add("failed", rows.length - succeeded);
+    add("duration_s", durationS);
+    add("request_throughput", perSecond(succeeded));
+    add("output_throughput", perSecond(outputTokens));
+    add("total_token_throughput", perSecond(inputTokens + outputTokens));
+    add("goodput", slo ? perSecond(good) : null);
+    add("good_fraction", slo && rows.length > 0 ? good / rows.length : null);
+    for (const name of carried) add(name, constantValue(read(name), rows));
+    for (const metric of metricColumns) {
+      const stats = metricStats(
+        metric.name,
+        metric.values,
+        rows,
+        success,
+        completionTokens,
+        percentiles,
+      );
+      add(`${metric.name}_mean`, stats.mean);
+      add(`${metric.name}_std`, stats.std);
+      add(`${metric.name}_min`, stats.min);
+      percentiles.forEach((p, i) => add(percentileColumn(metric.name, p), stats.percentiles[i]));
+      add(`${metric.name}_max`, stats.max);
+      add(`${metric.name}_count`, stats.count);
+    }
+  });
+  if (groups.rows.length === 0) {
+    // Keep the schema for an empty table: no rows, same columns.
+    for (const name of groups.names) out[name] ??= [];
+  }
+  return showSummary(makeTable(out));
+}
+
+/** The default metric list for `table`: client metrics present, then server_*_ms with values. */
+export function defaultMetrics(table: ColumnTable): string[] {
+  const names = table.columnNames();
+  const rows = table.indices();
+  const server = names.filter((name) =>
+    name.startsWith("server_") && name.endsWith("_ms") && name !== "server_start_ms" &&
+    hasValue(readColumn(table, name, "summarize"), rows)
+  );
+  return [...CLIENT_METRICS.filter((name) => names.includes(name)), ...server];
+}
+
+/**
+ * Statistics of one metric over a group's successful rows: a list column (itl_ms) pooled over
+ * all its lists, other columns through a scratch copy of their values.
+ */
+function metricStats(
+  name: string,
+  column: Indexable,
+  rows: Uint32Array,
+  success: Indexable,
+  completionTokens: Indexable,
+  percentiles: readonly number[],
+): MetricStats {
+  if (isListColumn(column, rows)) {
+    const lists: ArrayLike<number>[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const list = column[rows[i]] as ArrayLike<number> | null;
+      if (success[rows[i]] === true && list) lists.push(list);
+    }
+    return describePooled(lists, percentiles);
+  }
+  return describe(metricValues(name, column, rows, success, completionTokens), percentiles);
+}
+
+/**
+ * The values of one scalar metric over a group's successful rows as a scratch Float64Array:
+ * TPOT only where completion_tokens ≥ 2 (or unknown), missing values skipped.
+ */
+function metricValues(
+  name: string,
+  column: Indexable,
+  rows: Uint32Array,
+  success: Indexable,
+  completionTokens: Indexable,
+): Float64Array {
+  const values = new Float64Array(rows.length);
+  const isTpot = name === "tpot_ms";
+  let k = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    if (success[row] !== true) continue;
+    const v = column[row];
+    if (typeof v !== "number" || !Number.isFinite(v)) {
+      if (v != null && typeof v !== "number") {
+        throw new TypeError(`summarize: metric column "${name}" holds a ${typeof v}, not numbers`);
+      }
+      continue;
+    }
+    if (isTpot && finiteOrNaN(completionTokens[row]) < 2) continue;
+    values[k++] = v;
+  }
+  return values.subarray(0, k);
+}
+
+function isListColumn(column: Indexable, rows: Uint32Array): boolean {
+  for (let i = 0; i < rows.length; i++) {
+    const v = column[rows[i]];
+    if (v != null) return Array.isArray(v) || ArrayBuffer.isView(v);
+  }
+  return false;
+}
+
+function hasValue(column: Indexable, rows: Uint32Array): boolean {
+  if (column instanceof Float64Array) {
+    // Typed column: any non-NaN finite number (rows order does not matter for "any").
+    const filtered = rows.length !== column.length;
+    for (let i = 0; i < rows.length; i++) {
+      const v = column[filtered ? rows[i] : i];
+      if (v - v === 0) return true;
+    }
+    return false;
+  }
+  for (let i = 0; i < rows.length; i++) {
+    const v = column[rows[i]];
+    if (typeof v === "number" ? Number.isFinite(v) : v != null) return true;
+  }
+  return false;
+}
+
+function constantValue(column: Indexable, rows: Uint32Array): unknown {
+  if (rows.length === 0) return null;
+  const first = column[rows[0]];
+  for (let i = 1; i < rows.length; i++) {
+    if (!Object.is(column[rows[i]], first)) return null;
+  }
+  return nullIfNaN(first);
+}
+
+function nullIfNaN(value: unknown): unknown {
+  return typeof value === "number" && Number.isNaN(value) ? null : value ?? null;
+}
+
+function finiteOrZero(value: unknown): number {
+  return typeof value === "number" && Number.isFinite(value) ? value : 0;
+}

@@ -1,0 +1,47 @@
+/**
+ * Runs → one arquero table with one row per request.
+ *
+ * @module
+ */
+
+import { type ColumnTable, table } from "arquero";
+import type { Run } from "../types.ts";
+import { asRuns, countRequests } from "./runs.ts";
+import { requestColumns } from "./request_columns.ts";
+import { showTable } from "../display/show_table.ts";
+
+/**
+ * One row per request of one or more runs. Columns, in order:
+ *
+ * - `run_id`, `label` (meta.label), `concurrency` (meta.load.concurrency), `rate` (meta.load.rate);
+ * - every scalar field of {@link RequestRecord} under its own name (index, request_id, trace_id,
+ *   span_id, sampled, response_id, endpoint, model, stream, tag, scheduled_ms, start_ms,
+ *   lateness_ms, headers_ms, ttft_ms, e2e_ms, tpot_ms, first_chunk_ms, last_chunk_ms,
+ *   prompt_tokens, completion_tokens, token_source, finish_reason, output_chars, success,
+ *   span_status, span_note, trace_url, server_*, client_overhead_ms, server_frontend_ms);
+ * - `error_kind`, `error_message`, `error_status` (from `record.error`);
+ * - `end_ms` = start_ms + e2e_ms (epoch ms), `chunks` (content chunks received);
+ * - `itl_ms`: the record's ITL gaps, per row — the record's own `itl_ms` array, not a copy (no
+ *   time or memory per gap; `JSON.stringify` writes it as a list). Treat it as read-only.
+ *
+ * Numeric columns are Float64Array; a missing number (null in the record) is **NaN** there
+ * (arquero's aggregates and `op.is_valid`, and Vega's `isValid`, treat it as missing;
+ * `JSON.stringify` writes null). String and boolean columns are arrays with null for missing.
+ * `params`, `server_spans`, `chunk_times_ms` and `chunk_tokens` are not columns: see
+ * `toChunkTable` for chunks. The table displays as HTML in Jupyter.
+ *
+ * @example
+ * ```ts
+ * import { op } from "arquero";
+ * import { toTable } from "./to_table.ts";
+ * import { load } from "../io/load.ts";
+ * const t = toTable(await load("runs/run.json"));
+ * console.log(t.filter((d) => d.success).rollup({ ttft: (d) => op.median(d.ttft_ms) }).objects());
+ * ```
+ */
+export function toTable(input: Run | Run[]): ColumnTable {
+  const runs = asRuns(input, "toTable");
+  const n = countRequests(runs);
+  const columns = requestColumns(runs, n);
+  return showTable(table(columns));
+}
