@@ -1,9 +1,109 @@
 /**
- * vllm-metrics: per-request performance of a vLLM server, client and server side joined.
+ * vllm-metrics: the performance of a vLLM server measured per request, with the client's
+ * timings (TTFT, TPOT, every inter-token gap, E2E) joined to vLLM's own `llm_request` span
+ * (queue, prefill, decode) through a fresh W3C `traceparent` on every request.
+ *
+ * The pipeline returns data at every step:
+ * `collect` → `enrich` → `toTable` → `summarize` → `plot.*`, with `save`/`load` in between.
+ *
+ * @example
+ * ```ts
+ * import {
+ *   collect, enrich, plot, randomDataset, startReceiver, startSimulator, summarize, toTable,
+ * } from "./mod.ts";
+ * const receiver = await startReceiver({ grpcPort: 0, httpPort: 0 });
+ * const sim = await startSimulator({ otlpEndpoint: receiver.grpcEndpoint!, exportDelayMs: 200 });
+ * const run = await collect({
+ *   url: sim.url,
+ *   requests: randomDataset({ inputTokens: 128, outputTokens: 16 }),
+ *   count: 8,
+ *   concurrency: 4,
+ * });
+ * const enriched = await enrich(run, receiver, { timeoutMs: 5_000 });
+ * const table = toTable(enriched);
+ * console.log(summarize(table).objects()[0].ttft_ms_p50);
+ * const spec = plot.ecdf(table, { metric: "ttft_ms" });
+ * await sim.close();
+ * await receiver.close();
+ * ```
  *
  * @module
  */
 export type * from "./src/types.ts";
-export { normalizeSpanId, normalizeTraceId } from "./src/otlp/ids.ts";
-export { flattenSpans } from "./src/otlp/spans.ts";
-export { decodeExportRequest, encodeExportRequest } from "./src/otlp/protobuf.ts";
+
+// collect: send requests and time them
+export { collect } from "./src/collect/mod.ts";
+export type { CollectOptions } from "./src/collect/mod.ts";
+export { clientMetrics, vllmBenchMetrics } from "./src/metrics/client.ts";
+export { serverMetrics } from "./src/metrics/server.ts";
+
+// datasets
+export { jsonlDataset, randomDataset, sharegptDataset } from "./src/datasets/mod.ts";
+export type {
+  JsonlDatasetOptions,
+  RandomDatasetOptions,
+  SharegptDatasetOptions,
+} from "./src/datasets/mod.ts";
+
+// the simulator
+export { FAULT_KINDS, startSimulator } from "./src/sim/mod.ts";
+export type {
+  FaultKind,
+  FaultOptions,
+  GroundTruthEntry,
+  Simulator,
+  SimulatorOptions,
+} from "./src/sim/mod.ts";
+
+// OTLP: the embedded receiver and the wire formats
+export {
+  decodeExportRequest,
+  encodeExportRequest,
+  flattenSpans,
+  normalizeSpanId,
+  normalizeTraceId,
+  SpanStore,
+  startReceiver,
+} from "./src/otlp/mod.ts";
+export type { OtlpReceiver, ReceiverOptions, ReceiverStats } from "./src/otlp/mod.ts";
+
+// enrich: join server spans; trace back ends; Prometheus
+export {
+  enrich,
+  enrichRecord,
+  jaegerSource,
+  jaegerV3Source,
+  prometheusDelta,
+  scrapePrometheus,
+  spansSource,
+  tempoSource,
+} from "./src/enrich/mod.ts";
+export type {
+  EnrichOptions,
+  JaegerSourceOptions,
+  TempoSourceOptions,
+} from "./src/enrich/mod.ts";
+
+// tables and statistics
+export { toChunkTable, toTable } from "./src/table/mod.ts";
+export { percentile, summarize } from "./src/summarize/mod.ts";
+export type { SummarizeOptions } from "./src/summarize/mod.ts";
+
+// charts, rendering, reports
+export { plot, render, report, reportFromTables, specBundle } from "./src/plot/mod.ts";
+export type { RenderOptions, ReportInput } from "./src/plot/mod.ts";
+
+// files
+export { FileFormatError, load, loadAll, save, timestampedName } from "./src/io/mod.ts";
+export type { LoadOptions, SaveOptions } from "./src/io/mod.ts";
+
+// display and text
+export {
+  displayable,
+  formatMetrics,
+  formatSummary,
+  showRun,
+  showSummary,
+  showTable,
+} from "./src/display/mod.ts";
+export type { MimeBundle } from "./src/display/mod.ts";

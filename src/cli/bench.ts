@@ -1,0 +1,319 @@
+/**
+ * `deno task bench`: benchmark a vLLM (OpenAI-compatible) server per request — one run per
+ * point of a concurrency × rate sweep — join every request to its server span, and write the
+ * runs (JSON, CSV), a summary CSV and an HTML report. See docs/CLI.md.
+ *
+ * Exit codes: 0 ok, 1 error, 2 bad flags, 3 a run had no successful request, 130 Ctrl-C
+ * (what finished is saved).
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import type { Run, TraceSource } from "../types.ts";
+import { collect } from "../collect/collect.ts";
+import { startSimulator } from "../sim/mod.ts";
+import { type OtlpReceiver, startReceiver } from "../otlp/receiver.ts";
+import { enrich } from "../enrich/enrich.ts";
+import { jaegerSource } from "../enrich/jaeger.ts";
+import { jaegerV3Source } from "../enrich/jaeger_v3.ts";
+import { tempoSource } from "../enrich/tempo.ts";
+import { scrapePrometheus } from "../enrich/prometheus.ts";
+import { type BenchArgs, helpText, parseBenchArgs, type TraceChoice } from "./bench_args.ts";
+import { UsageError } from "./usage_error.ts";
+import { benchRequests } from "./bench_requests.ts";
+import { pointLabel, pointName, sweepPoints } from "./sweep.ts";
+import { shardLoad } from "./shard.ts";
+import { deriveRunId } from "./run_id.ts";
+import { progressReporter } from "./progress.ts";
+import { handleInterrupts, type Interrupts } from "./interrupt.ts";
+import {
+  printSummary,
+  printSweepTable,
+  timestampedBase,
+  writeRunFiles,
+  writeSweepFiles,
+} from "./bench_output.ts";
+import type { LoadSpec, PrometheusSnapshot, RequestSpec } from "../types.ts";
+
+/** Exit codes of `deno task bench`. */
+export const EXIT = { ok: 0, error: 1, usage: 2, noSuccess: 3, interrupted: 130 } as const;
+
+const encoder = new TextEncoder();
+const out = (text: string) => Deno.stdout.writeSync(encoder.encode(text));
+const err = (text: string) => Deno.stderr.writeSync(encoder.encode(text));
+
+function traceSourceFor(choice: TraceChoice, receiver: OtlpReceiver | null): TraceSource | null {
+  switch (choice.kind) {
+    case "none":
+      return null;
+    case "embedded":
+      return receiver;
+    case "jaeger":
+      return jaegerSource(choice.url);
+    case "jaeger-v3":
+      return jaegerV3Source(choice.url);
+    case "tempo":
+      return tempoSource(choice.url);
+  }
+}
+
+async function tryScrape(url: string, args: BenchArgs): Promise<PrometheusSnapshot | null> {
+  if (!args.prometheus) return null;
+  try {
+    return await scrapePrometheus(url, { timeoutMs: 5_000 });
+  } catch (error) {
+    err(`note: no Prometheus metrics (${(error as Error).message})\n`);
+    return null;
+  }
+}
+
+/** Runs one invocation; returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let args: BenchArgs;
+  try {
+    args = parseBenchArgs(argv, Deno.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    err(`bench: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  if (args.help) {
+    out(helpText() + "\n");
+    return EXIT.ok;
+  }
+  const points = sweepPoints(args.concurrencies, args.rates);
+  const isSweep = points.length > 1;
+  const baseRunId = args.shard ? (args.runId ?? deriveRunId(args)) : args.runId;
+  // Check every point's shard split before anything starts.
+  const loads: LoadSpec[] = [];
+  try {
+    for (const point of points) {
+      const load: LoadSpec = {
+        concurrency: point.concurrency,
+        rate: point.rate,
+        burstiness: args.burstiness,
+        requests: args.requests ?? undefined,
+        duration_s: args.durationS ?? undefined,
+        warmup: args.warmup,
+        seed: args.seed,
+      };
+      loads.push(args.shard ? shardLoad(load, args.shard) : load);
+    }
+  } catch (error) {
+    err(`bench: --shard: ${(error as Error).message.replace(/^shardLoad: /, "")}\n`);
+    return EXIT.usage;
+  }
+  const requests = benchRequests(args); // reads and checks dataset files first
+
+  await Deno.mkdir(args.out, { recursive: true });
+  const interrupts = handleInterrupts({
+    listen: true,
+    log: (line) => err(line + "\n"),
+    exit: (code) => Deno.exit(code),
+  });
+  let receiver: OtlpReceiver | null = null;
+  let sim: Awaited<ReturnType<typeof startSimulator>> | null = null;
+  const runs: Run[] = [];
+  let anyRunWithoutSuccess = false;
+  try {
+    if (args.traces.kind === "embedded") {
+      receiver = await startReceiver({
+        hostname: args.otlpHost,
+        grpcPort: args.otlpGrpcPort,
+        httpPort: args.otlpHttpPort,
+      });
+      out(
+        `traces: embedded OTLP receiver on ${
+          [receiver.grpcEndpoint && `${receiver.grpcEndpoint} (gRPC)`, receiver.httpEndpoint]
+            .filter(Boolean).join(" and ")
+        }\n`,
+      );
+      if (!args.simulate) {
+        out(
+          `  start vLLM with --otlp-traces-endpoint ${
+            receiver.grpcEndpoint ?? receiver.httpEndpoint
+          }${
+            args.otlpHost === "127.0.0.1"
+              ? " (on another machine: --otlp-host 0.0.0.0 and this host's address)"
+              : ""
+          }\n`,
+        );
+      }
+    }
+    if (args.simulate) {
+      const otlpEndpoint = receiver?.grpcEndpoint ?? receiver?.httpEndpoint ?? undefined;
+      sim = await startSimulator({
+        otlpEndpoint,
+        otlpProtocol: receiver?.grpcEndpoint ? "grpc" : "http/protobuf",
+        exportDelayMs: 500,
+        seed: args.seed,
+        apiKey: args.apiKey ?? undefined,
+        log: false,
+      });
+      out(`simulator: ${sim.url}\n`);
+    }
+    const url = sim?.url ?? args.url!;
+    const source = traceSourceFor(args.traces, receiver);
+
+    for (const [i, point] of points.entries()) {
+      if (interrupts.stop.aborted) break;
+      const load = loads[i];
+      const label = pointLabel(args.label, point, isSweep);
+      const runId = baseRunId === null
+        ? undefined
+        : isSweep
+        ? `${baseRunId}-${pointName(point)}`
+        : baseRunId;
+      const run = await benchOnePoint({
+        args,
+        url,
+        load,
+        label,
+        runId,
+        requests,
+        source,
+        sim,
+        interrupts,
+        isSweep,
+        pointName: pointName(point),
+      });
+      runs.push(run);
+      if (!run.requests.some((r) => r.success)) anyRunWithoutSuccess = true;
+    }
+    if (runs.length === 0) return interrupts.count > 0 ? EXIT.interrupted : EXIT.error;
+    if (runs.length > 1) {
+      out("\nall runs:\n");
+      printSweepTable(runs, args, out);
+    }
+    const written = await writeSweepFiles(runs, args);
+    out(`wrote ${written.join(", ")}\n`);
+  } catch (error) {
+    err(`bench: ${(error as Error).message}\n`);
+    return interrupts.count > 0 ? EXIT.interrupted : EXIT.error;
+  } finally {
+    interrupts.dispose();
+    await sim?.close();
+    await receiver?.close();
+  }
+  if (interrupts.count > 0) return EXIT.interrupted;
+  return anyRunWithoutSuccess ? EXIT.noSuccess : EXIT.ok;
+}
+
+interface PointContext {
+  args: BenchArgs;
+  url: string;
+  load: LoadSpec;
+  label: string;
+  runId: string | undefined;
+  requests: Iterable<RequestSpec>;
+  source: TraceSource | null;
+  sim: { flushSpans(): Promise<void> } | null;
+  interrupts: Interrupts;
+  isSweep: boolean;
+  pointName: string;
+}
+
+/** Collects, enriches and saves one run of the sweep. */
+async function benchOnePoint(ctx: PointContext): Promise<Run> {
+  const { args, url, load, label, source, interrupts } = ctx;
+  const describeLoad = [
+    `concurrency ${load.concurrency ?? "unlimited"}`,
+    `rate ${load.rate ?? "inf"}/s`,
+    load.requests !== undefined ? `${load.requests} requests` : null,
+    load.duration_s !== undefined ? `${load.duration_s} s` : null,
+    load.shard ? `shard ${load.shard.index}/${load.shard.count}` : null,
+  ].filter(Boolean).join(", ");
+  out(`\n${label}: ${describeLoad} → ${url}\n`);
+
+  const base = join(args.out, runBaseName(label, load));
+  const jsonlPath = args.jsonl === null
+    ? `${base}.jsonl`
+    : ctx.isSweep
+    ? args.jsonl.replace(/(\.jsonl)?$/, `-${ctx.pointName}.jsonl`)
+    : args.jsonl;
+  const before = await tryScrape(url, args);
+  const reporter = progressReporter({
+    isTerminal: Deno.stdout.isTerminal(),
+    write: out,
+    bounds: { requests: load.requests ?? null, durationS: load.duration_s ?? null },
+  });
+  let run = await collect({
+    url,
+    endpoint: args.endpoint,
+    model: args.model,
+    requests: ctx.requests,
+    count: load.requests,
+    durationS: load.duration_s,
+    concurrency: load.concurrency,
+    rate: load.rate,
+    burstiness: load.burstiness,
+    warmup: load.warmup,
+    seed: load.seed,
+    stream: args.stream,
+    continuousUsage: args.continuousUsage,
+    params: args.extraBody,
+    apiKey: args.apiKey ?? undefined,
+    timeoutMs: args.timeoutS * 1000,
+    signal: interrupts.stop,
+    abortSignal: interrupts.abort,
+    onProgress: (p) => reporter.update(p),
+    jsonlPath,
+    label,
+    runId: ctx.runId,
+    shard: load.shard,
+    // Shards share the run id: keep their X-Request-Ids distinct.
+    requestIdPrefix: load.shard && ctx.runId
+      ? `vm-${ctx.runId.slice(0, 8)}-s${load.shard.index}-`
+      : undefined,
+    extra: { tool_args: redactedArgs(args) },
+  });
+  reporter.finish();
+  const after = before ? await tryScrape(url, args) : null;
+  if (before && after) run.meta.prometheus = { before, after };
+
+  if (source && run.requests.length > 0) {
+    await ctx.sim?.flushSpans();
+    out(
+      `joining server spans from ${source.name} (waiting up to ${args.traceWaitS} s for late ones)\n`,
+    );
+    run = await enrich(run, source, {
+      timeoutMs: args.traceWaitS * 1000,
+      signal: interrupts.nextPress(),
+    });
+    const found = run.requests.filter((r) => r.span_status === "found").length;
+    out(`server spans joined: ${found} of ${run.requests.length} requests\n`);
+    const missing = run.requests.find((r) => r.success && r.span_status !== "found");
+    if (missing?.span_note) err(`note: a request without its span: ${missing.span_note}\n`);
+  }
+  const written = await writeRunFiles(run, base);
+  if (args.jsonl === null) await Deno.remove(jsonlPath).catch(() => {});
+  printSummary([run], args, out);
+  out(`wrote ${written.join(", ")}\n`);
+  return run;
+}
+
+/** `<label>[-shardIofN]-<timestamp>`: shards of one run write distinct files. */
+function runBaseName(label: string, load: LoadSpec): string {
+  const shard = load.shard ? `-shard${load.shard.index}of${load.shard.count}` : "";
+  return timestampedBase(`${label}${shard}`);
+}
+
+/** The flags as given, without the API key, for the run's metadata. */
+function redactedArgs(args: BenchArgs): Record<string, unknown> {
+  const { apiKey: _apiKey, help: _help, ...rest } = args;
+  return {
+    ...rest,
+    concurrencies: rest.concurrencies.map((c) => c ?? null),
+    rates: rest.rates.map((r) => r ?? null),
+  };
+}
+
+if (import.meta.main) {
+  try {
+    Deno.exit(await main(Deno.args));
+  } catch (error) {
+    err(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+    Deno.exit(EXIT.error);
+  }
+}

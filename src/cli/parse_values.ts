@@ -1,0 +1,117 @@
+/**
+ * Parsers for flag values: numbers, comma lists, `I/N` shards, `key=value` lists. Each throws
+ * a {@link UsageError} naming the flag and the bad text.
+ *
+ * @module
+ */
+
+import type { Slo } from "../types.ts";
+import { UsageError } from "./usage_error.ts";
+
+/** A finite number ≥ `min` (default 0). */
+export function parseNumber(flag: string, text: string, min = 0): number {
+  const n = text.trim() === "" ? NaN : Number(text);
+  if (!Number.isFinite(n) || n < min) {
+    throw new UsageError(`${flag}: expected a number ≥ ${min}, got ${JSON.stringify(text)}`);
+  }
+  return n;
+}
+
+/** An integer ≥ `min` (default 1). */
+export function parseInteger(flag: string, text: string, min = 1): number {
+  const n = text.trim() === "" ? NaN : Number(text);
+  if (!Number.isInteger(n) || n < min) {
+    throw new UsageError(`${flag}: expected an integer ≥ ${min}, got ${JSON.stringify(text)}`);
+  }
+  return n;
+}
+
+/**
+ * A comma list of values, each parsed by `parseItem`; duplicates and empty items are errors.
+ *
+ * @example
+ * ```ts
+ * import { parseList, parseInteger } from "./parse_values.ts";
+ * console.log(parseList("--concurrency", "1,4,16", (t) => parseInteger("--concurrency", t)));
+ * ```
+ */
+export function parseList<T>(flag: string, text: string, parseItem: (item: string) => T): T[] {
+  const items = text.split(",").map((s) => s.trim());
+  if (items.some((s) => s === "")) {
+    throw new UsageError(`${flag}: bad list ${JSON.stringify(text)} (empty item)`);
+  }
+  const values = items.map(parseItem);
+  if (new Set(items).size !== items.length) {
+    throw new UsageError(`${flag}: bad list ${JSON.stringify(text)} (repeated value)`);
+  }
+  return values;
+}
+
+/** A request rate: a number > 0, or `inf` (send as fast as concurrency allows → undefined). */
+export function parseRate(flag: string, text: string): number | undefined {
+  if (/^\+?inf(inity)?$/i.test(text.trim())) return undefined;
+  const n = parseNumber(flag, text, 0);
+  if (n === 0) {
+    throw new UsageError(`${flag}: a rate must be > 0 (or inf), got ${JSON.stringify(text)}`);
+  }
+  return n;
+}
+
+/**
+ * `I/N`: this client's shard, 0 ≤ I < N.
+ *
+ * @example
+ * ```ts
+ * import { parseShard } from "./parse_values.ts";
+ * console.log(parseShard("--shard", "1/4")); // { index: 1, count: 4 }
+ * ```
+ */
+export function parseShard(flag: string, text: string): { index: number; count: number } {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  if (!match) throw new UsageError(`${flag}: expected I/N (e.g. 0/4), got ${JSON.stringify(text)}`);
+  const index = Number(match[1]);
+  const count = Number(match[2]);
+  if (count < 1) throw new UsageError(`${flag}: N must be ≥ 1, got ${JSON.stringify(text)}`);
+  if (index >= count) {
+    throw new UsageError(
+      `${flag}: I must be in 0..${count - 1} (shards are numbered from 0), got ${
+        JSON.stringify(text)
+      }`,
+    );
+  }
+  return { index, count };
+}
+
+const SLO_KEYS: Record<string, keyof Slo> = {
+  ttft: "ttft_ms",
+  tpot: "tpot_ms",
+  e2e: "e2e_ms",
+  e2el: "e2e_ms",
+};
+
+/**
+ * `ttft=MS,tpot=MS,e2e=MS` (any subset; `:` works as well as `=`, as in `vllm bench --goodput`).
+ *
+ * @example
+ * ```ts
+ * import { parseSlo } from "./parse_values.ts";
+ * console.log(parseSlo("--slo", "ttft=500,tpot=50")); // { ttft_ms: 500, tpot_ms: 50 }
+ * ```
+ */
+export function parseSlo(flag: string, text: string): Slo {
+  const slo: Slo = {};
+  for (const part of text.split(",")) {
+    const match = /^\s*([a-z0-9]+)\s*[=:]\s*(.*?)\s*$/i.exec(part);
+    const key = match ? SLO_KEYS[match[1].toLowerCase()] : undefined;
+    if (!match || !key) {
+      throw new UsageError(
+        `${flag}: expected ttft=MS,tpot=MS,e2e=MS, got ${JSON.stringify(part)} in ${
+          JSON.stringify(text)
+        }`,
+      );
+    }
+    if (slo[key] !== undefined) throw new UsageError(`${flag}: ${match[1]} given twice`);
+    slo[key] = parseNumber(`${flag} ${match[1]}`, match[2], 0);
+  }
+  return slo;
+}

@@ -1,0 +1,11 @@
+/**
+ * Request generators: synthetic random prompts, ShareGPT conversations, and your own JSONL.
+ * Each gives {@link RequestSpec}s for `collect`.
+ *
+ * @module
+ */
+
+export { randomDataset, type RandomDatasetOptions } from "./random.ts";
+export { sharegptDataset, type SharegptDatasetOptions } from "./sharegpt.ts";
+export { jsonlDataset, type JsonlDatasetOptions } from "./jsonl.ts";
+export { repeatEndlessly, seededShuffle } from "./shuffle.ts";
