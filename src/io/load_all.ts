@@ -8,7 +8,7 @@
 import { extname, join } from "node:path";
 import type { RequestRecord, Run } from "../types.ts";
 import { EXTENSIONS } from "./file_format.ts";
-import { load } from "./load.ts";
+import { load, type LoadOptions } from "./load.ts";
 import { showRun } from "../display/show_run.ts";
 
 /**
@@ -19,6 +19,8 @@ import { showRun } from "../display/show_run.ts";
  * `interrupted` if any shard was, `load.shard` removed and `load.requests` summed. Two files
  * holding the same shard of the same run (e.g. `run.jsonl` streamed by collect and `run.json`
  * saved after) are copies: the one with more requests is kept. Runs come in order of first file.
+ * `options` go to every {@link load}: `{ salvage: true }` reads past a crashed run's cut-off
+ * last line instead of failing the whole call.
  *
  * @example
  * ```ts
@@ -27,11 +29,14 @@ import { showRun } from "../display/show_run.ts";
  * console.log(runs.map((r) => `${r.meta.label}: ${r.requests.length}`));
  * ```
  */
-export async function loadAll(dirOrPaths: string | string[]): Promise<Run[]> {
+export async function loadAll(
+  dirOrPaths: string | string[],
+  options: LoadOptions = {},
+): Promise<Run[]> {
   const paths = typeof dirOrPaths === "string" ? await runFiles(dirOrPaths) : [...dirOrPaths];
   const byRun = new Map<string, Map<string, Run>>();
   for (const path of paths) {
-    const run = await load(path);
+    const run = await load(path, options);
     const shard = run.meta.load?.shard ? String(run.meta.load.shard.index) : "whole";
     const shards = byRun.get(run.meta.run_id) ?? new Map<string, Run>();
     byRun.set(run.meta.run_id, shards);

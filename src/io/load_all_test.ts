@@ -71,3 +71,19 @@ Deno.test("loadAll() keeps one copy when the same shard is saved twice (jsonl wh
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("loadAll(dir, { salvage: true }) reads past a crashed run's cut-off last line", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = join(dir, "crashed.jsonl");
+    await save(makeRun([makeRecord({ index: 0 }), makeRecord({ index: 1 })]), path);
+    // A kill -9 in the middle of writing the third record leaves half a line.
+    await Deno.writeTextFile(path, '{"type":"request","run_id":"x","ind', { append: true });
+    await assert.rejects(() => loadAll(dir), /crashed\.jsonl:\d+/);
+    const [run] = await loadAll(dir, { salvage: true });
+    assert.equal(run.requests.length, 2);
+    assert.equal(run.meta.salvage?.skipped_lines, 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
