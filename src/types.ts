@@ -173,6 +173,12 @@ export interface RequestRecord {
   first_chunk_ms: number | null;
   /** Arrival of the last SSE message before `[DONE]` (vllm bench's chat E2E point). */
   last_chunk_ms: number | null;
+  /**
+   * Arrival of each message with non-empty `choices` but no generated content (the chat role
+   * chunk, an empty finish chunk), ms since start. Merged with chunk_times_ms it gives vllm
+   * bench's per-chunk view (see `vllmBenchMetrics`). Set by collect; absent in older records.
+   */
+  non_content_chunk_times_ms?: number[];
 
   prompt_tokens: number | null;
   completion_tokens: number | null;
@@ -186,7 +192,10 @@ export interface RequestRecord {
 
   // ---- filled by enrich (src/enrich), null until then ----
   span_status: SpanStatus;
-  /** Why the span is missing, in words, when span_status is not "found". */
+  /**
+   * Why the span is missing, in words, when span_status is not "found". For a span joined by
+   * `gen_ai.request.id` instead of the trace id, how and why it was joined; otherwise null.
+   */
   span_note: string | null;
   /** Link to this trace in the back end's UI (Jaeger/Tempo), when known. */
   trace_url: string | null;
@@ -239,6 +248,11 @@ export interface PrometheusSnapshot {
   at_ms: number;
   /** Metric series name with labels (`name{a="b"}`) → value. */
   values: Record<string, number>;
+  /**
+   * Optional: metric family name → type from the `# TYPE` lines (`counter`, `gauge`,
+   * `histogram`, `summary`, `untyped`), so deltas need not guess from name suffixes.
+   */
+  types?: Record<string, string>;
 }
 
 /** Everything about a run except its records. */
@@ -268,6 +282,18 @@ export interface RunMeta {
   prometheus: { before: PrometheusSnapshot; after: PrometheusSnapshot } | null;
   /** Free-form key/values the user attached. */
   extra: Record<string, unknown>;
+  /**
+   * Set by `load(path, { salvage: true })` (src/io) when it skipped unreadable lines or rows:
+   * how many, and the first few reasons (each naming the file and line).
+   */
+  salvage?: SalvageReport;
+}
+
+/** What a salvaging load skipped. */
+export interface SalvageReport {
+  skipped_lines: number;
+  /** Up to 10 error messages, `file:line: reason`. */
+  errors: string[];
 }
 
 /** A benchmark run: its description and one record per measured request. */
@@ -310,7 +336,42 @@ export interface TraceSource {
    */
   getSpans(
     traceIds: string[],
-    options: { deadline_ms: number; signal?: AbortSignal },
+    options: {
+      deadline_ms: number;
+      signal?: AbortSignal;
+      /**
+       * Optional: a trace counts as found only once it holds a span of this name (e.g.
+       * `llm_request`); until then the source keeps waiting. Sources may ignore it.
+       */
+      span_name?: string;
+      /**
+       * Optional: epoch-ms window in which the spans started, so a back end with a search API
+       * can find many traces in one query before fetching the rest by id. Sources may ignore it.
+       */
+      time_window?: { start_ms: number; end_ms: number };
+      /**
+       * Optional: called with a one-line description whenever the back end fails (HTTP error,
+       * connection refused, invalid JSON, timeout); `traceId` is set when the failure concerns
+       * one trace. `enrich` puts the last one in the span_note of records left without a span.
+       */
+      onError?: (message: string, traceId?: string) => void;
+    },
+  ): Promise<Map<string, ServerSpan[]>>;
+  /**
+   * Optional fallback used by `enrich` when the trace-id join finds nothing: spans whose
+   * `gen_ai.request.id` attribute equals one of the given ids (`chatcmpl-<X-Request-Id>`,
+   * `cmpl-<X-Request-Id>-0`, or the bare id), keyed by that id. Same waiting and options as
+   * {@link TraceSource.getSpans}; a missing key means not found.
+   */
+  getSpansByRequestId?(
+    requestIds: string[],
+    options: {
+      deadline_ms: number;
+      signal?: AbortSignal;
+      span_name?: string;
+      time_window?: { start_ms: number; end_ms: number };
+      onError?: (message: string, traceId?: string) => void;
+    },
   ): Promise<Map<string, ServerSpan[]>>;
   /** Link to a trace in the back end's UI, if it has one. */
   traceUrl?(traceId: string): string;

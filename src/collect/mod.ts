@@ -1,0 +1,30 @@
+/**
+ * The collect stage: send requests to a vLLM (OpenAI-compatible) server with a chosen load shape
+ * and time each one. {@link collect} is the entry point; the other exports are its parts, usable
+ * on their own.
+ *
+ * @module
+ */
+
+export { CLIENT_TOOL, collect } from "./collect.ts";
+export type { CollectOptions } from "./options.ts";
+export { DEFAULTS, endpointPath, parseServerUrl, validateOptions } from "./options.ts";
+export { estimatePromptTokens, prepareBody, validateSpec } from "./body.ts";
+export type { BodySettings, PreparedBody } from "./body.ts";
+export { SseParser } from "./sse.ts";
+export type { SseEndState, SseHandlers } from "./sse.ts";
+export { newTraceContext, randomHex } from "./traceparent.ts";
+export type { TraceContext } from "./traceparent.ts";
+export { arrivalOffsets, Semaphore, sleepUntil } from "./schedule.ts";
+export type { ArrivalOptions } from "./schedule.ts";
+export {
+  classifyException,
+  httpError,
+  parseErrorPayload,
+  redact,
+  RequestFailure,
+  streamError,
+} from "./errors.ts";
+export { openJsonlSink } from "./jsonl_sink.ts";
+export type { JsonlSink, JsonlSinkOptions } from "./jsonl_sink.ts";
+export { resolveModel } from "./models.ts";

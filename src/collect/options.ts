@@ -1,0 +1,279 @@
+/**
+ * The options of `collect` and their validation: every mistake is a TypeError/RangeError naming
+ * the option and its value, thrown before any request is sent.
+ *
+ * @module
+ */
+
+import type { Endpoint, Progress, RequestRecord, RequestSpec } from "../types.ts";
+import { describeValue } from "./body.ts";
+
+/** Options of `collect(options)`. */
+export interface CollectOptions {
+  /** Server base URL, e.g. `http://127.0.0.1:8000` (with or without a trailing `/v1`). */
+  url: string;
+  /** `"chat"` (default) → /v1/chat/completions, `"completions"` → /v1/completions. */
+  endpoint?: Endpoint;
+  /** Model name; default `"auto"`: the first id from GET /v1/models. */
+  model?: string;
+  /** The requests to send, consumed in order (a list or a generator; not cycled). */
+  requests: Iterable<RequestSpec> | AsyncIterable<RequestSpec>;
+  /** Measured requests (after warmup); default: until `requests` is exhausted. */
+  count?: number;
+  /** Stop scheduling new requests after this many seconds. */
+  durationS?: number;
+  /** Max requests in flight (closed loop). */
+  concurrency?: number;
+  /** Mean requests per second (open loop); combinable with a concurrency cap. */
+  rate?: number;
+  /** Gamma shape of inter-arrival times; default 1 (Poisson). */
+  burstiness?: number;
+  /** Warmup requests sent (the first spec, repeated) and awaited first, not in the results. Default 0. */
+  warmup?: number;
+  /** Seed of the arrival schedule; default 0. */
+  seed?: number;
+  /** Stream responses (SSE); default true. */
+  stream?: boolean;
+  /** Ask for `stream_options.continuous_usage_stats` → tokens per chunk. */
+  continuousUsage?: boolean;
+  /** Merged into every body (temperature, top_p, stop, seed, ignore_eos, ...). */
+  params?: Record<string, unknown>;
+  /** Sent as `Authorization: Bearer <apiKey>`; never stored. */
+  apiKey?: string;
+  /** Extra request headers. */
+  headers?: Record<string, string>;
+  /** Per request: no headers, or no body bytes, for this long → timeout. Default 300000. */
+  timeoutMs?: number;
+  /** Largest response accepted; beyond it → response_too_large, connection dropped. Default 64 MiB. */
+  maxResponseBytes?: number;
+  /** Send traceparent flag 01 (default true); false sends 00 and vLLM exports no span. */
+  sampled?: boolean;
+  /** Stop scheduling; in-flight requests finish. */
+  signal?: AbortSignal;
+  /** Abort in-flight requests too (they become kind "aborted"). */
+  abortSignal?: AbortSignal;
+  /** Called at most every ~250 ms while running, and once at the end. */
+  onProgress?: (p: Progress) => void;
+  /** Called with each finished measured record. */
+  onRecord?: (r: RequestRecord) => void;
+  /**
+   * Append each finished record to this file as one JSON line, immediately: first
+   * `{"type":"meta",...meta}`, then `{"type":"request",...record}` per request.
+   */
+  jsonlPath?: string;
+  /** Name of the run (default: the run id). */
+  label?: string;
+  /** Run id (default: 16 random hex chars). */
+  runId?: string;
+  /** This client's part of a load split over `count` machines: it sends specs i with i % count === index. */
+  shard?: { index: number; count: number };
+  /** X-Request-Id = prefix + index (default `vm-<first 8 hex of the run id>-`). */
+  requestIdPrefix?: string;
+  /** Copied to meta.extra. */
+  extra?: Record<string, unknown>;
+}
+
+/** Defaults applied by {@link validateOptions}. */
+export const DEFAULTS = {
+  endpoint: "chat" as Endpoint,
+  model: "auto",
+  burstiness: 1,
+  warmup: 0,
+  seed: 0,
+  stream: true,
+  timeoutMs: 300_000,
+  maxResponseBytes: 64 * 1024 * 1024,
+  sampled: true,
+} as const;
+
+/** Where requests go, with credentials taken out of the URL. */
+export interface ServerAddress {
+  /** Base URL without credentials, query, trailing slash or `/v1`, e.g. `http://127.0.0.1:8000`. */
+  base: string;
+  /** Credentials found in the URL (`user:pass@`), to send as Basic auth, or null. */
+  basicAuth: string | null;
+}
+
+/**
+ * Parses and normalises a server URL. Throws a TypeError (without echoing credentials) when it is
+ * not an http(s) URL.
+ *
+ * @example
+ * ```ts
+ * import { parseServerUrl } from "./options.ts";
+ * console.log(parseServerUrl("http://127.0.0.1:8000/v1/").base); // "http://127.0.0.1:8000"
+ * ```
+ */
+export function parseServerUrl(url: unknown): ServerAddress {
+  if (typeof url !== "string" || url.trim() === "") {
+    throw new TypeError(
+      `collect: option url must be a non-empty string, got ${describeValue(url)}`,
+    );
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    throw new TypeError(
+      `collect: option url is not a valid URL: ${
+        JSON.stringify(url.replace(/\/\/[^/@]*@/, "//***@"))
+      }`,
+    );
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new TypeError(
+      `collect: option url must use http or https, got ${JSON.stringify(parsed.protocol)}`,
+    );
+  }
+  const basicAuth = parsed.username !== "" || parsed.password !== ""
+    ? `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`
+    : null;
+  let path = parsed.pathname.replace(/\/+$/, "");
+  if (path.endsWith("/v1")) path = path.slice(0, -3);
+  return { base: `${parsed.protocol}//${parsed.host}${path}`, basicAuth };
+}
+
+/** The API path of an endpoint. */
+export function endpointPath(endpoint: Endpoint): string {
+  return endpoint === "chat" ? "/v1/chat/completions" : "/v1/completions";
+}
+
+function checkNumber(
+  name: string,
+  value: unknown,
+  rule: { integer?: boolean; min?: number; above?: number; allowInfinity?: boolean },
+): void {
+  if (value === undefined) return;
+  const bad = (what: string) =>
+    new RangeError(`collect: option ${name} must be ${what}, got ${describeValue(value)}`);
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    throw new TypeError(`collect: option ${name} must be a number, got ${describeValue(value)}`);
+  }
+  if (!Number.isFinite(value) && !(rule.allowInfinity && value === Infinity)) {
+    throw bad("finite");
+  }
+  if (rule.integer && Number.isFinite(value) && !Number.isInteger(value)) throw bad("an integer");
+  if (rule.min !== undefined && value < rule.min) throw bad(`≥ ${rule.min}`);
+  if (rule.above !== undefined && value <= rule.above) throw bad(`> ${rule.above}`);
+}
+
+function checkType(name: string, value: unknown, type: string): void {
+  if (value !== undefined && typeof value !== type) {
+    throw new TypeError(`collect: option ${name} must be a ${type}, got ${describeValue(value)}`);
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Checks every option; throws the first problem as a TypeError or RangeError naming the option
+ * and its value. Does not look at the individual request specs (see `validateSpec`).
+ */
+export function validateOptions(options: CollectOptions): void {
+  if (!isPlainObject(options)) {
+    throw new TypeError(`collect: options must be an object, got ${describeValue(options)}`);
+  }
+  parseServerUrl(options.url);
+  if (
+    options.endpoint !== undefined && options.endpoint !== "chat" &&
+    options.endpoint !== "completions"
+  ) {
+    throw new TypeError(
+      `collect: option endpoint must be "chat" or "completions", got ${
+        describeValue(options.endpoint)
+      }`,
+    );
+  }
+  if (options.model !== undefined && (typeof options.model !== "string" || options.model === "")) {
+    throw new TypeError(
+      `collect: option model must be a non-empty string or "auto", got ${
+        describeValue(options.model)
+      }`,
+    );
+  }
+  const requests = options.requests as unknown;
+  const iterable = requests !== null && typeof requests === "object" &&
+    (typeof (requests as Iterable<unknown>)[Symbol.iterator] === "function" ||
+      typeof (requests as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function");
+  if (!iterable) {
+    throw new TypeError(
+      `collect: option requests must be an iterable or async iterable of RequestSpec, got ${
+        describeValue(requests)
+      }`,
+    );
+  }
+  checkNumber("count", options.count, { integer: true, min: 0 });
+  checkNumber("durationS", options.durationS, { above: 0 });
+  checkNumber("concurrency", options.concurrency, { integer: true, min: 1 });
+  checkNumber("rate", options.rate, { above: 0, allowInfinity: true });
+  checkNumber("burstiness", options.burstiness, { above: 0, allowInfinity: true });
+  checkNumber("warmup", options.warmup, { integer: true, min: 0 });
+  checkNumber("seed", options.seed, {});
+  checkNumber("timeoutMs", options.timeoutMs, { above: 0 });
+  checkNumber("maxResponseBytes", options.maxResponseBytes, { integer: true, min: 1 });
+  checkType("stream", options.stream, "boolean");
+  checkType("continuousUsage", options.continuousUsage, "boolean");
+  checkType("sampled", options.sampled, "boolean");
+  checkType("apiKey", options.apiKey, "string");
+  checkType("jsonlPath", options.jsonlPath, "string");
+  checkType("label", options.label, "string");
+  checkType("runId", options.runId, "string");
+  checkType("requestIdPrefix", options.requestIdPrefix, "string");
+  checkType("onProgress", options.onProgress, "function");
+  checkType("onRecord", options.onRecord, "function");
+  if (options.runId !== undefined && !/^[A-Za-z0-9._-]+$/.test(options.runId)) {
+    throw new TypeError(
+      `collect: option runId must be letters, digits, '.', '_' or '-', got ${
+        describeValue(options.runId)
+      }`,
+    );
+  }
+  for (const name of ["params", "extra"] as const) {
+    if (options[name] !== undefined && !isPlainObject(options[name])) {
+      throw new TypeError(
+        `collect: option ${name} must be an object, got ${describeValue(options[name])}`,
+      );
+    }
+  }
+  if (options.headers !== undefined) {
+    if (!isPlainObject(options.headers)) {
+      throw new TypeError(
+        `collect: option headers must be an object of strings, got ${
+          describeValue(options.headers)
+        }`,
+      );
+    }
+    for (const [key, value] of Object.entries(options.headers)) {
+      if (typeof value !== "string") {
+        throw new TypeError(`collect: option headers[${JSON.stringify(key)}] must be a string`);
+      }
+    }
+  }
+  for (const name of ["signal", "abortSignal"] as const) {
+    if (options[name] !== undefined && !(options[name] instanceof AbortSignal)) {
+      throw new TypeError(
+        `collect: option ${name} must be an AbortSignal, got ${describeValue(options[name])}`,
+      );
+    }
+  }
+  if (options.shard !== undefined) {
+    const shard = options.shard;
+    if (
+      !isPlainObject(shard) || !Number.isInteger(shard.count) || shard.count < 1 ||
+      !Number.isInteger(shard.index) || shard.index < 0 || shard.index >= shard.count
+    ) {
+      throw new RangeError(
+        `collect: option shard must be {index, count} with integers 0 ≤ index < count, got ${
+          JSON.stringify(shard)
+        }`,
+      );
+    }
+  }
+  if (options.stream === false && options.continuousUsage === true) {
+    throw new TypeError(
+      "collect: option continuousUsage needs stream: true (vLLM rejects stream_options without stream)",
+    );
+  }
+}

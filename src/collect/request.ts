@@ -1,0 +1,362 @@
+/**
+ * Sending one request and timing its response into a {@link RequestRecord}. Failures never
+ * throw: they become `success: false` with a classified error.
+ *
+ * Hot path: the arrival time of each body piece is taken before the piece is parsed; SSE events
+ * in that piece share it.
+ *
+ * @module
+ */
+
+import { type Dispatcher, request } from "undici";
+import type { Endpoint, RequestError, RequestRecord, RequestSpec } from "../types.ts";
+import { nowMs } from "../util/clock.ts";
+import { type ClientMetrics, nonStreamMetrics, StreamMetricsBuilder } from "../metrics/client.ts";
+import type { PreparedBody } from "./body.ts";
+import { estimatePromptTokens } from "./body.ts";
+import {
+  classifyException,
+  httpError,
+  redactError,
+  RequestFailure,
+  type RequestPhase,
+  streamError,
+} from "./errors.ts";
+import { SseParser } from "./sse.ts";
+import { newTraceContext } from "./traceparent.ts";
+
+/** Bytes of an HTTP error body kept for its message. */
+const ERROR_BODY_LIMIT = 64 * 1024;
+
+/** Settings shared by every request of a run. */
+export interface RequestContext {
+  dispatcher: Dispatcher;
+  /** Full URL of the endpoint. */
+  url: string;
+  endpoint: Endpoint;
+  model: string;
+  stream: boolean;
+  runId: string;
+  /** Headers sent with every request (auth, user headers). */
+  headers: Record<string, string>;
+  maxResponseBytes: number;
+  timeoutMs: number;
+  sampled: boolean;
+  /** Strings scrubbed from error messages. */
+  secrets: readonly string[];
+  /** Requests in flight, watched for timeouts and aborted together. */
+  active: Set<ActiveRequest>;
+  /** Fires → in-flight requests abort (kind "aborted"). */
+  abortSignal?: AbortSignal;
+}
+
+/** One request to send. */
+export interface RequestJob {
+  index: number;
+  requestId: string;
+  spec: RequestSpec;
+  body: PreparedBody;
+  /** Epoch ms the schedule meant it to go. */
+  scheduledMs: number;
+}
+
+/** A request in flight, as the timeout watchdog sees it. */
+export interface ActiveRequest {
+  controller: AbortController;
+  /** Epoch ms of the last sign of life (dispatch, headers, a body piece). */
+  lastActivityMs: number;
+  phase: RequestPhase;
+}
+
+/**
+ * Aborts, with a timeout failure, every active request that has shown no sign of life for
+ * `timeoutMs`. Called periodically by `collect`.
+ */
+export function abortStalled(
+  active: Iterable<ActiveRequest>,
+  timeoutMs: number,
+  now: number,
+): void {
+  for (const entry of active) {
+    if (!entry.controller.signal.aborted && now - entry.lastActivityMs >= timeoutMs) {
+      const what = entry.phase === "body" ? "the stream stalled" : "no response headers";
+      entry.controller.abort(
+        new RequestFailure(
+          "timeout",
+          `timeout: ${what} for ${
+            Math.round(now - entry.lastActivityMs)
+          } ms (limit ${timeoutMs} ms)`,
+        ),
+      );
+    }
+  }
+}
+
+type Body = AsyncIterable<Uint8Array> & {
+  destroy(err?: Error): unknown;
+  on(event: string, listener: (...args: never[]) => void): unknown;
+};
+
+async function readLimited(body: Body, limit: number): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = "";
+  let bytes = 0;
+  for await (const piece of body) {
+    bytes += piece.length;
+    text += decoder.decode(piece, { stream: true });
+    if (bytes >= limit) break; // leaving the loop destroys the body
+  }
+  return text + decoder.decode();
+}
+
+/**
+ * Sends one request and returns its record (never throws).
+ */
+export async function sendRequest(job: RequestJob, ctx: RequestContext): Promise<RequestRecord> {
+  const trace = newTraceContext(ctx.sampled);
+  const headers: Record<string, string> = {
+    ...ctx.headers,
+    "content-type": "application/json",
+    accept: ctx.stream ? "text/event-stream" : "application/json",
+    "x-request-id": job.requestId,
+    traceparent: trace.traceparent,
+  };
+  const builder = new StreamMetricsBuilder(ctx.endpoint);
+  const controller = new AbortController();
+  const entry: ActiveRequest = { controller, lastActivityMs: 0, phase: "connect" };
+  let headersMs: number | null = null;
+  let failure: RequestError | null = null;
+  let nonStream: { response: unknown; endMs: number } | null = null;
+
+  const start = nowMs();
+  entry.lastActivityMs = start;
+  ctx.active.add(entry);
+  try {
+    if (ctx.abortSignal?.aborted) controller.abort(ctx.abortSignal.reason);
+    const response = await request(ctx.url, {
+      method: "POST",
+      headers,
+      body: job.body.text,
+      dispatcher: ctx.dispatcher,
+      signal: controller.signal,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+    const headersAt = nowMs();
+    headersMs = headersAt - start;
+    entry.lastActivityMs = headersAt;
+    entry.phase = "body";
+    const body = response.body as unknown as Body;
+    if (response.statusCode >= 400) {
+      failure = httpError(response.statusCode, await readLimited(body, ERROR_BODY_LIMIT));
+    } else if (ctx.stream) {
+      await readStream(body, builder, entry, start, ctx.maxResponseBytes);
+      if (builder.streamError !== null) failure = streamError(builder.streamError);
+      else if (!builder.isDone) {
+        failure = {
+          kind: "incomplete_stream",
+          message: `the stream ended without data: [DONE] after ${builder.messageCount} messages`,
+        };
+      }
+    } else {
+      nonStream = await readJson(body, entry, start, ctx.maxResponseBytes);
+      const payload = nonStream.response as Record<string, unknown> | null;
+      if (payload !== null && typeof payload === "object" && "error" in payload && payload.error) {
+        failure = streamError(payload.error);
+      }
+    }
+  } catch (err) {
+    const reason = controller.signal.reason;
+    failure = reason instanceof RequestFailure ? reason.requestError : classifyException(err, {
+      aborted: controller.signal.aborted || ctx.abortSignal?.aborted === true,
+      phase: entry.phase,
+      timeoutMs: ctx.timeoutMs,
+    });
+  } finally {
+    ctx.active.delete(entry);
+  }
+
+  const completed = failure === null;
+  const estimate = () => estimatePromptTokens(job.spec);
+  const metrics: ClientMetrics = nonStream !== null
+    ? nonStreamMetrics(nonStream.response, nonStream.endMs, {
+      endpoint: ctx.endpoint,
+      completed,
+      promptTokensEstimate: estimate(),
+    })
+    : builder.finish({ completed, estimatePromptTokens: estimate });
+  return {
+    run_id: ctx.runId,
+    index: job.index,
+    request_id: job.requestId,
+    trace_id: trace.trace_id,
+    span_id: trace.span_id,
+    sampled: trace.sampled,
+    response_id: metrics.response_id,
+    endpoint: ctx.endpoint,
+    model: ctx.model,
+    stream: ctx.stream,
+    tag: job.spec.tag ?? null,
+    params: job.body.params,
+    scheduled_ms: job.scheduledMs,
+    start_ms: start,
+    lateness_ms: start - job.scheduledMs,
+    headers_ms: headersMs,
+    ttft_ms: metrics.ttft_ms,
+    e2e_ms: metrics.e2e_ms,
+    tpot_ms: metrics.tpot_ms,
+    itl_ms: metrics.itl_ms,
+    chunk_times_ms: metrics.chunk_times_ms,
+    chunk_tokens: metrics.chunk_tokens,
+    first_chunk_ms: metrics.first_chunk_ms,
+    last_chunk_ms: metrics.last_chunk_ms,
+    non_content_chunk_times_ms: metrics.non_content_chunk_times_ms,
+    prompt_tokens: metrics.prompt_tokens,
+    completion_tokens: metrics.completion_tokens,
+    token_source: metrics.token_source,
+    finish_reason: metrics.finish_reason,
+    output_chars: metrics.output_chars,
+    success: completed,
+    error: failure === null ? null : redactError(failure, ctx.secrets),
+    span_status: trace.sampled ? "not_enriched" : "unsampled",
+    span_note: trace.sampled ? null : "sent with traceparent flags 00: vLLM exports no span",
+    trace_url: null,
+    server_queue_ms: null,
+    server_prefill_ms: null,
+    server_decode_ms: null,
+    server_inference_ms: null,
+    server_ttft_ms: null,
+    server_e2e_ms: null,
+    server_scheduler_ms: null,
+    server_model_forward_ms: null,
+    server_model_execute_ms: null,
+    server_prompt_tokens: null,
+    server_completion_tokens: null,
+    server_start_ms: null,
+    client_overhead_ms: null,
+    server_frontend_ms: null,
+    server_spans: [],
+  };
+}
+
+function tooLarge(limit: number): RequestFailure {
+  return new RequestFailure(
+    "response_too_large",
+    `the response exceeded maxResponseBytes (${limit} bytes); connection dropped`,
+  );
+}
+
+function readStream(
+  body: Body,
+  builder: StreamMetricsBuilder,
+  entry: ActiveRequest,
+  start: number,
+  maxBytes: number,
+): Promise<void> {
+  let pieceAt = 0;
+  let messages = 0;
+  const parser = new SseParser({
+    onEvent(data) {
+      messages++;
+      if (data === "[DONE]") {
+        builder.done(pieceAt);
+        return;
+      }
+      let message: unknown;
+      try {
+        message = JSON.parse(data);
+      } catch {
+        throw new RequestFailure(
+          "malformed_stream",
+          `SSE message ${messages} is not JSON: ${JSON.stringify(data.slice(0, 120))}`,
+        );
+      }
+      if (typeof message !== "object" || message === null || Array.isArray(message)) {
+        throw new RequestFailure(
+          "malformed_stream",
+          `SSE message ${messages} is not a JSON object: ${JSON.stringify(data.slice(0, 120))}`,
+        );
+      }
+      builder.add(pieceAt, message);
+    },
+    onInvalidLine(line) {
+      throw new RequestFailure(
+        "malformed_stream",
+        `not an SSE line after ${messages} messages: ${JSON.stringify(line.slice(0, 120))}`,
+      );
+    },
+  });
+  // Flowing mode ('data' events) rather than `for await`: undici hands each piece over
+  // synchronously from its HTTP parser, so the arrival time is taken without the async
+  // iterator's promise and microtask hops per piece (perf/client.ts measures the difference).
+  return new Promise<void>((resolve, reject) => {
+    let bytes = 0;
+    let settled = false;
+    const fail = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      body.destroy(); // like leaving a for-await loop: the connection is dropped
+      reject(err);
+    };
+    body.on("data", (piece: Uint8Array) => {
+      if (settled) return;
+      const at = nowMs();
+      entry.lastActivityMs = at;
+      pieceAt = at - start;
+      bytes += piece.length;
+      if (bytes > maxBytes) return fail(tooLarge(maxBytes));
+      try {
+        parser.feed(piece);
+      } catch (err) {
+        fail(err);
+      }
+    });
+    body.on("error", fail);
+    body.on("end", () => {
+      if (settled) return;
+      try {
+        parser.end();
+      } catch (err) {
+        return fail(err);
+      }
+      settled = true;
+      resolve();
+    });
+    body.on("close", () => {
+      if (settled) return;
+      fail(Object.assign(new Error("Premature close"), { code: "ERR_STREAM_PREMATURE_CLOSE" }));
+    });
+  });
+}
+
+async function readJson(
+  body: Body,
+  entry: ActiveRequest,
+  start: number,
+  maxBytes: number,
+): Promise<{ response: unknown; endMs: number }> {
+  const pieces: Uint8Array[] = [];
+  let bytes = 0;
+  for await (const piece of body) {
+    entry.lastActivityMs = nowMs();
+    bytes += piece.length;
+    if (bytes > maxBytes) throw tooLarge(maxBytes);
+    pieces.push(piece);
+  }
+  const endMs = nowMs() - start;
+  const all = new Uint8Array(bytes);
+  let offset = 0;
+  for (const piece of pieces) {
+    all.set(piece, offset);
+    offset += piece.length;
+  }
+  const text = new TextDecoder().decode(all);
+  try {
+    return { response: JSON.parse(text), endMs };
+  } catch {
+    throw new RequestFailure(
+      "malformed_stream",
+      `the response body is not JSON: ${JSON.stringify(text.slice(0, 120))}`,
+    );
+  }
+}
