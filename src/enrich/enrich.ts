@@ -16,6 +16,7 @@ import { derivedMetrics, serverMetrics } from "../metrics/server.ts";
 import { nowMs } from "../util/clock.ts";
 import { errorMessage } from "./http.ts";
 import { joinByTraceId, pickByRequestId, requestIdCandidates, spanKey } from "./join.ts";
+import { showRun } from "../display/show_run.ts";
 
 /** Options of {@link enrich}. */
 export interface EnrichOptions {
@@ -311,7 +312,8 @@ export async function enrich(
   }
   const checked = checkOptions("enrich", source, options);
   const requests = await enrichRecords(run.requests, source, checked, "enrich: run");
-  return { meta: { ...run.meta, trace_source: source.name }, requests };
+  // Displays as a summary in Jupyter and in console.log (non-enumerable; JSON unaffected).
+  return showRun({ meta: { ...run.meta, trace_source: source.name }, requests });
 }
 
 /**
