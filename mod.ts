@@ -78,11 +78,7 @@ export {
   spansSource,
   tempoSource,
 } from "./src/enrich/mod.ts";
-export type {
-  EnrichOptions,
-  JaegerSourceOptions,
-  TempoSourceOptions,
-} from "./src/enrich/mod.ts";
+export type { EnrichOptions, JaegerSourceOptions, TempoSourceOptions } from "./src/enrich/mod.ts";
 
 // tables and statistics
 export { toChunkTable, toTable } from "./src/table/mod.ts";
