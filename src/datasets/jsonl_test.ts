@@ -2,8 +2,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { jsonlDataset } from "./jsonl.ts";
 
+// One temp dir for the whole file, removed when the test module unloads.
+const tempRoot = Deno.makeTempDirSync({ prefix: "jsonl_test_" });
+globalThis.addEventListener("unload", () => Deno.removeSync(tempRoot, { recursive: true }));
+
 function writeTemp(text: string): string {
-  const dir = Deno.makeTempDirSync({ prefix: "jsonl_test_" });
+  const dir = Deno.makeTempDirSync({ dir: tempRoot });
   const path = join(dir, "requests.jsonl");
   Deno.writeTextFileSync(path, text);
   return path;

@@ -2,8 +2,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { sharegptDataset } from "./sharegpt.ts";
 
+// One temp dir for the whole file, removed when the test module unloads.
+const tempRoot = Deno.makeTempDirSync({ prefix: "sharegpt_test_" });
+globalThis.addEventListener("unload", () => Deno.removeSync(tempRoot, { recursive: true }));
+
 function writeTemp(name: string, text: string): string {
-  const dir = Deno.makeTempDirSync({ prefix: "sharegpt_test_" });
+  const dir = Deno.makeTempDirSync({ dir: tempRoot });
   const path = join(dir, name);
   Deno.writeTextFileSync(path, text);
   return path;
