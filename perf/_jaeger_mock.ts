@@ -1,0 +1,78 @@
+/**
+ * A mock Jaeger v1 query API on loopback, in its own process, for perf/enrich.ts. It holds the
+ * traces of requests 0..N-1 (perf/_enrich_data.ts) and answers the documented shapes
+ * (shared/reference/platform-facts.md §3.1):
+ *
+ * - `GET /api/traces/{id}` → `{data:[trace],total:0,limit:0,offset:0,errors:null}`; unknown id →
+ *   404, `text/plain`, `{"data":null,...,"errors":[{"code":404,"msg":"trace not found"}]}`.
+ * - `GET /api/services` → `{data:["vllm-server"],total:1,...}`;
+ *   `GET /api/services/{s}/operations` → `{data:["llm_request"],total:1,...}`.
+ * - `GET /api/traces?service=&operation=&start=&end=&limit=` (µs) → the traces whose span starts
+ *   in [start, end], at most `limit`, same envelope.
+ *
+ * `deno run -A perf/_jaeger_mock.ts <n> <t0Ms> [--no-search]` prints `READY <url>`;
+ * `--no-search` answers the search/metadata endpoints with 404 (Jaeger after PR #9260), so the
+ * source fetches every trace by id. Stops when stdin closes.
+ *
+ * @module
+ */
+import { item, jaegerTrace } from "./_enrich_data.ts";
+
+const n = Number(Deno.args[0]);
+const t0Ms = Number(Deno.args[1]);
+const search = !Deno.args.includes("--no-search");
+
+// Pre-serialised, so the mock's own cost stays small.
+const byId = new Map<string, string>();
+const starts: number[] = [];
+for (let i = 0; i < n; i++) {
+  byId.set(item(i, t0Ms).traceId, JSON.stringify(jaegerTrace(i, t0Ms)));
+  starts.push(item(i, t0Ms).spanStartUs);
+}
+const envelope = (data: string) => `{"data":${data},"total":0,"limit":0,"offset":0,"errors":null}`;
+const json = (body: string, status = 200, type = "application/json") =>
+  new Response(body, { status, headers: { "content-type": type } });
+const notFound = () =>
+  json(
+    '{"data":null,"total":0,"limit":0,"offset":0,"errors":[{"code":404,"msg":"trace not found"}]}\n',
+    404,
+    "text/plain; charset=utf-8",
+  );
+let calls = 0;
+
+const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
+  calls++;
+  const url = new URL(request.url);
+  const path = url.pathname;
+  if (path.startsWith("/api/traces/")) {
+    const trace = byId.get(path.slice("/api/traces/".length).toLowerCase());
+    return trace === undefined ? notFound() : json(envelope(`[${trace}]`));
+  }
+  if (!search) return json("404 page not found\n", 404, "text/plain; charset=utf-8");
+  if (path === "/api/services") {
+    return json('{"data":["vllm-server"],"total":1,"limit":0,"offset":0,"errors":null}');
+  }
+  if (path.startsWith("/api/services/") && path.endsWith("/operations")) {
+    return json('{"data":["llm_request"],"total":1,"limit":0,"offset":0,"errors":null}');
+  }
+  if (path === "/api/traces") {
+    const q = url.searchParams;
+    if (q.get("service") !== "vllm-server" || q.get("tags") !== null) return json(envelope("[]"));
+    const start = Number(q.get("start") ?? 0);
+    const end = Number(q.get("end") ?? Infinity);
+    const limit = Number(q.get("limit") ?? 100);
+    const hits: string[] = [];
+    for (let i = 0; i < n && hits.length < limit; i++) {
+      if (starts[i] >= start && starts[i] <= end) hits.push(byId.get(item(i, t0Ms).traceId)!);
+    }
+    return json(envelope(`[${hits.join(",")}]`));
+  }
+  return json("404 page not found\n", 404, "text/plain; charset=utf-8");
+});
+console.log(`READY http://127.0.0.1:${server.addr.port}`);
+// Runs until stdin closes, then reports how many calls it answered.
+for await (const _ of Deno.stdin.readable) {
+  // ignore input
+}
+console.log(`CALLS ${calls}`);
+await server.shutdown();

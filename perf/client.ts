@@ -1,0 +1,386 @@
+/**
+ * `deno task perf:client`: does the client distort what it measures?
+ *
+ * The simulator runs in its own process (perf/_sim_server.ts) with ground truth on: for every
+ * content chunk it records the epoch-ms time right before the SSE event was written
+ * (`content_chunk_write_ms`); the harness also records when node:http finished that write (its
+ * write callback). The client runs in a third process (perf/_client_run.ts). For every content
+ * chunk, lag = client receive time (record.start_ms + chunk_times_ms[i]) − server write time,
+ * joined by request id. Both processes read the same system clock through
+ * `performance.timeOrigin + performance.now()`; the anchoring error between the two processes is
+ * measured by pinging the simulator process's `nowMs()` over loopback before and after each run.
+ *
+ * Per load (streams × decode step, closed loop, no tracing) three clients run, each against a
+ * fresh simulator: a floor (raw TCP reader: HTTP by hand, no parsing — what is left is the
+ * simulator's write path and the kernel), the baseline (Deno fetch + the project's SseParser, a
+ * minimal loop), and `collect` (undici). Reported: p50/p99/max lag, the aggregate chunk rate,
+ * client CPU (process.cpuUsage, user + system) per second of run and per 1k chunks. Then it
+ * searches, for collect only, the highest chunk rate whose p99 lag stays ≤ 2 ms.
+ *
+ * Flags: `--streams 100,500,2000` `--step-ms 40` `--tokens 50` `--rounds 3` (measured requests
+ * per stream, after one warmup request per stream) `--search 10x5,...` (streams x decode step
+ * ms; "none" to skip) `--search-tokens 200` `--impl raw,fetch,collect` `--json <path>` (raw
+ * results) `--cpu-prof` (profile the client processes into a temp folder, printed).
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import type { GroundTruthEntry } from "../src/sim/mod.ts";
+import type { ClientRunConfig, ClientRunResult } from "./_client_run.ts";
+import { describeMachine, fmt, loadAverage, machine, percentileSorted } from "./_machine.ts";
+import { SimProcess } from "./_sim_process.ts";
+
+const HERE = new URL(".", import.meta.url).pathname;
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    streams: { type: "string", default: "100,500,2000" },
+    "step-ms": { type: "string", default: "40" },
+    tokens: { type: "string", default: "50" },
+    rounds: { type: "string", default: "3" },
+    search: {
+      type: "string",
+      default: "10x5,10x2,10x1,20x5,20x2,20x1,40x5,40x2,40x1,100x10,100x5",
+    },
+    "search-tokens": { type: "string", default: "200" },
+    impl: { type: "string", default: "raw,fetch,collect" },
+    json: { type: "string" },
+    "cpu-prof": { type: "boolean", default: false },
+  },
+});
+
+/** One measured load. */
+export interface LoadResult {
+  impl: string;
+  streams: number;
+  step_ms: number;
+  tokens: number;
+  requests: number;
+  failed: number;
+  chunks: number;
+  joined: number;
+  /** Requests whose client and server content-chunk counts differ. */
+  count_mismatch: number;
+  chunk_rate: number;
+  lag_p50: number;
+  lag_p99: number;
+  lag_max: number;
+  /** Smallest lag (negative = client clock read before the server's write time: anchoring). */
+  lag_min: number;
+  client_cpu_s: number;
+  wall_s: number;
+  cpu_ms_per_s: number;
+  cpu_ms_per_1k_chunks: number;
+  server_cpu_ms_per_s: number;
+  clock_offset_ms: number;
+  clock_rtt_ms: number;
+  load1_before: number;
+  load1_after: number;
+  /** Lag measured from the completion of the server's write (node:http write callback). */
+  flush_p50: number;
+  flush_p99: number;
+  flush_joined: number;
+  /** Lag of each request's first content chunk (the TTFT point) and of its last one. */
+  first_p50: number;
+  first_p99: number;
+  last_p99: number;
+  /** Median chunks per burst (one engine step), and its server write / client receive spans. */
+  burst_size: number;
+  burst_server_ms: number;
+  burst_client_ms: number;
+}
+
+let profileDir: string | undefined;
+
+async function runClient(config: ClientRunConfig, cpuProf: boolean): Promise<ClientRunResult> {
+  const args = ["run", "-A"];
+  if (cpuProf) {
+    profileDir ??= await Deno.makeTempDir({ prefix: "vm-perf-client-prof-" });
+    console.error(`  cpu profile → ${profileDir}`);
+    args.push("--cpu-prof", `--cpu-prof-dir=${profileDir}`);
+  }
+  args.push(`${HERE}_client_run.ts`, JSON.stringify(config));
+  const status = await new Deno.Command(Deno.execPath(), {
+    args,
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  if (!status.success) throw new Error(`client process failed (${status.code})`);
+  return JSON.parse(await Deno.readTextFile(config.out)) as ClientRunResult;
+}
+
+/** Lags of every content chunk, joined by request id. */
+type Truth = GroundTruthEntry & { content_chunk_flush_ms?: number[] };
+
+function lags(result: ClientRunResult, truth: Truth[], gapMs: number) {
+  const byId = new Map<string, Truth>();
+  for (const entry of truth) byId.set(entry.request_id, entry);
+  const out: number[] = [];
+  const first: number[] = [];
+  const last: number[] = [];
+  const pairs: number[] = []; // server write, client receive, interleaved
+  const flushed: number[] = [];
+  let mismatch = 0;
+  for (const record of result.records) {
+    const entry = byId.get(record.request_id);
+    if (entry === undefined) {
+      mismatch++;
+      continue;
+    }
+    const server = entry.content_chunk_write_ms;
+    const client = record.chunk_times_ms;
+    const flush = entry.content_chunk_flush_ms ?? [];
+    if (server.length !== client.length) mismatch++;
+    const n = Math.min(server.length, client.length);
+    for (let i = 0; i < n; i++) {
+      const lag = record.start_ms + client[i] - server[i];
+      out.push(lag);
+      if (i === 0) first.push(lag);
+      if (i === n - 1) last.push(lag);
+      pairs.push(server[i], record.start_ms + client[i]);
+      if (i < flush.length && Number.isFinite(flush[i])) {
+        flushed.push(record.start_ms + client[i] - flush[i]);
+      }
+    }
+  }
+  return {
+    lags: Float64Array.from(out).sort(),
+    first: Float64Array.from(first).sort(),
+    last: Float64Array.from(last).sort(),
+    flushed: Float64Array.from(flushed).sort(),
+    mismatch,
+    bursts: bursts(pairs, gapMs),
+  };
+}
+
+/**
+ * The engine writes one chunk to every running stream per step, so chunks come in bursts. Per
+ * burst (server write times closer than `gapMs`, a quarter of the step): how long the server took to write it (last −
+ * first write time) and when the client had received all of it (last receive − first write).
+ * Medians over bursts of ≥ 2 chunks.
+ */
+function bursts(
+  pairs: number[],
+  gapMs: number,
+): { server_ms: number; client_ms: number; size: number } {
+  const order = Array.from({ length: pairs.length / 2 }, (_, i) => i);
+  order.sort((a, b) => pairs[2 * a] - pairs[2 * b]);
+  const server: number[] = [];
+  const client: number[] = [];
+  const sizes: number[] = [];
+  let first = 0;
+  let last = 0;
+  let lastRecv = 0;
+  let size = 0;
+  const close = () => {
+    if (size >= 2) {
+      server.push(last - first);
+      client.push(lastRecv - first);
+      sizes.push(size);
+    }
+  };
+  for (const i of order) {
+    const s = pairs[2 * i];
+    const c = pairs[2 * i + 1];
+    if (size === 0 || s - last > gapMs) {
+      close();
+      first = s;
+      lastRecv = c;
+      size = 0;
+    }
+    last = s;
+    lastRecv = Math.max(lastRecv, c);
+    size++;
+  }
+  close();
+  const med = (xs: number[]) => percentileSorted(xs.sort((a, b) => a - b), 50);
+  return { server_ms: med(server), client_ms: med(client), size: med(sizes) };
+}
+
+async function measure(
+  impl: "fetch" | "collect" | "raw",
+  streams: number,
+  stepMs: number,
+  tokens: number,
+  rounds: number,
+  cpuProf = false,
+): Promise<LoadResult> {
+  const load1Before = loadAverage();
+  const sim = await SimProcess.start(
+    {
+      maxNumSeqs: streams,
+      decodeStepMs: stepMs,
+      decodeStepMsPerSeq: 0,
+      prefillBaseMs: 1,
+      prefillMsPerToken: 0,
+      frontendOverheadMs: 0,
+      recordGroundTruth: true,
+      seed: 1,
+    },
+    [],
+    ["--flush-times"],
+  );
+  const out = await Deno.makeTempFile({ prefix: "vm-perf-client-", suffix: ".json" });
+  try {
+    const simCpu0 = await sim.cpuSeconds();
+    const result = await runClient({
+      impl,
+      url: sim.url,
+      clockUrl: sim.clockUrl,
+      streams,
+      requests: streams * rounds,
+      warmup: streams,
+      maxTokens: tokens,
+      out,
+      keepChunks: true,
+    }, cpuProf);
+    const simCpu = (await sim.cpuSeconds()) - simCpu0;
+    const truth = await sim.groundTruth();
+    const { lags: sorted, first, last, flushed, mismatch, bursts: burst } = lags(
+      result,
+      truth,
+      stepMs / 4,
+    );
+    const cpu = result.cpu_user_s + result.cpu_system_s;
+    const probe = result.clock.after ?? result.clock.before;
+    return {
+      impl: IMPL_NAMES[impl],
+      streams,
+      step_ms: stepMs,
+      tokens,
+      requests: result.records.length,
+      failed: result.failed,
+      chunks: result.chunks_measured,
+      joined: sorted.length,
+      count_mismatch: mismatch,
+      chunk_rate: result.chunks_measured / result.measured_s,
+      lag_p50: percentileSorted(sorted, 50),
+      lag_p99: percentileSorted(sorted, 99),
+      lag_max: sorted[sorted.length - 1],
+      lag_min: sorted[0],
+      client_cpu_s: cpu,
+      wall_s: result.wall_s,
+      cpu_ms_per_s: (cpu * 1000) / result.wall_s,
+      cpu_ms_per_1k_chunks: (cpu * 1000) / (result.chunks_total / 1000),
+      server_cpu_ms_per_s: (simCpu * 1000) / result.wall_s,
+      clock_offset_ms: probe?.offset_ms ?? NaN,
+      clock_rtt_ms: probe?.rtt_ms ?? NaN,
+      load1_before: load1Before,
+      load1_after: loadAverage(),
+      flush_p50: percentileSorted(flushed, 50),
+      flush_p99: percentileSorted(flushed, 99),
+      flush_joined: flushed.length,
+      first_p50: percentileSorted(first, 50),
+      first_p99: percentileSorted(first, 99),
+      last_p99: percentileSorted(last, 99),
+      burst_size: burst.size,
+      burst_server_ms: burst.server_ms,
+      burst_client_ms: burst.client_ms,
+    };
+  } finally {
+    await Deno.remove(out).catch(() => {});
+    await sim.close();
+  }
+}
+
+const IMPL_NAMES = {
+  raw: "floor (raw TCP reader)",
+  fetch: "baseline (fetch + SseParser)",
+  collect: "collect (undici)",
+} as const;
+
+function table(results: LoadResult[]): string {
+  const head =
+    "| client | streams | step ms | chunks/s | chunks joined | lag p50 | lag p99 | lag max | " +
+    "lag after write done p50 / p99 | 1st chunk lag p50 / p99 | client CPU ms/s | client CPU ms per 1k chunks | " +
+    "sim CPU ms/s | burst: chunks / sim write ms / client done ms | failed / mismatched | load1 |";
+  const rule = "|" + "---|".repeat(16);
+  const rows = results.map((r) =>
+    [
+      r.impl,
+      r.streams,
+      r.step_ms,
+      Math.round(r.chunk_rate).toLocaleString("en-US"),
+      r.joined.toLocaleString("en-US"),
+      fmt(r.lag_p50, 2),
+      fmt(r.lag_p99, 2),
+      fmt(r.lag_max, 1),
+      `${fmt(r.flush_p50, 2)} / ${fmt(r.flush_p99, 2)}`,
+      `${fmt(r.first_p50, 2)} / ${fmt(r.first_p99, 2)}`,
+      fmt(r.cpu_ms_per_s, 0),
+      fmt(r.cpu_ms_per_1k_chunks, 1),
+      fmt(r.server_cpu_ms_per_s, 0),
+      `${r.burst_size} / ${fmt(r.burst_server_ms, 2)} / ${fmt(r.burst_client_ms, 2)}`,
+      `${r.failed} / ${r.count_mismatch}`,
+      `${r.load1_before}→${r.load1_after}`,
+    ].join(" | ")
+  ).map((row) => `| ${row} |`);
+  return [head, rule, ...rows].join("\n");
+}
+
+async function main() {
+  const streamsList = values.streams.split(",").map(Number);
+  const stepMs = Number(values["step-ms"]);
+  const tokens = Number(values.tokens);
+  const rounds = Number(values.rounds);
+  const impls = values.impl.split(",") as ("fetch" | "collect" | "raw")[];
+  const m = machine();
+  console.log(`perf:client · ${describeMachine(m)}`);
+  console.log(`command: deno task perf:client ${Deno.args.join(" ")}`.trim());
+  console.log(
+    `load: closed loop, N streams, ${tokens} tokens per request (ignore_eos), ${rounds} measured requests per stream after N warmup requests; sim: decodeStepMsPerSeq 0, prefillBaseMs 1, frontendOverheadMs 0, no tracing\n`,
+  );
+
+  const results: LoadResult[] = [];
+  for (const streams of streamsList) {
+    for (const impl of impls) {
+      const r = await measure(impl, streams, stepMs, tokens, rounds, values["cpu-prof"]);
+      results.push(r);
+      console.error(`  done: ${r.impl} ${streams}×${stepMs} ms → p99 ${fmt(r.lag_p99, 3)} ms`);
+    }
+  }
+  console.log(
+    `### Lag at ${stepMs} ms decode steps (≈ ${fmt(1000 / stepMs, 0)} chunks/s per stream)\n`,
+  );
+  console.log(table(results));
+  const offsets = results.map((r) => r.clock_offset_ms);
+  console.log(
+    `\nclock anchoring (sim nowMs − client nowMs, tightest of 200 loopback pings after each run): ${
+      offsets.map((o) => fmt(o, 3)).join(", ")
+    } ms; round trips ${results.map((r) => fmt(r.clock_rtt_ms, 3)).join(", ")} ms`,
+  );
+
+  const search: LoadResult[] = [];
+  if (values.search !== "none" && values.search !== "") {
+    for (const cell of values.search.split(",")) {
+      const [s, step] = cell.split("x").map(Number);
+      const r = await measure("collect", s, step, Number(values["search-tokens"]), rounds);
+      search.push(r);
+      console.error(
+        `  search: ${s}×${step} ms → ${Math.round(r.chunk_rate)} chunks/s, p99 ${
+          fmt(r.lag_p99, 3)
+        } ms`,
+      );
+    }
+    console.log(`\n### collect: highest chunk rate with p99 lag ≤ 2 ms\n`);
+    console.log(table(search));
+    const ok = search.filter((r) => r.lag_p99 <= 2 && r.failed === 0);
+    const best = ok.sort((a, b) => b.chunk_rate - a.chunk_rate)[0];
+    console.log(
+      best
+        ? `\nhighest: ${
+          Math.round(best.chunk_rate)
+        } chunks/s (${best.streams} streams × ${best.step_ms} ms steps), p99 ${
+          fmt(best.lag_p99, 3)
+        } ms`
+        : "\nno load kept p99 ≤ 2 ms",
+    );
+  }
+  console.log(`\nload1 at end: ${loadAverage()}`);
+  if (values.json) {
+    await Deno.writeTextFile(values.json, JSON.stringify({ machine: m, results, search }, null, 2));
+  }
+}
+
+if (import.meta.main) await main();

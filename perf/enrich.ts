@@ -1,0 +1,233 @@
+/**
+ * `deno task perf:enrich`: OTLP ingest rate of the embedded receiver, and the time to enrich
+ * 10k records whose spans have already arrived, from the embedded receiver's store and from a
+ * mock Jaeger v1 query API on loopback (its own process, perf/_jaeger_mock.ts).
+ *
+ * 1. Ingest: runs the receiver engineer's perf/ingest.ts (gRPC, gRPC+gzip, HTTP protobuf;
+ *    vLLM-sized `llm_request` spans, batches of 512, 4 exports in flight) in a child process
+ *    and prints its result.
+ * 2. Embedded: 10k spans sent to a receiver over OTLP/HTTP protobuf, then
+ *    `enrich(run, receiver)` timed (3 repetitions, fresh record copies each time).
+ * 3. Jaeger v1: `enrich(run, jaegerSource(url))` with the search endpoint (one window search
+ *    returns every trace), and with search unavailable (`--no-search` mock: 10k GETs by id at the
+ *    source's default concurrency 8, and at 32).
+ *
+ * Flags: `--records 10000` `--reps 3` `--batches 200` `--concurrency 4` (ingest)
+ * `--ingest-reps 3` `--skip-ingest`.
+ *
+ * @module
+ */
+import process from "node:process";
+import { parseArgs } from "node:util";
+import { enrich } from "../src/enrich/enrich.ts";
+import { jaegerSource } from "../src/enrich/jaeger.ts";
+import { encodeExportRequest } from "../src/otlp/protobuf.ts";
+import { startReceiver } from "../src/otlp/receiver.ts";
+import type { Run, TraceSource } from "../src/types.ts";
+import { nowMs } from "../src/util/clock.ts";
+import { otlpBatches, recordOf } from "./_enrich_data.ts";
+import { describeMachine, fmt, loadAverage, machine } from "./_machine.ts";
+
+const HERE = new URL(".", import.meta.url).pathname;
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    records: { type: "string", default: "10000" },
+    reps: { type: "string", default: "3" },
+    batches: { type: "string", default: "200" },
+    concurrency: { type: "string", default: "4" },
+    "skip-ingest": { type: "boolean", default: false },
+    "ingest-reps": { type: "string", default: "3" },
+  },
+});
+const N = Number(values.records);
+const REPS = Number(values.reps);
+
+interface Timing {
+  source: string;
+  seconds: number[];
+  cpu_s: number[];
+  found: number;
+  records: number;
+  calls?: number;
+}
+
+function makeRun(t0: number): Run {
+  const requests = Array.from({ length: N }, (_, i) => recordOf(i, t0));
+  return {
+    meta: {
+      schema_version: 1,
+      run_id: "perf-enrich",
+      label: "perf-enrich",
+      created_at: new Date(t0).toISOString(),
+      url: "http://127.0.0.1:8000",
+      endpoint: "chat",
+      model: "m",
+      load: { burstiness: 1, warmup: 0, seed: 0 },
+      started_ms: t0,
+      ended_ms: t0 + N * 2,
+      duration_ms: N * 2,
+      interrupted: false,
+      client: { tool: "vllm-metrics", version: "0.1.0", runtime: "deno", hostname: "perf" },
+      trace_source: null,
+      prometheus: null,
+      extra: {},
+    },
+    requests,
+  };
+}
+
+async function timeEnrich(name: string, source: TraceSource, t0: number): Promise<Timing> {
+  const timing: Timing = { source: name, seconds: [], cpu_s: [], found: 0, records: N };
+  for (let rep = 0; rep < REPS; rep++) {
+    const run = makeRun(t0);
+    const cpu0 = process.cpuUsage();
+    const started = nowMs();
+    const enriched = await enrich(run, source, { timeoutMs: 15_000 });
+    timing.seconds.push((nowMs() - started) / 1000);
+    const cpu = process.cpuUsage(cpu0);
+    timing.cpu_s.push((cpu.user + cpu.system) / 1e6);
+    timing.found = enriched.requests.filter((r) => r.span_status === "found").length;
+    if (timing.found !== N) {
+      const missing = enriched.requests.find((r) => r.span_status !== "found");
+      throw new Error(`${name}: ${timing.found}/${N} found; e.g. ${missing?.span_note}`);
+    }
+  }
+  return timing;
+}
+
+async function ingest(): Promise<string> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      `${HERE}ingest.ts`,
+      "--batches",
+      values.batches,
+      "--batch-size",
+      "512",
+      "--concurrency",
+      values.concurrency,
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (!out.success) throw new Error("perf/ingest.ts failed");
+  return new TextDecoder().decode(out.stdout).trim();
+}
+
+async function withJaegerMock<T>(
+  t0: number,
+  flags: string[],
+  body: (url: string) => Promise<T>,
+): Promise<{ result: T; calls: number }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${HERE}_jaeger_mock.ts`, String(N), String(t0), ...flags],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("jaeger mock exited");
+    text += value;
+  }
+  const url = /^READY (\S+)/.exec(text)![1];
+  try {
+    const result = await body(url);
+    await child.stdin.close();
+    while (!text.includes("CALLS")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    return { result, calls: Number(/CALLS (\d+)/.exec(text)?.[1] ?? NaN) };
+  } finally {
+    await child.status;
+  }
+}
+
+function row(t: Timing): string {
+  const sorted = [...t.seconds].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  return `| ${t.source} | ${t.records.toLocaleString("en-US")} | ${
+    t.found.toLocaleString("en-US")
+  } | ${t.seconds.map((s) => fmt(s, 3)).join(" / ")} | ${fmt(median, 3)} | ${
+    t.cpu_s.map((s) => fmt(s, 2)).join(" / ")
+  } | ${t.calls ?? "—"} |`;
+}
+
+async function main() {
+  const m = machine();
+  console.log(`perf:enrich · ${describeMachine(m)}`);
+  console.log(`command: deno task perf:enrich ${Deno.args.join(" ")}`.trim());
+
+  if (!values["skip-ingest"]) {
+    const reps = Number(values["ingest-reps"]);
+    for (let rep = 1; rep <= reps; rep++) {
+      console.log(
+        `\n### Ingest ${rep}/${reps} (perf/ingest.ts in a child process; load1 ${loadAverage()})\n`,
+      );
+      console.log("```\n" + (await ingest()) + "\n```");
+    }
+  }
+
+  const t0 = Date.now() - 120_000;
+  const timings: Timing[] = [];
+
+  // Embedded receiver: spans arrive over OTLP/HTTP protobuf first, then enrich is timed.
+  const receiver = await startReceiver({ grpcPort: null, httpPort: 0 });
+  try {
+    const bodies = otlpBatches(0, N, 512, t0).map(encodeExportRequest);
+    for (const body of bodies) {
+      const response = await fetch(receiver.httpEndpoint!, {
+        method: "POST",
+        headers: { "content-type": "application/x-protobuf" },
+        body: body as Uint8Array<ArrayBuffer>,
+      });
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new Error(`export: HTTP ${response.status}`);
+    }
+    if (receiver.stats().accepted_spans !== N) {
+      throw new Error(`receiver accepted ${receiver.stats().accepted_spans} spans, not ${N}`);
+    }
+    timings.push(await timeEnrich("embedded receiver (store)", receiver, t0));
+  } finally {
+    await receiver.close();
+  }
+
+  // Jaeger v1 with search: one window search returns every trace.
+  {
+    const { result, calls } = await withJaegerMock(
+      t0,
+      [],
+      (url) => timeEnrich("Jaeger v1 mock, search + by id", jaegerSource(url), t0),
+    );
+    timings.push({ ...result, calls });
+  }
+  // Jaeger v1 without the search endpoints: every trace by id.
+  for (const concurrency of [8, 32]) {
+    const { result, calls } = await withJaegerMock(t0, ["--no-search"], (url) =>
+      timeEnrich(
+        `Jaeger v1 mock, by id only (concurrency ${concurrency}${
+          concurrency === 8 ? ", default" : ""
+        })`,
+        jaegerSource(url, { concurrency }),
+        t0,
+      ));
+    timings.push({ ...result, calls });
+  }
+
+  console.log(`\n### enrich() of ${N.toLocaleString("en-US")} records whose spans have arrived\n`);
+  console.log(
+    "| source | records | found | seconds per repetition | median s | enrich-process CPU s per repetition | HTTP calls answered by the mock (all reps) |",
+  );
+  console.log("|---|---|---|---|---|---|---|");
+  for (const t of timings) console.log(row(t));
+  console.log(`\nload1 at end: ${loadAverage()}`);
+}
+
+if (import.meta.main) await main();
