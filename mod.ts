@@ -35,7 +35,15 @@ export type * from "./src/types.ts";
 export { collect } from "./src/collect/mod.ts";
 export type { CollectOptions } from "./src/collect/mod.ts";
 export { clientMetrics, vllmBenchMetrics } from "./src/metrics/client.ts";
+export type {
+  ClientMetrics,
+  ClientMetricsOptions,
+  TimedMessage,
+  VllmBenchInput,
+  VllmBenchMetrics,
+} from "./src/metrics/client.ts";
 export { serverMetrics } from "./src/metrics/server.ts";
+export type { ServerMetrics } from "./src/metrics/server.ts";
 
 // datasets
 export { jsonlDataset, randomDataset, sharegptDataset } from "./src/datasets/mod.ts";
@@ -53,6 +61,7 @@ export type {
   GroundTruthEntry,
   Simulator,
   SimulatorOptions,
+  SpanExportStats,
 } from "./src/sim/mod.ts";
 
 // OTLP: the embedded receiver and the wire formats
@@ -65,7 +74,13 @@ export {
   SpanStore,
   startReceiver,
 } from "./src/otlp/mod.ts";
-export type { OtlpReceiver, ReceiverOptions, ReceiverStats } from "./src/otlp/mod.ts";
+export type {
+  OtlpExportRequest,
+  OtlpReceiver,
+  ReceiverOptions,
+  ReceiverStats,
+  RejectedSpan,
+} from "./src/otlp/mod.ts";
 
 // enrich: join server spans; trace back ends; Prometheus
 export {
@@ -78,7 +93,13 @@ export {
   spansSource,
   tempoSource,
 } from "./src/enrich/mod.ts";
-export type { EnrichOptions, JaegerSourceOptions, TempoSourceOptions } from "./src/enrich/mod.ts";
+export type {
+  EnrichOptions,
+  HttpSourceOptions,
+  JaegerSourceOptions,
+  ScrapeOptions,
+  TempoSourceOptions,
+} from "./src/enrich/mod.ts";
 
 // tables and statistics
 export { toChunkTable, toTable } from "./src/table/mod.ts";
@@ -87,11 +108,17 @@ export type { SummarizeOptions } from "./src/summarize/mod.ts";
 
 // charts, rendering, reports
 export { plot, render, report, reportFromTables, specBundle } from "./src/plot/mod.ts";
-export type { RenderOptions, ReportInput } from "./src/plot/mod.ts";
+export type {
+  RenderOptions,
+  ReportInput,
+  ReportTables,
+  TableLike,
+  VegaLiteBundle,
+} from "./src/plot/mod.ts";
 
 // files
 export { FileFormatError, load, loadAll, save, timestampedName } from "./src/io/mod.ts";
-export type { LoadOptions, SaveOptions } from "./src/io/mod.ts";
+export type { FileFormat, LoadOptions, SaveOptions } from "./src/io/mod.ts";
 
 // display and text
 export {
@@ -102,4 +129,4 @@ export {
   showSummary,
   showTable,
 } from "./src/display/mod.ts";
-export type { MimeBundle } from "./src/display/mod.ts";
+export type { DisplayableOptions, MimeBundle } from "./src/display/mod.ts";

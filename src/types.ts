@@ -13,8 +13,11 @@ export type Endpoint = "chat" | "completions";
 
 /** One chat message, as the OpenAI API takes it. */
 export interface ChatMessage {
+  /** Author role: system, user, assistant or tool. */
   role: string;
+  /** Text, or an array of content parts. */
   content: string | unknown[] | null;
+  /** Any other message field (name, tool_calls, ...), passed through. */
   [key: string]: unknown;
 }
 
@@ -62,6 +65,7 @@ export type ErrorKind =
 
 /** Why a request failed: a short kind plus the details the server or the network gave. */
 export interface RequestError {
+  /** What kind of failure. */
   kind: ErrorKind;
   /** One line, human readable; never contains the API key. */
   message: string;
@@ -94,16 +98,23 @@ export type SpanStatus =
  * Times stay as decimal strings of epoch nanoseconds (they exceed 2^53) plus a float ms copy.
  */
 export interface ServerSpan {
+  /** 32 lower-case hex chars. */
   trace_id: string;
+  /** 16 lower-case hex chars. */
   span_id: string;
+  /** The parent's span id (the client's, for a joined span); null for a root span. */
   parent_span_id: string | null;
+  /** Span name, `llm_request` for vLLM's request span. */
   name: string;
   /** OTLP SpanKind number (2 = SERVER). */
   kind: number;
+  /** Start, epoch nanoseconds as a decimal string (the server's arrival time). */
   start_time_unix_nano: string;
+  /** End, epoch nanoseconds as a decimal string. */
   end_time_unix_nano: string;
   /** Epoch ms, float (precision ~0.25 µs at today's epoch). */
   start_ms: number;
+  /** Epoch ms of the end, float. */
   end_ms: number;
   /** Span attributes, int64 values converted to numbers. */
   attributes: Record<string, AttributeValue>;
@@ -141,8 +152,11 @@ export interface RequestRecord {
   sampled: boolean;
   /** The response's `id` (`chatcmpl-...`, `cmpl-...`), null if none arrived. */
   response_id: string | null;
+  /** Endpoint the request went to. */
   endpoint: Endpoint;
+  /** Model name sent in the body. */
   model: string;
+  /** Whether the request asked for a streamed response. */
   stream: boolean;
   /** Dataset tag of the request spec, if any. */
   tag: string | null;
@@ -180,17 +194,24 @@ export interface RequestRecord {
    */
   non_content_chunk_times_ms?: number[];
 
+  /** Prompt tokens (see token_source). */
   prompt_tokens: number | null;
+  /** Generated tokens (see token_source). */
   completion_tokens: number | null;
+  /** Where the token counts came from. */
   token_source: TokenSource;
+  /** The last non-null `finish_reason` (stop, length, ...). */
   finish_reason: string | null;
   /** Characters of generated text (content + reasoning + tool-call arguments). */
   output_chars: number;
 
+  /** Whether the response completed: HTTP 2xx, no error event, `[DONE]` (streams). */
   success: boolean;
+  /** Why it failed, when success is false. */
   error: RequestError | null;
 
   // ---- filled by enrich (src/enrich), null until then ----
+  /** Whether and why server metrics are present. */
   span_status: SpanStatus;
   /**
    * Why the span is missing, in words, when span_status is not "found". For a span joined by
@@ -199,11 +220,17 @@ export interface RequestRecord {
   span_note: string | null;
   /** Link to this trace in the back end's UI (Jaeger/Tempo), when known. */
   trace_url: string | null;
+  /** Time waiting for the scheduler (`gen_ai.latency.time_in_queue`, engine clock). */
   server_queue_ms: number | null;
+  /** Prefill: first token − scheduled (`time_in_model_prefill`, engine clock). */
   server_prefill_ms: number | null;
+  /** Decode: last token − first token (`time_in_model_decode`, engine clock). */
   server_decode_ms: number | null;
+  /** Inference: last token − scheduled (`time_in_model_inference`, or prefill + decode). */
   server_inference_ms: number | null;
+  /** Server TTFT from its arrival time (`time_to_first_token`, frontend clock). */
   server_ttft_ms: number | null;
+  /** Server end-to-end from its arrival time (`e2e`, frontend clock). */
   server_e2e_ms: number | null;
   /** V0 only. */
   server_scheduler_ms: number | null;
@@ -211,7 +238,9 @@ export interface RequestRecord {
   server_model_forward_ms: number | null;
   /** V0 only, with --collect-detailed-traces. */
   server_model_execute_ms: number | null;
+  /** `gen_ai.usage.prompt_tokens`. */
   server_prompt_tokens: number | null;
+  /** `gen_ai.usage.completion_tokens`. */
   server_completion_tokens: number | null;
   /** Epoch ms of the span's start (the server's arrival time). */
   server_start_ms: number | null;
@@ -237,6 +266,7 @@ export interface LoadSpec {
   duration_s?: number;
   /** Warmup requests sent first and kept out of the results. */
   warmup: number;
+  /** Seed of the arrival schedule (and of the dataset, when the CLI builds it). */
   seed: number;
   /** This client's part of a load split over several machines. */
   shard?: { index: number; count: number };
@@ -259,18 +289,25 @@ export interface PrometheusSnapshot {
 export interface RunMeta {
   /** File format version; see src/io. */
   schema_version: 1;
+  /** Random hex id of the run (shared by the shards of one run). */
   run_id: string;
+  /** Human label (defaults to the run id). */
   label: string;
   /** ISO 8601 time the run started. */
   created_at: string;
   /** Server base URL (no credentials). */
   url: string;
+  /** Endpoint the requests went to. */
   endpoint: Endpoint;
+  /** Model served (resolved from /v1/models when `auto`). */
   model: string;
+  /** How the load was shaped. */
   load: LoadSpec;
   /** Epoch ms of the first send and of the last completion; duration_ms = ended − started. */
   started_ms: number;
+  /** Epoch ms when the last request finished. */
   ended_ms: number;
+  /** ended_ms − started_ms. */
   duration_ms: number;
   /** Whether the run was stopped early (signal or Ctrl-C). */
   interrupted: boolean;
@@ -291,6 +328,7 @@ export interface RunMeta {
 
 /** What a salvaging load skipped. */
 export interface SalvageReport {
+  /** Lines or rows skipped. */
   skipped_lines: number;
   /** Up to 10 error messages, `file:line: reason`. */
   errors: string[];
@@ -298,17 +336,23 @@ export interface SalvageReport {
 
 /** A benchmark run: its description and one record per measured request. */
 export interface Run {
+  /** Everything about the run except its records. */
   meta: RunMeta;
+  /** One record per measured request, in send order. */
   requests: RequestRecord[];
 }
 
 /** Progress of a running collect, for progress bars. */
 export interface Progress {
+  /** Requests finished (failed ones included). */
   done: number;
+  /** Requests finished with success false. */
   failed: number;
+  /** Requests sent and not finished. */
   in_flight: number;
   /** Requests planned, when bounded by count. */
   total: number | null;
+  /** Time since the measured run started. */
   elapsed_ms: number;
   /** Output tokens per second over the last few seconds. */
   output_tokens_per_s: number;
@@ -316,8 +360,11 @@ export interface Progress {
 
 /** SLOs for goodput, in ms, as `vllm bench serve --goodput`. */
 export interface Slo {
+  /** Time-to-first-token SLO. */
   ttft_ms?: number;
+  /** Time-per-output-token SLO (0 is used for outputs of ≤ 1 token, as vllm bench does). */
   tpot_ms?: number;
+  /** End-to-end latency SLO. */
   e2e_ms?: number;
 }
 

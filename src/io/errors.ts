@@ -26,12 +26,16 @@ export interface FilePosition {
  * ```
  */
 export class FileFormatError extends Error {
+  /** The file that could not be read. */
   readonly file: string;
+  /** 1-based line, when the problem is on one line. */
   readonly line?: number;
+  /** 1-based column (CSV), when known. */
   readonly column?: number;
   /** The message without the position prefix. */
   readonly reason: string;
 
+  /** An error at `at` (file, line, column, field) saying `message`. */
   constructor(at: FilePosition, message: string) {
     const where = at.line === undefined
       ? at.file

@@ -23,19 +23,33 @@ export interface TimedMessage {
 
 /** The client-side metric fields of a {@link RequestRecord}, plus what the stream revealed. */
 export interface ClientMetrics {
+  /** As `RequestRecord.ttft_ms` (docs/metrics.md). */
   ttft_ms: number | null;
+  /** As `RequestRecord.e2e_ms` (docs/metrics.md). */
   e2e_ms: number | null;
+  /** As `RequestRecord.tpot_ms` (docs/metrics.md). */
   tpot_ms: number | null;
+  /** As `RequestRecord.itl_ms` (docs/metrics.md). */
   itl_ms: number[];
+  /** As `RequestRecord.chunk_times_ms` (docs/metrics.md). */
   chunk_times_ms: number[];
+  /** As `RequestRecord.chunk_tokens` (docs/metrics.md). */
   chunk_tokens: number[] | null;
+  /** As `RequestRecord.first_chunk_ms` (docs/metrics.md). */
   first_chunk_ms: number | null;
+  /** As `RequestRecord.last_chunk_ms` (docs/metrics.md). */
   last_chunk_ms: number | null;
+  /** As `RequestRecord.non_content_chunk_times_ms` (docs/metrics.md). */
   non_content_chunk_times_ms: number[];
+  /** As `RequestRecord.prompt_tokens` (docs/metrics.md). */
   prompt_tokens: number | null;
+  /** As `RequestRecord.completion_tokens` (docs/metrics.md). */
   completion_tokens: number | null;
+  /** As `RequestRecord.token_source` (docs/metrics.md). */
   token_source: TokenSource;
+  /** As `RequestRecord.finish_reason` (docs/metrics.md). */
   finish_reason: string | null;
+  /** As `RequestRecord.output_chars` (docs/metrics.md). */
   output_chars: number;
   /** The `id` of the first message that had one. */
   response_id: string | null;
@@ -323,6 +337,7 @@ export class StreamMetricsBuilder {
 
 /** Options of {@link clientMetrics}. */
 export interface ClientMetricsOptions {
+  /** Which endpoint's message shapes to read. */
   endpoint: Endpoint;
   /** Whether the request succeeded (default: `[DONE]` is among the messages). */
   completed?: boolean;

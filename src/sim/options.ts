@@ -91,7 +91,9 @@ export interface GroundTruthEntry {
   chunk_write_ms: number[];
   /** Epoch ms right before each SSE event carrying generated text was written. */
   content_chunk_write_ms: number[];
+  /** Prompt tokens as the simulator counted them. */
   prompt_tokens: number;
+  /** Tokens generated. */
   completion_tokens: number;
   /** Engine: scheduled − queued. */
   queue_ms: number;
@@ -99,6 +101,7 @@ export interface GroundTruthEntry {
   prefill_ms: number;
   /** Engine: last token − first token. */
   decode_ms: number;
+  /** How the request ended. */
   outcome: "finished" | "aborted" | "fault";
   /** The injected fault, if any (`http500`, `stream_error`, `cut`, `stall`, `http400`, `http404`). */
   fault?: string | null;
@@ -124,6 +127,7 @@ export interface SpanExportStats {
 export interface Simulator {
   /** Base URL, e.g. "http://127.0.0.1:41234". */
   url: string;
+  /** The port it listens on. */
   port: number;
   /** One entry per finished or failed request, in completion order; always empty unless `recordGroundTruth`. */
   groundTruth(): GroundTruthEntry[];
