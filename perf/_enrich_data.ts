@@ -8,6 +8,7 @@
 import type { OtlpExportRequest } from "../src/otlp/protobuf.ts";
 import { llmRequestPayload, spanIdOf, traceIdOf, V1_ATTRIBUTES } from "../src/otlp/test_helpers.ts";
 import type { RequestRecord } from "../src/types.ts";
+import { NO_SERVER_METRICS } from "../src/metrics/server.ts";
 
 /** Ids and times of request i, with records starting 2 ms apart from `t0Ms`. */
 export function item(i: number, t0Ms: number) {
@@ -121,20 +122,7 @@ export function recordOf(i: number, t0Ms: number): RequestRecord {
     span_status: "not_enriched",
     span_note: null,
     trace_url: null,
-    server_queue_ms: null,
-    server_prefill_ms: null,
-    server_decode_ms: null,
-    server_inference_ms: null,
-    server_ttft_ms: null,
-    server_e2e_ms: null,
-    server_scheduler_ms: null,
-    server_model_forward_ms: null,
-    server_model_execute_ms: null,
-    server_prompt_tokens: null,
-    server_completion_tokens: null,
-    server_start_ms: null,
-    client_overhead_ms: null,
-    server_frontend_ms: null,
+    ...NO_SERVER_METRICS,
     server_spans: [],
   };
 }

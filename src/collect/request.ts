@@ -24,6 +24,7 @@ import {
 } from "./errors.ts";
 import { SseParser } from "./sse.ts";
 import { newTraceContext } from "./traceparent.ts";
+import { NO_SERVER_METRICS } from "../metrics/server.ts";
 
 /** Bytes of an HTTP error body kept for its message. */
 const ERROR_BODY_LIMIT = 64 * 1024;
@@ -221,20 +222,7 @@ export async function sendRequest(job: RequestJob, ctx: RequestContext): Promise
     span_status: trace.sampled ? "not_enriched" : "unsampled",
     span_note: trace.sampled ? null : "sent with traceparent flags 00: vLLM exports no span",
     trace_url: null,
-    server_queue_ms: null,
-    server_prefill_ms: null,
-    server_decode_ms: null,
-    server_inference_ms: null,
-    server_ttft_ms: null,
-    server_e2e_ms: null,
-    server_scheduler_ms: null,
-    server_model_forward_ms: null,
-    server_model_execute_ms: null,
-    server_prompt_tokens: null,
-    server_completion_tokens: null,
-    server_start_ms: null,
-    client_overhead_ms: null,
-    server_frontend_ms: null,
+    ...NO_SERVER_METRICS,
     server_spans: [],
   };
 }

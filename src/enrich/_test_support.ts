@@ -7,6 +7,7 @@
 import type { RequestRecord, ServerSpan } from "../types.ts";
 import type { OtlpExportRequest } from "../otlp/protobuf.ts";
 import { flattenSpans } from "../otlp/spans.ts";
+import { NO_SERVER_METRICS } from "../metrics/server.ts";
 
 /** Folder of the shared, read-only fixtures. */
 export const FIXTURES = "/work/shared/fixtures";
@@ -94,20 +95,7 @@ export function makeRecord(overrides: Partial<RequestRecord> = {}): RequestRecor
     span_status: "not_enriched",
     span_note: null,
     trace_url: null,
-    server_queue_ms: null,
-    server_prefill_ms: null,
-    server_decode_ms: null,
-    server_inference_ms: null,
-    server_ttft_ms: null,
-    server_e2e_ms: null,
-    server_scheduler_ms: null,
-    server_model_forward_ms: null,
-    server_model_execute_ms: null,
-    server_prompt_tokens: null,
-    server_completion_tokens: null,
-    server_start_ms: null,
-    client_overhead_ms: null,
-    server_frontend_ms: null,
+    ...NO_SERVER_METRICS,
     server_spans: [],
     ...overrides,
   };

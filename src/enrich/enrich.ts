@@ -12,7 +12,7 @@
  */
 import type { RequestRecord, Run, ServerSpan, SpanStatus, TraceSource } from "../types.ts";
 import { normalizeSpanId, normalizeTraceId } from "../otlp/ids.ts";
-import { derivedMetrics, serverMetrics } from "../metrics/server.ts";
+import { derivedMetrics, NO_SERVER_METRICS, serverMetrics } from "../metrics/server.ts";
 import { nowMs } from "../util/clock.ts";
 import { errorMessage } from "./http.ts";
 import { joinByTraceId, pickByRequestId, requestIdCandidates, spanKey } from "./join.ts";
@@ -30,23 +30,6 @@ export interface EnrichOptions {
 
 /** The span search window is widened by this much on both sides (client/server clock skew). */
 const WINDOW_MARGIN_MS = 60_000;
-
-const NO_SERVER_FIELDS = {
-  server_queue_ms: null,
-  server_prefill_ms: null,
-  server_decode_ms: null,
-  server_inference_ms: null,
-  server_ttft_ms: null,
-  server_e2e_ms: null,
-  server_scheduler_ms: null,
-  server_model_forward_ms: null,
-  server_model_execute_ms: null,
-  server_prompt_tokens: null,
-  server_completion_tokens: null,
-  server_start_ms: null,
-  client_overhead_ms: null,
-  server_frontend_ms: null,
-} as const;
 
 interface Lookup {
   index: number;
@@ -78,7 +61,7 @@ function withoutSpan(
 ): RequestRecord {
   return {
     ...record,
-    ...NO_SERVER_FIELDS,
+    ...NO_SERVER_METRICS,
     span_status: status,
     span_note: note,
     trace_url: traceUrl,
@@ -99,7 +82,7 @@ function withSpans(
     const why = `the ${spans[0]?.name} span could not be read: ${errorMessage(error)}`;
     return withoutSpan(record, "not_found", why, traceUrl);
   }
-  const merged = { ...record, ...NO_SERVER_FIELDS, ...metrics };
+  const merged = { ...record, ...NO_SERVER_METRICS, ...metrics };
   return {
     ...merged,
     ...derivedMetrics(merged),

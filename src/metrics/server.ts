@@ -51,6 +51,25 @@ export type ServerMetrics = Pick<
 /** The derived fields {@link derivedMetrics} fills. */
 export type DerivedMetrics = Pick<RequestRecord, "client_overhead_ms" | "server_frontend_ms">;
 
+/** Every server-side and derived metric field, null: a record with no span joined. */
+export const NO_SERVER_METRICS: Readonly<{ [K in keyof (ServerMetrics & DerivedMetrics)]: null }> =
+  Object.freeze({
+    server_queue_ms: null,
+    server_prefill_ms: null,
+    server_decode_ms: null,
+    server_inference_ms: null,
+    server_ttft_ms: null,
+    server_e2e_ms: null,
+    server_scheduler_ms: null,
+    server_model_forward_ms: null,
+    server_model_execute_ms: null,
+    server_prompt_tokens: null,
+    server_completion_tokens: null,
+    server_start_ms: null,
+    client_overhead_ms: null,
+    server_frontend_ms: null,
+  });
+
 /** The sampling parameters the span carries; null when absent (V1 omits falsy ones, e.g. temperature 0). */
 export interface ServerRequestParams {
   temperature: number | null;
