@@ -9,8 +9,11 @@
  * 2. Embedded: 10k spans sent to a receiver over OTLP/HTTP protobuf, then
  *    `enrich(run, receiver)` timed (3 repetitions, fresh record copies each time).
  * 3. Jaeger v1: `enrich(run, jaegerSource(url))` with the search endpoint (one window search
- *    returns every trace), and with search unavailable (`--no-search` mock: 10k GETs by id at the
- *    source's default concurrency 8, and at 32).
+ *    returns every trace); by id, several ids per call (`--no-services` mock: `/api/traces`
+ *    handler present, no service listed, so no window search; `GET /api/traces?traceID=…`, 50
+ *    ids per call at the default concurrency 8); and with the whole `/api/traces?…` handler gone
+ *    (`--no-search` mock, Jaeger after PR #9260: one multi-id call answered 404, then 10k
+ *    `GET /api/traces/{id}` at the source's default concurrency 8, and at 32).
  *
  * Flags: `--records 10000` `--reps 3` `--batches 200` `--concurrency 4` (ingest)
  * `--ingest-reps 3` `--skip-ingest`.
@@ -208,11 +211,25 @@ async function main() {
     );
     timings.push({ ...result, calls });
   }
+  // Jaeger v1 that lists no service (no window search): by id, several ids per call.
+  {
+    const { result, calls } = await withJaegerMock(
+      t0,
+      ["--no-services"],
+      (url) =>
+        timeEnrich(
+          "Jaeger v1 mock, by id only, multi-id form (no service listed; concurrency 8)",
+          jaegerSource(url),
+          t0,
+        ),
+    );
+    timings.push({ ...result, calls });
+  }
   // Jaeger v1 without the search endpoints: every trace by id.
   for (const concurrency of [8, 32]) {
     const { result, calls } = await withJaegerMock(t0, ["--no-search"], (url) =>
       timeEnrich(
-        `Jaeger v1 mock, by id only (concurrency ${concurrency}${
+        `Jaeger v1 mock, by id only, no /api/traces handler (concurrency ${concurrency}${
           concurrency === 8 ? ", default" : ""
         })`,
         jaegerSource(url, { concurrency }),

@@ -6,12 +6,17 @@
  *
  * Run: `deno run -A perf/ingest.ts [--batches 200] [--batch-size 512] [--concurrency 4]`
  *
+ * `--decode-only [--reps 6]`: no receiver and no transport; times the receiver's decode path
+ * alone (`decodeExportRequest` + `flattenSpans`) over the same pre-encoded batches, in this one
+ * thread, per repetition (the first includes JIT warm-up).
+ *
  * @module
  */
 import * as grpc from "@grpc/grpc-js";
 import { Buffer } from "node:buffer";
 import { parseArgs } from "node:util";
-import { encodeExportRequest } from "../src/otlp/protobuf.ts";
+import { decodeExportRequest, encodeExportRequest } from "../src/otlp/protobuf.ts";
+import { flattenSpans } from "../src/otlp/spans.ts";
 import { startReceiver } from "../src/otlp/receiver.ts";
 import { TRACE_EXPORT_METHOD } from "../src/otlp/schema.ts";
 import { llmRequestPayload, spanIdOf, traceIdOf } from "../src/otlp/test_helpers.ts";
@@ -22,6 +27,8 @@ const { values } = parseArgs({
     batches: { type: "string", default: "200" },
     "batch-size": { type: "string", default: "512" },
     concurrency: { type: "string", default: "4" },
+    "decode-only": { type: "boolean", default: false },
+    reps: { type: "string", default: "6" },
   },
 });
 const batches = Number(values.batches);
@@ -57,6 +64,24 @@ async function runPool(bodies: Uint8Array[], send: (body: Uint8Array) => Promise
     while (next < bodies.length) await send(bodies[next++]);
   }));
   return (performance.now() - started) / 1000;
+}
+
+if (values["decode-only"]) {
+  const bodies = encodeBatches(0);
+  const rates: number[] = [];
+  for (let rep = 0; rep < Number(values.reps); rep++) {
+    const started = performance.now();
+    let spans = 0;
+    for (const body of bodies) spans += flattenSpans(decodeExportRequest(body)).spans.length;
+    rates.push(spans / ((performance.now() - started) / 1000));
+  }
+  console.log(
+    `decode-only: ${batches} batches × ${batchSize} spans, decodeExportRequest + flattenSpans, ` +
+      `spans/s per repetition: ${
+        rates.map((r) => Math.round(r).toLocaleString("en-US")).join(" / ")
+      }`,
+  );
+  Deno.exit(0);
 }
 
 const receiver = await startReceiver({ grpcPort: 0, httpPort: 0, maxSpans: 10_000_000 });

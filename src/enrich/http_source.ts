@@ -1,7 +1,8 @@
 /**
  * The lookup loop shared by the HTTP trace back ends (Jaeger v1, Jaeger api_v3, Tempo): ids
  * normalised, a time-window search first when the back end has one, then fetches by id with
- * bounded concurrency, retried with exponential backoff and jitter until the deadline.
+ * bounded concurrency (several ids per call when the back end can, one by one otherwise or when it
+ * turns out not to support that), retried with exponential backoff and jitter until the deadline.
  *
  * A back end only says how to fetch one trace, how to search a window and how to find spans by
  * `gen_ai.request.id` ({@link TraceBackend}); {@link httpTraceSource} turns that into a
@@ -34,6 +35,16 @@ export interface TraceBackend {
   label: string;
   /** All spans of one trace (32-hex id), or null when the back end does not have it (404). */
   fetchTrace(traceId: string, call: BackendCall): Promise<ServerSpan[] | null>;
+  /**
+   * Several traces in one call (optional). The answer maps each id the back end accounted for
+   * to its spans, or to null when it said it does not have it; ids it left out are fetched one
+   * by one. Resolves to null when the back end does not support the multi-id form: the source
+   * then uses {@link fetchTrace} only, from then on.
+   */
+  fetchTraces?(
+    traceIds: string[],
+    call: BackendCall,
+  ): Promise<Map<string, ServerSpan[] | null> | null>;
   /** Traces whose `spanName` spans started in the window (at most `limit` traces). */
   searchWindow?(
     window: { start_ms: number; end_ms: number },
@@ -60,12 +71,20 @@ export interface HttpSourceOptions {
   searchMinTraces?: number;
   /** Retry pacing (default: 250 ms doubling to 4 s, ±50 % jitter). */
   backoff?: BackoffOptions;
+  /**
+   * Most ids per call when the back end can fetch several traces at once (Jaeger v1). Default
+   * 50; 1 fetches every trace on its own. Batches are made smaller when there are few ids, so
+   * that `concurrency` calls can still be in flight.
+   */
+  batchSize?: number;
 }
 
 type LookupOptions = Parameters<TraceSource["getSpans"]>[1];
 
 /** Width of the window searched for request ids when the caller gives none: the last hour. */
 const DEFAULT_LOOKBACK_MS = 3_600_000;
+/** Batches of ids are not cut smaller than this (unless `batchSize` is). */
+const MIN_BATCH = 10;
 /** Every round gets at least this long per HTTP call, even past the deadline (one last look). */
 const MIN_CALL_MS = 1000;
 
@@ -93,6 +112,7 @@ export function checkHttpSourceOptions(
   positiveInt("concurrency", options.concurrency);
   positiveInt("fetchTimeoutMs", options.fetchTimeoutMs);
   positiveInt("searchMinTraces", options.searchMinTraces);
+  positiveInt("batchSize", options.batchSize);
   return baseUrl.replace(/\/+$/, "");
 }
 
@@ -108,6 +128,11 @@ export function httpTraceSource(
   const concurrency = options.concurrency ?? 8;
   const fetchTimeoutMs = options.fetchTimeoutMs ?? 10_000;
   const searchMinTraces = options.searchMinTraces ?? 2;
+  const batchSize = options.batchSize ?? 50;
+
+  // Whether the back end answers the multi-id form: learnt from the first multi-id call (made
+  // on its own, before the others of its round) and kept for the source's lifetime.
+  let multiId: "unknown" | "yes" | "no" = backend.fetchTraces ? "unknown" : "no";
 
   const callFor = (deadline: number, signal?: AbortSignal): BackendCall => ({
     timeoutMs: Math.min(fetchTimeoutMs, Math.max(MIN_CALL_MS, deadline - nowMs())),
@@ -130,7 +155,12 @@ export function httpTraceSource(
       givenById.set(id, [...(givenById.get(id) ?? []), raw]);
     }
     const pending = new Set(givenById.keys());
-    const failed = new Set<string>();
+    const failed = new Set<string>(); // ids whose own call failed last time
+    const failedInBatch = new Set<string>(); // ids whose multi-id call failed last time
+    const succeeded = (id: string) => {
+      failed.delete(id);
+      failedInBatch.delete(id);
+    };
     const found = new Map<string, ServerSpan[]>();
     const accept = (id: string, spans: ServerSpan[]) => {
       if (!pending.has(id) || !complete(spans)) return;
@@ -172,21 +202,84 @@ export function httpTraceSource(
         ...rest.filter((id) => failed.has(id)),
       ];
       let roundFailed = false;
-      await forEachConcurrent(order, concurrency, async (id) => {
+      const skip = () =>
+        signal?.aborted === true || roundFailed ||
+        (!lastRound && attempt > 0 && nowMs() >= deadline_ms); // the last round will
+      const call = () => callFor(deadline_ms, signal);
+      const fail = (ids: string[], error: unknown) => {
         // After a failure the back end is down, slow or broken: stop this round (at most
         // `concurrency` calls fail per round) and try again after the backoff.
-        if (signal?.aborted || roundFailed || !pending.has(id)) return;
-        if (!lastRound && attempt > 0 && nowMs() >= deadline_ms) return; // the last round will
+        roundFailed = true;
+        for (const id of ids) {
+          if (ids.length > 1) failedInBatch.add(id);
+          else {
+            failed.add(id);
+            failedInBatch.delete(id);
+          }
+          report(errorMessage(error), id);
+        }
+        report(errorMessage(error)); // also the source's last error, for the ids skipped
+      };
+      const fetchOne = async (id: string) => {
+        if (skip() || !pending.has(id)) return;
         try {
-          const spans = await backend.fetchTrace(id, callFor(deadline_ms, signal));
-          failed.delete(id);
+          const spans = await backend.fetchTrace(id, call());
+          succeeded(id);
           if (spans !== null) accept(id, spans);
         } catch (error) {
-          roundFailed = true;
-          failed.add(id);
-          report(errorMessage(error), id);
-          report(errorMessage(error)); // also the source's last error, for the ids skipped
+          fail([id], error);
         }
+      };
+      // Several ids per call when the back end can (Jaeger v1's multi-id form), else one. A
+      // batch is fetched with one call; the ids its answer left out, one by one. Returns false
+      // (nothing done) when the back end turns out not to support the form.
+      const fetchBatch = async (batch: string[]): Promise<boolean> => {
+        if (skip()) return true;
+        let single = batch.filter((id) => pending.has(id));
+        if (single.length > 1 && multiId !== "no") {
+          try {
+            const answer = await backend.fetchTraces!(single, call());
+            multiId = answer === null ? "no" : "yes";
+            if (answer === null) return false;
+            const unanswered: string[] = [];
+            for (const id of single) {
+              if (!answer.has(id)) {
+                unanswered.push(id);
+                continue;
+              }
+              succeeded(id);
+              const spans = answer.get(id);
+              if (spans) accept(id, spans);
+            }
+            single = unanswered;
+          } catch (error) {
+            fail(single, error);
+            return true;
+          }
+        }
+        for (const id of single) await fetchOne(id);
+        return true;
+      };
+      // Batches are smaller when there are few ids, so that `concurrency` calls can be in flight.
+      // Ids whose multi-id call failed go one per call, after the others: one trace that makes
+      // the back end fail a whole multi-id call (Jaeger answers 500 for all) cannot sink its
+      // batch. Ids whose own call failed go last of all.
+      const size = Math.min(batchSize, Math.max(MIN_BATCH, Math.ceil(order.length / concurrency)));
+      const suspects = order.filter((id) => failedInBatch.has(id) && !failed.has(id));
+      const retried = order.filter((id) => failed.has(id));
+      let queue = order.filter((id) => !failed.has(id) && !failedInBatch.has(id));
+      if (multiId === "unknown" && size > 1 && queue.length > 1) {
+        // The first multi-id call goes alone: a server without the form gets just one.
+        const first = queue.slice(0, size);
+        if (await fetchBatch(first)) queue = queue.slice(first.length);
+      }
+      const batches = [
+        ...(multiId === "no" ? queue.map((id) => [id]) : chunks(queue, size)),
+        ...suspects.map((id) => [id]),
+        ...retried.map((id) => [id]),
+      ];
+      await forEachConcurrent(batches, concurrency, async (batch) => {
+        await fetchBatch(batch);
       });
       if (lastRound) break;
       await sleep(
@@ -242,6 +335,13 @@ export function httpTraceSource(
     ...(backend.searchRequestId ? { getSpansByRequestId } : {}),
     ...(options.traceUrl ? { traceUrl: options.traceUrl } : {}),
   };
+}
+
+/** `items` cut into consecutive pieces of `size` (the last may be shorter). */
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 /** Groups spans by trace id (ids already normalised). */

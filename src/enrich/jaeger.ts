@@ -2,6 +2,10 @@
  * Jaeger's v1 query API (`/api/...`, port 16686) as a {@link TraceSource}.
  *
  * - By id: `GET /api/traces/{id}`; HTTP 404 (a JSON body sent as text/plain) = not there yet.
+ * - Several ids per call: `GET /api/traces?traceID=a&traceID=b…` → 200 with the traces found in
+ *   `data` and each missing one in `errors` as `{msg: "trace not found", traceID}`. Jaeger
+ *   versions without the `/api/traces` handler (main after PR #9260) answer 404: the source then
+ *   fetches one id per call.
  * - Many ids: `GET /api/traces?service=&operation=llm_request&start=&end=&limit=` (µs) finds
  *   whole traces at once; the service comes from `options.service` or is discovered through
  *   `/api/services` and `/api/services/{service}/operations` (search is skipped when none offers
@@ -11,11 +15,13 @@
  * @module
  */
 import type { ServerSpan, TraceSource } from "../types.ts";
+import { normalizeTraceId } from "../otlp/ids.ts";
 import { getJson } from "./http.ts";
 import { jaegerResponseToSpans } from "./jaeger_v1_spans.ts";
 import {
   type BackendCall,
   checkHttpSourceOptions,
+  groupByTrace,
   type HttpSourceOptions,
   httpTraceSource,
   type TraceBackend,
@@ -31,6 +37,16 @@ export interface JaegerSourceOptions extends HttpSourceOptions {
 }
 
 const LABEL = "jaeger";
+/** Answers to the multi-id form from servers without it (no handler, or "service required"). */
+const MULTI_ID_UNSUPPORTED = [400, 404, 405, 501];
+
+/** The normalised `traceID` of a v1 trace or error entry, or null. */
+function traceIdOf(entry: unknown): string | null {
+  const raw = entry !== null && typeof entry === "object"
+    ? (entry as { traceID?: unknown }).traceID
+    : undefined;
+  return typeof raw === "string" ? normalizeTraceId(raw) : null;
+}
 
 /**
  * A {@link TraceSource} reading Jaeger's v1 query API.
@@ -94,6 +110,28 @@ export function jaegerSource(baseUrl: string, options: JaegerSourceOptions = {})
       const { status, body } = await get(path, call, [404]);
       if (status === 404) return null;
       return readSpans(() => jaegerResponseToSpans(body), LABEL, `${base}${path}`);
+    },
+    async fetchTraces(traceIds, call) {
+      const path = `/api/traces?${traceIds.map((id) => `traceID=${id}`).join("&")}`;
+      const { status, body } = await get(path, call, MULTI_ID_UNSUPPORTED);
+      if (MULTI_ID_UNSUPPORTED.includes(status)) return null;
+      const spans = readSpans(() => jaegerResponseToSpans(body), LABEL, `${base}${path}`);
+      const answer = new Map<string, ServerSpan[] | null>();
+      const { data, errors } = body as { data?: unknown; errors?: unknown };
+      // Traces in `data` were found (even if none of their spans could be read) …
+      for (const trace of Array.isArray(data) ? data : []) {
+        const id = traceIdOf(trace);
+        if (id !== null) answer.set(id, []);
+      }
+      for (const [id, list] of groupByTrace(spans)) answer.set(id, list);
+      // … and the missing ones are listed in `errors` with their traceID.
+      for (const error of Array.isArray(errors) ? errors : []) {
+        const id = traceIdOf(error);
+        if (id !== null && !answer.has(id)) answer.set(id, null);
+      }
+      // A server that accounts for none of the ids did not take them as ids (e.g. it read a
+      // search without a service): it does not support the form.
+      return traceIds.some((id) => answer.has(id)) ? answer : null;
     },
     async searchWindow(window, spanName, limit, call) {
       return { spans: await searchTraces({}, window, spanName, limit, call), traceIds: [] };

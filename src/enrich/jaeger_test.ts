@@ -58,11 +58,40 @@ function jaegerTrace(shownTraceId: string, spanId: string, parentSpanId: string,
 
 const envelope = (data: unknown[]) => ({ data, total: 0, limit: 0, offset: 0, errors: null });
 
-/** A mock Jaeger query service over a set of v1 traces. */
+/** How Jaeger prints a trace id: 16 hex chars when the high 64 bits are zero, else 32. */
+const jaegerIdForm = (id: string) => id.startsWith("0".repeat(16)) ? id.slice(16) : id;
+
+/**
+ * Jaeger's answer to `GET /api/traces?traceID=a&traceID=b…`: HTTP 200, the traces found in
+ * `data` (in the order asked), each missing id in `errors` as `{msg: "trace not found", traceID}`
+ * (`errors` is null when none is missing). A malformed id is an HTTP 400 in the same envelope.
+ */
+function multiIdAnswer(
+  byId: Map<string, ReturnType<typeof jaegerTrace>>,
+  asked: string[],
+): Response {
+  const data: unknown[] = [];
+  const errors: { msg: string; traceID: string }[] = [];
+  for (const raw of asked) {
+    const id = normalizeTraceId(raw);
+    if (id === null) {
+      const msg = `strconv.ParseUint: parsing ${JSON.stringify(raw)}: invalid syntax`;
+      return json({ ...envelope([]), data: null, errors: [{ code: 400, msg }] }, 400, "text/plain");
+    }
+    const trace = byId.get(id);
+    if (trace) data.push(trace);
+    else errors.push({ msg: "trace not found", traceID: jaegerIdForm(id) });
+  }
+  return json({ ...envelope(data), errors: errors.length > 0 ? errors : null });
+}
+
+/** A mock Jaeger query service (v1, with the multi-id form) over a set of v1 traces. */
 function mockJaeger(traces: ReturnType<typeof jaegerTrace>[], searchable = traces) {
   const byId = new Map(traces.map((t) => [normalizeTraceId(t.traceID)!, t]));
   return (_request: Request, url: URL): Response => {
     const path = url.pathname;
+    const asked = url.searchParams.getAll("traceID");
+    if (path === "/api/traces" && asked.length > 0) return multiIdAnswer(byId, asked);
     if (path === "/api/services") return json({ ...envelope([]), data: ["vllm-server", "jaeger"] });
     if (path === "/api/services/vllm-server/operations") {
       return json({ ...envelope([]), data: ["llm_request"] });
@@ -223,7 +252,9 @@ Deno.test("jaegerSource() keeps at most `concurrency` lookups in flight", async 
   }, async (base, seen) => {
     const ids = Array.from({ length: 7 }, (_, i) => `${i + 1}`.repeat(32));
     await jaegerSource(base, { concurrency: 2 }).getSpans(ids, { deadline_ms: 0 });
-    assert.equal(seen.length, 7);
+    // This server 404s the multi-id form: one such call, then every id on its own.
+    assert.equal(seen.length, 8);
+    assert.equal(seen.filter((s) => s.query.getAll("traceID").length > 0).length, 1);
     assert.ok(most <= 2 && most >= 1, `at most 2 in flight, saw ${most}`);
   });
 });
@@ -260,3 +291,210 @@ Deno.test("jaegerSource() between its first and last rounds fetches by id only w
     );
   });
 });
+
+// --- Several ids per call: GET /api/traces?traceID=a&traceID=b… ---
+
+const multiIdCalls = (seen: { path: string; query: URLSearchParams }[]) =>
+  seen.filter((s) => s.path === "/api/traces" && s.query.getAll("traceID").length > 0);
+const singleIdCalls = (seen: { path: string }[]) =>
+  seen.filter((s) => s.path.startsWith("/api/traces/"));
+const soon = (ms: number) => performance.timeOrigin + performance.now() + ms;
+
+Deno.test("jaegerSource() fetches found and missing traces in one multi-id call", async () => {
+  const short = "006c3cf93508f205"; // Jaeger shows this trace with a 16-char id
+  const long = "4bf92f3577b34da6a3ce929d0e0e4736";
+  const missing = "0000000000000000" + "0123456789abcdef"; // reported as "0123456789abcdef"
+  const traces = [
+    jaegerTrace(short, "1".repeat(16), "00f067aa0ba902b7"),
+    jaegerTrace(long, "2".repeat(16), "00f067aa0ba902b7"),
+  ];
+  await withServer(mockJaeger(traces), async (base, seen) => {
+    const errors: string[] = [];
+    const asked = [short, long.toUpperCase(), missing];
+    const found = await jaegerSource(base).getSpans(asked, {
+      deadline_ms: 0,
+      span_name: "llm_request",
+      onError: (message) => errors.push(message),
+    });
+    assert.deepEqual([...found.keys()].sort(), [long.toUpperCase(), short].sort());
+    assert.equal(found.get(short)![0].trace_id, "0000000000000000006c3cf93508f205");
+    assert.equal(found.get(long.toUpperCase())![0].span_id, "2".repeat(16));
+    assert.equal(seen.length, 1, "one call for all three ids");
+    assert.deepEqual(multiIdCalls(seen)[0].query.getAll("traceID"), [
+      "0000000000000000006c3cf93508f205",
+      long,
+      missing,
+    ]);
+    assert.deepEqual(errors, [], "a missing trace is 'not yet', not an error");
+  });
+});
+
+Deno.test("jaegerSource() batches ids, at most `concurrency` calls in flight", async () => {
+  const ids = Array.from({ length: 10 }, (_, i) => (i + 1).toString(16).padStart(32, "a"));
+  const traces = ids.map((id, i) =>
+    jaegerTrace(id, (i + 1).toString(16).padStart(16, "0"), "f".repeat(16))
+  );
+  const serve = mockJaeger(traces);
+  let inFlight = 0;
+  let most = 0;
+  await withServer(async (req, url) => {
+    most = Math.max(most, ++inFlight);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    inFlight--;
+    return serve(req, url);
+  }, async (base, seen) => {
+    const source = jaegerSource(base, { concurrency: 2, batchSize: 3 });
+    const found = await source.getSpans(ids, { deadline_ms: 0, span_name: "llm_request" });
+    assert.equal(found.size, 10);
+    assert.deepEqual(
+      multiIdCalls(seen).map((s) => s.query.getAll("traceID").length),
+      [3, 3, 3], // the first call alone, then two at a time; the last id on its own
+    );
+    assert.deepEqual(singleIdCalls(seen).map((s) => s.path), [`/api/traces/${ids[9]}`]);
+    assert.ok(most <= 2, `at most 2 in flight, saw ${most}`);
+  });
+});
+
+Deno.test("jaegerSource() retries a failed multi-id call and notes the error on its ids", async () => {
+  const ids = ["a1", "b2", "c3", "d4"].map((x) => x.repeat(16));
+  const traces = ids.map((id, i) => jaegerTrace(id, `${i + 1}`.repeat(16), "f".repeat(16)));
+  const serve = mockJaeger(traces);
+  let failedOnce = false;
+  await withServer((req, url) => {
+    if (!failedOnce && url.searchParams.getAll("traceID").includes(ids[2])) {
+      failedOnce = true;
+      return new Response("storage unavailable", { status: 500 });
+    }
+    return serve(req, url);
+  }, async (base, seen) => {
+    const errors: [string, string | undefined][] = [];
+    const source = jaegerSource(base, {
+      concurrency: 1,
+      batchSize: 2,
+      backoff: { initialMs: 10, maxMs: 20 },
+    });
+    const found = await source.getSpans(ids, {
+      deadline_ms: soon(5000),
+      span_name: "llm_request",
+      onError: (message, traceId) => errors.push([message, traceId]),
+    });
+    assert.equal(found.size, 4, "all found after the retry");
+    // The failed batch is retried one id per call (one bad trace cannot sink a batch).
+    assert.deepEqual(multiIdCalls(seen).map((s) => s.query.getAll("traceID")), [
+      [ids[0], ids[1]],
+      [ids[2], ids[3]],
+    ]);
+    assert.deepEqual(singleIdCalls(seen).map((s) => s.path), [
+      `/api/traces/${ids[2]}`,
+      `/api/traces/${ids[3]}`,
+    ]);
+    assert.deepEqual(errors.map(([, id]) => id), [ids[2], ids[3], undefined]);
+    assert.match(errors[0][0], /jaeger returned HTTP 500.*storage unavailable \(GET .*traceID=/);
+  });
+});
+
+Deno.test("jaegerSource() retries one by one the ids of a multi-id call that failed", async () => {
+  // Jaeger answers 500 for the whole multi-id call when one trace fails to load.
+  const ids = ["a1", "b2", "c3", "d4"].map((x) => x.repeat(16));
+  const poison = ids[1];
+  const traces = ids.map((id, i) => jaegerTrace(id, `${i + 1}`.repeat(16), "f".repeat(16)));
+  const serve = mockJaeger(traces);
+  await withServer((req, url) => {
+    const asked = url.searchParams.getAll("traceID");
+    if (asked.includes(poison) || url.pathname === `/api/traces/${poison}`) {
+      return new Response("cannot read span 2 of trace", { status: 500 });
+    }
+    return serve(req, url);
+  }, async (base, seen) => {
+    const errors = new Map<string | undefined, string>();
+    const source = jaegerSource(base, { concurrency: 1, backoff: { initialMs: 10, maxMs: 10 } });
+    const found = await source.getSpans(ids, {
+      deadline_ms: soon(200),
+      span_name: "llm_request",
+      onError: (message, traceId) => errors.set(traceId, message),
+    });
+    assert.deepEqual([...found.keys()].sort(), [ids[0], ids[2], ids[3]]);
+    assert.deepEqual(multiIdCalls(seen)[0].query.getAll("traceID"), ids);
+    for (const id of [ids[0], ids[2], ids[3]]) {
+      assert.ok(seen.some((s) => s.path === `/api/traces/${id}`), `${id} fetched on its own`);
+    }
+    assert.match(errors.get(poison)!, /HTTP 500.*\/api\/traces\/b2b2/);
+  });
+});
+
+Deno.test("jaegerSource() fetches by id the ids a multi-id answer left out", async () => {
+  const ids = ["a1", "b2", "c3"].map((x) => x.repeat(16));
+  const traces = ids.map((id, i) => jaegerTrace(id, `${i + 1}`.repeat(16), "f".repeat(16)));
+  const serve = mockJaeger(traces);
+  await withServer(async (req, url) => {
+    if (url.pathname !== "/api/traces") return serve(req, url);
+    // Answers for the first two ids only: the third is neither in data nor in errors, and an
+    // error without a traceID (e.g. a conversion warning) is not about any one id.
+    const body = await serve(req, url).json();
+    body.data = body.data.filter((t: { traceID: string }) => t.traceID !== ids[2]);
+    body.errors = [{ msg: "cannot adjust trace" }];
+    return json(body);
+  }, async (base, seen) => {
+    const found = await jaegerSource(base).getSpans(ids, {
+      deadline_ms: 0,
+      span_name: "llm_request",
+    });
+    assert.equal(found.size, 3);
+    assert.equal(multiIdCalls(seen).length, 1);
+    assert.deepEqual(singleIdCalls(seen).map((s) => s.path), [`/api/traces/${ids[2]}`]);
+  });
+});
+
+for (
+  const [what, reject] of [
+    [
+      "404s /api/traces (Jaeger after PR #9260)",
+      () =>
+        new Response("404 page not found\n", {
+          status: 404,
+          headers: { "content-type": "text/plain" },
+        }),
+    ],
+    [
+      "asks for a service (HTTP 400)",
+      () =>
+        json(
+          {
+            ...envelope([]),
+            data: null,
+            errors: [{ code: 400, msg: "parameter 'service' is required" }],
+          },
+          400,
+          "text/plain",
+        ),
+    ],
+    ["ignores traceID and answers an empty search", () => json(envelope([]))],
+  ] as const
+) {
+  Deno.test(`jaegerSource() falls back to one id per call when the server ${what}`, async () => {
+    const ids = ["a1", "b2", "c3"].map((x) => x.repeat(16));
+    const traces = ids.map((id, i) => jaegerTrace(id, `${i + 1}`.repeat(16), "f".repeat(16)));
+    const serve = mockJaeger(traces);
+    await withServer(
+      (req, url) => url.searchParams.getAll("traceID").length > 0 ? reject() : serve(req, url),
+      async (base, seen) => {
+        const errors: string[] = [];
+        const source = jaegerSource(base, { concurrency: 2 });
+        const lookup = {
+          deadline_ms: 0,
+          span_name: "llm_request",
+          onError: (message: string) => errors.push(message),
+        };
+        assert.equal((await source.getSpans(ids, lookup)).size, 3);
+        assert.equal(multiIdCalls(seen).length, 1, "one multi-id call, even with 2 batches");
+        assert.equal(singleIdCalls(seen).length, 3);
+        // The source remembers: the next lookup goes straight to one id per call.
+        const more = ["d4", "e5"].map((x) => x.repeat(16));
+        assert.equal((await source.getSpans([...ids, ...more], lookup)).size, 3);
+        assert.equal(multiIdCalls(seen).length, 1);
+        assert.equal(singleIdCalls(seen).length, 8);
+        assert.deepEqual(errors, [], "falling back is not an error");
+      },
+    );
+  });
+}

@@ -59,10 +59,14 @@ export interface OtlpAnyValue {
 
 const HEX_ID_FIELDS = new Set(["traceId", "spanId", "parentSpanId"]);
 
+/** "00" … "ff", so an id becomes hex with one lookup per byte. */
+const HEX_BYTE = Array.from({ length: 256 }, (_, b) => (b < 16 ? "0" : "") + b.toString(16));
+
 function bytesToHex(bytes: Uint8Array): string {
-  let out = "";
-  for (let i = 0; i < bytes.length; i++) out += bytes[i].toString(16).padStart(2, "0");
-  return out;
+  // Ids are 8 or 16 bytes: a small array joined once gives a flat string (no rope).
+  const parts = new Array<string>(bytes.length);
+  for (let i = 0; i < bytes.length; i++) parts[i] = HEX_BYTE[bytes[i]];
+  return parts.join("");
 }
 
 function hexToBytes(hex: string, where: string): Uint8Array {
@@ -83,22 +87,77 @@ function bytesToBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-// Walk a freshly decoded object in place: id bytes → hex; other bytes → base64 (as OTLP/JSON
-// has them). In place, because copying every object costs more than decoding did.
-function idsToHex(value: unknown, key = ""): unknown {
-  if (value instanceof Uint8Array) {
-    return HEX_ID_FIELDS.has(key) ? bytesToHex(value) : bytesToBase64(value);
+type Plain = Record<string, unknown>;
+
+function isPlain(value: unknown): value is Plain {
+  return value !== null && typeof value === "object";
+}
+
+/** An id field of a decoded span or link: bytes → lower-case hex, in place. */
+function idToHex(holder: Plain, key: string): void {
+  const v = holder[key];
+  if (v instanceof Uint8Array) holder[key] = bytesToHex(v);
+}
+
+/** A decoded AnyValue: `bytesValue` → base64 (as OTLP/JSON has it), also inside arrays/kvlists. */
+function anyValueBytesToBase64(value: unknown): void {
+  if (!isPlain(value)) return;
+  const bytes = value.bytesValue;
+  if (bytes instanceof Uint8Array) {
+    value.bytesValue = bytesToBase64(bytes);
+    return;
   }
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = idsToHex(value[i], key);
-  } else if (value !== null && typeof value === "object") {
-    const record = value as Record<string, unknown>;
-    for (const k of Object.keys(record)) {
-      const v = record[k];
-      if (v !== null && typeof v === "object") record[k] = idsToHex(v, k);
-    }
+  const array = value.arrayValue;
+  if (isPlain(array) && Array.isArray(array.values)) {
+    for (const item of array.values) anyValueBytesToBase64(item);
   }
-  return value;
+  const kvlist = value.kvlistValue;
+  if (isPlain(kvlist)) attributesBytesToBase64(kvlist.values);
+}
+
+function attributesBytesToBase64(attributes: unknown): void {
+  if (!Array.isArray(attributes)) return;
+  for (let i = 0; i < attributes.length; i++) {
+    const kv = attributes[i];
+    if (isPlain(kv)) anyValueBytesToBase64(kv.value);
+  }
+}
+
+function eachPlain(list: unknown, visit: (item: Plain) => void): void {
+  if (!Array.isArray(list)) return;
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i];
+    if (isPlain(item)) visit(item);
+  }
+}
+
+function scopeSpansToHex(ss: Plain): void {
+  if (isPlain(ss.scope)) attributesBytesToBase64(ss.scope.attributes);
+  eachPlain(ss.spans, (span) => {
+    idToHex(span, "traceId");
+    idToHex(span, "spanId");
+    idToHex(span, "parentSpanId");
+    attributesBytesToBase64(span.attributes);
+    eachPlain(span.events, (event) => attributesBytesToBase64(event.attributes));
+    eachPlain(span.links, (link) => {
+      idToHex(link, "traceId");
+      idToHex(link, "spanId");
+      attributesBytesToBase64(link.attributes);
+    });
+  });
+}
+
+// A freshly decoded request, in place: the id fields of spans and links → hex; AnyValue bytes →
+// base64 (as OTLP/JSON has them). Only the fields of the schema that hold bytes are visited
+// (src/otlp/schema.ts), instead of every node of the tree. In place, because copying every object
+// costs more than decoding did.
+function idsToHex(request: Plain): Plain {
+  eachPlain(request.resourceSpans, (rs) => {
+    if (isPlain(rs.resource)) attributesBytesToBase64(rs.resource.attributes);
+    eachPlain(rs.scopeSpans, scopeSpansToHex);
+    eachPlain(rs.instrumentationLibrarySpans, scopeSpansToHex);
+  });
+  return request;
 }
 
 function idsToBytes(value: unknown, key = "", where = "request"): unknown {

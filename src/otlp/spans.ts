@@ -42,28 +42,52 @@ export function attributesToRecord(
   attributes: OtlpKeyValue[] | undefined,
 ): Record<string, AttributeValue> {
   const out: Record<string, AttributeValue> = {};
-  for (const kv of asArray<OtlpKeyValue>(attributes)) {
+  if (!Array.isArray(attributes)) return out;
+  for (let i = 0; i < attributes.length; i++) {
+    const kv = attributes[i];
     if (!kv || typeof kv.key !== "string") continue;
-    if (kv.key === "__proto__") {
+    const key = kv.key;
+    const v = kv.value;
+    // anyValueToPlain's checks, in its order, inlined for the common scalar cases.
+    const plain = v === undefined || v === null
+      ? null
+      : v.stringValue !== undefined
+      ? v.stringValue
+      : v.boolValue !== undefined
+      ? v.boolValue
+      : v.intValue !== undefined
+      ? Number(v.intValue)
+      : v.doubleValue !== undefined
+      ? Number(v.doubleValue)
+      : anyValueToPlain(v);
+    if (key === "__proto__") {
       // Assignment would set the prototype; this key must become a plain property.
-      Object.defineProperty(out, kv.key, {
-        value: anyValueToPlain(kv.value),
+      Object.defineProperty(out, key, {
+        value: plain,
         enumerable: true,
         writable: true,
         configurable: true,
       });
     } else {
-      out[kv.key] = anyValueToPlain(kv.value);
+      out[key] = plain;
     }
   }
   return out;
 }
+
+/** Canonical (no leading zero) epoch ns whose whole ms fit a double exactly: ≤ 21 digits. */
+const CANONICAL_NANOS = /^[1-9]\d{6,20}$/;
 
 /**
  * Epoch nanoseconds (string or number) → [canonical decimal string, float ms]; null if not a
  * non-negative integer.
  */
 export function nanosToMs(raw: string | number | undefined): [string, number] | null {
+  if (typeof raw === "string" && CANONICAL_NANOS.test(raw)) {
+    // Common case (a 19-digit string): whole ms and the remainder as two exact Numbers (≤ 15
+    // digits each), the same value as the BigInt path below, without allocating BigInts.
+    return [raw, Number(raw.slice(0, -6)) + Number(raw.slice(-6)) / 1e6];
+  }
   if (typeof raw !== "string" && typeof raw !== "number") return null;
   const text = String(raw).trim();
   if (!/^\d+$/.test(text)) return null;
