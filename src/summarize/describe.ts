@@ -4,7 +4,6 @@
  * @module
  */
 
-import { max, mean, min, variance } from "simple-statistics";
 import { percentilesInPlace } from "./percentile.ts";
 
 /** Statistics of one metric over one group; all null when there are no values. */
@@ -43,15 +42,34 @@ export function describe(values: Float64Array, percentiles: readonly number[]): 
       percentiles: percentiles.map(() => null),
     };
   }
-  const list = values as unknown as number[];
-  const result: MetricStats = {
+  // One pass for the sum (Neumaier-compensated, exactly as simple-statistics' `sum`, so `mean`
+  // is bit for bit its `mean`), min and max; a second for the squared deviations (its
+  // `variance`). Then selection, which reorders `values`.
+  let sum = values[0];
+  let correction = 0;
+  let min = values[0];
+  let max = values[0];
+  for (let i = 1; i < count; i++) {
+    const v = values[i];
+    const transition = sum + v;
+    if (Math.abs(sum) >= Math.abs(v)) correction += sum - transition + v;
+    else correction += v - transition + sum;
+    sum = transition;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const mean = (sum + correction) / count;
+  let squares = 0;
+  for (let i = 0; i < count; i++) {
+    const d = values[i] - mean;
+    squares += d * d;
+  }
+  return {
     count,
-    mean: mean(list),
-    std: Math.sqrt(variance(list)),
-    min: min(list),
-    max: max(list),
-    percentiles: [],
+    mean,
+    std: Math.sqrt(squares / count),
+    min,
+    max,
+    percentiles: percentilesInPlace(values, percentiles),
   };
-  result.percentiles = percentilesInPlace(values, percentiles);
-  return result;
 }

@@ -53,19 +53,8 @@ export function describePooled(
   }
 
   // Random sample (positions drawn uniformly over the concatenation), sorted.
-  const sample = new Float64Array(sampleSize);
-  let sampled = 0;
-  let seed = 0x2545f491;
-  for (let k = 0; k < sampleSize; k++) {
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    const position = Math.floor(((seed >>> 0) / 4294967296) * total);
-    const list = findList(offsets, position);
-    const v = lists[list][position - offsets[list]];
-    if (v - v === 0) sample[sampled++] = v;
-  }
-  const sorted = sample.subarray(0, sampled).sort();
+  const sorted = drawSample(lists, offsets, total, sampleSize);
+  const sampled = sorted.length;
   // Shift for the moments: close to the mean, so the sums of squares do not cancel.
   const shift = sampled > 0 ? sorted[sampled >> 1] : 0;
   const brackets = mergeBrackets(
@@ -92,9 +81,13 @@ export function describePooled(
     const share = (upperBound(sorted, b.hi) - lowerBound(sorted, b.lo)) / Math.max(1, sampled);
     return new GrowableBuffer(bracketCap, Math.ceil(1.25 * share * total) + 1024);
   });
+  // Upper bounds shifted by one for scanList4: [−∞, hi[0], hi[1], …].
+  const upper = Float64Array.of(-Infinity, ...hi);
   const moments = Float64Array.of(0, 0, 0, Infinity, -Infinity); // n, Σd, Σd², min, max
   for (let i = 0; i < lists.length; i++) {
-    scanList(lists[i], shift, moments, lo, hi, regions, insideMin, insideMax, buffers);
+    if (nb <= 4) {
+      scanList4(lists[i], shift, moments, lo, upper, regions, insideMin, insideMax, buffers);
+    } else scanList(lists[i], shift, moments, lo, hi, regions, insideMin, insideMax, buffers);
   }
   const [count, sum, squares, min, max] = moments;
   if (count === 0) {
@@ -142,8 +135,64 @@ export function describePooled(
 
 /**
  * One list's contribution to the pass: moments (count, sum and sum of squares of v − shift, min,
- * max) and the bracket counts and values. Its own function so V8 optimizes it whole.
+ * max) and the bracket counts and values, for at most four brackets (the usual case: unused ones
+ * are [+∞, +∞]). Its own function so V8 optimizes it whole; the count is the list's length less
+ * the values skipped, so the hot loop does not count.
  */
+function scanList4(
+  list: ArrayLike<number>,
+  shift: number,
+  moments: Float64Array,
+  lo: Float64Array,
+  upper: Float64Array,
+  regions: Float64Array,
+  insideMin: Float64Array,
+  insideMax: Float64Array,
+  buffers: GrowableBuffer[],
+): void {
+  const l0 = lo[0], l1 = lo[1], l2 = lo[2], l3 = lo[3];
+  let skipped = 0;
+  let sum = moments[1];
+  let squares = moments[2];
+  let min = moments[3];
+  let max = moments[4];
+  const n = list.length;
+  for (let j = 0; j < n; j++) {
+    const v = list[j];
+    if (v - v !== 0) {
+      skipped++; // NaN or ±Infinity
+      continue;
+    }
+    const d = v - shift;
+    sum += d;
+    squares += d * d;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    // Region: 2b below bracket b (or after the last, b = 4), 2b + 1 inside bracket b. With
+    // g = number of lower bounds ≤ v, v is inside bracket g − 1 when v ≤ its upper bound
+    // (upper[g]; upper[0] = −∞), so region = 2g − inside. Comparisons turned into 0/1 with
+    // `| 0` compile without branches (3× faster on data where a branch would be mispredicted
+    // half the time).
+    const g = bit(v >= l0) + bit(v >= l1) + bit(v >= l2) + bit(v >= l3);
+    const region = 2 * g - bit(v <= upper[g]);
+    regions[region]++;
+    if ((region & 1) === 1) {
+      const b = region >> 1;
+      if (v < insideMin[b]) insideMin[b] = v;
+      if (v > insideMax[b]) insideMax[b] = v;
+      const buffer = buffers[b];
+      if (buffer.length < buffer.data.length) buffer.data[buffer.length++] = v;
+      else buffer.push(v); // grows, or stops keeping values at the cap
+    }
+  }
+  moments[0] += n - skipped;
+  moments[1] = sum;
+  moments[2] = squares;
+  moments[3] = min;
+  moments[4] = max;
+}
+
+/** {@link scanList4} for any number of brackets (more than four). */
 function scanList(
   list: ArrayLike<number>,
   shift: number,
@@ -224,16 +273,36 @@ function upperBound(sorted: Float64Array, x: number): number {
   return lo;
 }
 
-/** Index of the list holding concatenated position `position` (binary search on offsets). */
-function findList(offsets: Float64Array, position: number): number {
-  let lo = 0;
-  let hi = offsets.length - 2;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >>> 1;
-    if (offsets[mid] <= position) lo = mid;
-    else hi = mid - 1;
+/**
+ * The finite values at `size` pseudo-random positions drawn uniformly over the concatenation (a
+ * fixed xorshift sequence), sorted. The positions are sorted first and the lists walked once in
+ * order (no binary search per draw); the sample is the same as drawing them one by one.
+ */
+function drawSample(
+  lists: readonly ArrayLike<number>[],
+  offsets: Float64Array,
+  total: number,
+  size: number,
+): Float64Array {
+  const positions = new Float64Array(size);
+  let seed = 0x2545f491;
+  for (let k = 0; k < size; k++) {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    positions[k] = Math.floor(((seed >>> 0) / 4294967296) * total);
   }
-  return lo;
+  positions.sort();
+  const sample = new Float64Array(size);
+  let sampled = 0;
+  let list = 0;
+  for (let k = 0; k < size; k++) {
+    const position = positions[k];
+    while (offsets[list + 1] <= position) list++;
+    const v = lists[list][position - offsets[list]];
+    if (v - v === 0) sample[sampled++] = v;
+  }
+  return sample.subarray(0, sampled).sort();
 }
 
 interface Bracket {
@@ -285,8 +354,9 @@ function copyFinite(lists: readonly ArrayLike<number>[], size: number): Float64A
 
 /** A Float64Array that grows by doubling up to a cap, then stops keeping values. */
 class GrowableBuffer {
-  private data: Float64Array;
-  private length = 0;
+  /** Storage; values are data[0..length). Public so the scan can append inline while room. */
+  data: Float64Array;
+  length = 0;
   overflowed = false;
 
   constructor(private readonly cap: number, initial = 1024) {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { percentile } from "./percentile.ts";
-import { selectInPlace } from "./select.ts";
+import { orderStatistics, selectInPlace } from "./select.ts";
 
 // Expected values computed with numpy 2.4.6: numpy.percentile(values, p) (default "linear").
 const SAMPLE = [15.3, 2.1, 7.7, 9.0, 11.4, 3.3, 8.8];
@@ -91,4 +91,39 @@ Deno.test("selectInPlace() handles already sorted and reversed large inputs", ()
   const down = Float64Array.from({ length: n }, (_, i) => n - i);
   selectInPlace(down, 10);
   assert.equal(down[10], 11);
+});
+
+Deno.test("orderStatistics() gives the sorted-order value at every rank, in the ranks' order", () => {
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.oneof(
+          fc.integer({ min: 0, max: 3 }),
+          // −0 as 0: selection and a sort may order the two zeros differently.
+          fc.double({ noNaN: true }).map((x) => x === 0 ? 0 : x),
+        ),
+        {
+          minLength: 1,
+          maxLength: 2000,
+        },
+      ),
+      fc.array(fc.nat(), { maxLength: 12 }),
+      (values, seeds) => {
+        const ranks = seeds.map((seed) => seed % values.length);
+        const sorted = [...values].sort((x, y) => x - y);
+        const got = orderStatistics(Float64Array.from(values), ranks);
+        assert.deepEqual(got, ranks.map((rank) => sorted[rank]));
+      },
+    ),
+  );
+  assert.deepEqual(
+    orderStatistics(Float64Array.from({ length: 50_000 }, (_, i) => i), [7, 49_999, 7, 25_000]),
+    [
+      7,
+      49_999,
+      7,
+      25_000,
+    ],
+  );
+  assert.throws(() => orderStatistics(new Float64Array(3), [3]), RangeError);
 });

@@ -44,21 +44,68 @@ export function selectInPlace(
 }
 
 /**
- * The values at the given 0-based ranks of the sorted order, found with {@link selectInPlace}
- * (so `values` is reordered). Ranks may come in any order; each result matches its rank.
+ * The values at the given 0-based ranks of the sorted order (so `values` is reordered). Ranks may
+ * come in any order; each result matches its rank. All ranks are found together: each partition
+ * step sends every rank to its side, so k ranks cost about one selection plus a few small ones
+ * rather than k selections.
  */
 export function orderStatistics(values: Float64Array, ranks: readonly number[]): number[] {
-  const order = ranks.map((rank, i) => ({ rank, i })).sort((a, b) => a.rank - b.rank);
-  const out = new Array<number>(ranks.length);
-  // Ranks ascend, so each search can start at the previous rank: everything before it is ≤.
-  let lo = 0;
-  const hi = values.length - 1;
-  for (const { rank, i } of order) {
-    selectInPlace(values, rank, lo, hi);
-    out[i] = values[rank];
-    lo = rank;
+  for (const rank of ranks) {
+    if (!(rank >= 0 && rank < values.length)) {
+      throw new RangeError(`orderStatistics: rank ${rank} outside [0, ${values.length - 1}]`);
+    }
   }
-  return out;
+  const sorted = Float64Array.from(ranks).sort();
+  if (sorted.length > 0) {
+    const budget = 4 * Math.ceil(Math.log2(values.length + 1)) + 16;
+    selectMany(values, sorted, 0, sorted.length - 1, 0, values.length - 1, budget);
+  }
+  return ranks.map((rank) => values[rank]);
+}
+
+/**
+ * Places the sorted-order values at ranks[a..b] (ascending, all within [lo, hi]) in position:
+ * partitions [lo, hi], recurses into the side with the later ranks and loops on the other. When
+ * `budget` partitions do not suffice (adversarial input), sorts what is left.
+ */
+function selectMany(
+  values: Float64Array,
+  ranks: Float64Array,
+  a: number,
+  b: number,
+  lo: number,
+  hi: number,
+  budget: number,
+): void {
+  while (a <= b) {
+    if (hi - lo <= 16) {
+      insertionSort(values, lo, hi);
+      return;
+    }
+    if (--budget < 0) {
+      values.subarray(lo, hi + 1).sort();
+      return;
+    }
+    partition(values, lo, hi);
+    const i = bounds[0];
+    const j = bounds[1];
+    // Now values[lo..j] ≤ pivot ≤ values[i..hi], and values[j+1..i-1] == pivot: ranks there are
+    // done.
+    let left = a;
+    while (left <= b && ranks[left] <= j) left++; // ranks[a..left-1] are ≤ j
+    let right = left;
+    while (right <= b && ranks[right] < i) right++; // ranks[right..b] are ≥ i
+    if (right <= b) {
+      if (left > a) selectMany(values, ranks, right, b, i, hi, budget);
+      else {
+        a = right;
+        lo = i;
+        continue;
+      }
+    }
+    b = left - 1;
+    hi = j;
+  }
 }
 
 /** [i, j] of the last partition (a module-level scratch: no allocation per call). */

@@ -133,6 +133,9 @@ export function summarize(table: ColumnTable, options: SummarizeOptions = {}): C
     add("goodput", slo ? perSecond(good) : null);
     add("good_fraction", slo && rows.length > 0 ? good / rows.length : null);
     for (const name of carried) add(name, constantValue(read(name), rows));
+    // One scratch buffer for the group's scalar metrics, reused: each is summarized before the next
+    // is copied in.
+    const scratch = new Float64Array(metricColumns.length > 0 ? rows.length : 0);
     for (const metric of metricColumns) {
       const stats = metricStats(
         metric.name,
@@ -141,6 +144,7 @@ export function summarize(table: ColumnTable, options: SummarizeOptions = {}): C
         success,
         completionTokens,
         percentiles,
+        scratch,
       );
       add(`${metric.name}_mean`, stats.mean);
       add(`${metric.name}_std`, stats.std);
@@ -170,7 +174,7 @@ export function defaultMetrics(table: ColumnTable): string[] {
 
 /**
  * Statistics of one metric over a group's successful rows: a list column (itl_ms) pooled over
- * all its lists, other columns through a scratch copy of their values.
+ * all its lists, other columns through a copy of their values into `scratch` (≥ rows.length).
  */
 function metricStats(
   name: string,
@@ -179,6 +183,7 @@ function metricStats(
   success: Indexable,
   completionTokens: Indexable,
   percentiles: readonly number[],
+  scratch: Float64Array,
 ): MetricStats {
   if (isListColumn(column, rows)) {
     const lists: ArrayLike<number>[] = [];
@@ -188,12 +193,16 @@ function metricStats(
     }
     return describePooled(lists, percentiles);
   }
-  return describe(metricValues(name, column, rows, success, completionTokens), percentiles);
+  return describe(
+    metricValues(name, column, rows, success, completionTokens, scratch),
+    percentiles,
+  );
 }
 
 /**
- * The values of one scalar metric over a group's successful rows as a scratch Float64Array:
- * TPOT only where completion_tokens ≥ 2 (or unknown), missing values skipped.
+ * The values of one scalar metric over a group's successful rows, copied to the start of
+ * `values` (≥ rows.length) and returned as a subarray of it: TPOT only where completion_tokens
+ * ≥ 2 (or unknown), missing values skipped.
  */
 function metricValues(
   name: string,
@@ -201,8 +210,8 @@ function metricValues(
   rows: Uint32Array,
   success: Indexable,
   completionTokens: Indexable,
+  values: Float64Array,
 ): Float64Array {
-  const values = new Float64Array(rows.length);
   const isTpot = name === "tpot_ms";
   let k = 0;
   for (let i = 0; i < rows.length; i++) {
