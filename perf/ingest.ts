@@ -7,8 +7,10 @@
  * Run: `deno run -A perf/ingest.ts [--batches 200] [--batch-size 512] [--concurrency 4]`
  *
  * `--decode-only [--reps 6]`: no receiver and no transport; times the receiver's decode path
- * alone (`decodeExportRequest` + `flattenSpans`) over the same pre-encoded batches, in this one
- * thread, per repetition (the first includes JIT warm-up).
+ * alone (`decodeExportMessage` + `flattenExportMessage`, src/otlp/proto_spans.ts) over the same
+ * pre-encoded batches, in this one thread, per repetition (the first includes JIT warm-up).
+ * With `--via-json`: the OTLP/JSON-shaped path instead (`decodeExportRequest` + `flattenSpans`,
+ * the receiver's path before 2026-11-28 01:10 UTC).
  *
  * @module
  */
@@ -17,6 +19,7 @@ import { Buffer } from "node:buffer";
 import { parseArgs } from "node:util";
 import { decodeExportRequest, encodeExportRequest } from "../src/otlp/protobuf.ts";
 import { flattenSpans } from "../src/otlp/spans.ts";
+import { decodeExportMessage, flattenExportMessage } from "../src/otlp/proto_spans.ts";
 import { startReceiver } from "../src/otlp/receiver.ts";
 import { TRACE_EXPORT_METHOD } from "../src/otlp/schema.ts";
 import { llmRequestPayload, spanIdOf, traceIdOf } from "../src/otlp/test_helpers.ts";
@@ -29,6 +32,7 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "4" },
     "decode-only": { type: "boolean", default: false },
     reps: { type: "string", default: "6" },
+    "via-json": { type: "boolean", default: false },
   },
 });
 const batches = Number(values.batches);
@@ -72,11 +76,21 @@ if (values["decode-only"]) {
   for (let rep = 0; rep < Number(values.reps); rep++) {
     const started = performance.now();
     let spans = 0;
-    for (const body of bodies) spans += flattenSpans(decodeExportRequest(body)).spans.length;
+    if (values["via-json"]) {
+      for (const body of bodies) spans += flattenSpans(decodeExportRequest(body)).spans.length;
+    } else {
+      for (const body of bodies) {
+        spans += flattenExportMessage(decodeExportMessage(body)).spans.length;
+      }
+    }
     rates.push(spans / ((performance.now() - started) / 1000));
   }
   console.log(
-    `decode-only: ${batches} batches × ${batchSize} spans, decodeExportRequest + flattenSpans, ` +
+    `decode-only: ${batches} batches × ${batchSize} spans, ${
+      values["via-json"]
+        ? "decodeExportRequest + flattenSpans"
+        : "decodeExportMessage + flattenExportMessage"
+    }, ` +
       `spans/s per repetition: ${
         rates.map((r) => Math.round(r).toLocaleString("en-US")).join(" / ")
       }`,

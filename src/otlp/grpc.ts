@@ -7,8 +7,9 @@
 import * as grpc from "@grpc/grpc-js";
 import { Buffer } from "node:buffer";
 import { bearerTokenMatches } from "./auth.ts";
-import { ingestExport, type ReceiverCounters } from "./ingest.ts";
-import { decodeExportRequest, encodeExportResponse } from "./protobuf.ts";
+import { ingestSpans, type ReceiverCounters } from "./ingest.ts";
+import { encodeExportResponse } from "./protobuf.ts";
+import { decodeExportMessage, flattenExportMessage } from "./proto_spans.ts";
 import { TRACE_EXPORT_METHOD } from "./schema.ts";
 import type { SpanStore } from "./store.ts";
 
@@ -68,14 +69,19 @@ export function exportHandler(context: GrpcHandlerContext): grpc.handleUnaryCall
       );
       let payload;
       try {
-        payload = decodeExportRequest(bytes);
+        payload = decodeExportMessage(bytes);
       } catch (error) {
         return fail(
           grpc.status.INVALID_ARGUMENT,
           `message is not a protobuf ExportTraceServiceRequest: ${(error as Error).message}`,
         );
       }
-      const result = ingestExport(payload, context.store, context.spanName, counters);
+      const result = ingestSpans(
+        flattenExportMessage(payload),
+        context.store,
+        context.spanName,
+        counters,
+      );
       const partial = result.rejected > 0
         ? { rejectedSpans: result.rejected, errorMessage: result.errorMessage }
         : undefined;

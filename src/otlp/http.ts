@@ -5,13 +5,11 @@
  * @module
  */
 import { BodyError, parseContentEncoding, readLimitedBody } from "./body.ts";
-import { ingestExport, type IngestResult, type ReceiverCounters } from "./ingest.ts";
-import {
-  decodeExportRequest,
-  encodeExportResponse,
-  encodeRpcStatus,
-  type OtlpExportRequest,
-} from "./protobuf.ts";
+import { type IngestResult, ingestSpans, type ReceiverCounters } from "./ingest.ts";
+import { decodeExportMessage, flattenExportMessage, type PbExportRequest } from "./proto_spans.ts";
+import { flattenSpans, type RejectedSpan } from "./spans.ts";
+import type { ServerSpan } from "../types.ts";
+import { encodeExportResponse, encodeRpcStatus, type OtlpExportRequest } from "./protobuf.ts";
 import type { SpanStore } from "./store.ts";
 import { bearerTokenMatches } from "./auth.ts";
 
@@ -118,16 +116,22 @@ export function parseOtlpJson(bytes: Uint8Array): OtlpExportRequest {
   return value as OtlpExportRequest;
 }
 
-function decodeBody(bytes: Uint8Array, encoding: Encoding): OtlpExportRequest {
-  if (encoding === "json") return parseOtlpJson(bytes);
+/** Decodes and flattens a body: OTLP/JSON through flattenSpans, protobuf from the decoded message. */
+function decodeBody(
+  bytes: Uint8Array,
+  encoding: Encoding,
+): { spans: ServerSpan[]; rejected: RejectedSpan[] } {
+  if (encoding === "json") return flattenSpans(parseOtlpJson(bytes));
+  let message: PbExportRequest;
   try {
-    return decodeExportRequest(bytes);
+    message = decodeExportMessage(bytes);
   } catch (error) {
     throw new BodyError(
       400,
       `body is not a protobuf ExportTraceServiceRequest: ${(error as Error).message}`,
     );
   }
+  return flattenExportMessage(message);
 }
 
 /**
@@ -210,8 +214,8 @@ export async function handleOtlpHttp(
       context.maxBodyBytes,
       context.shutdownSignal,
     );
-    const payload = decodeBody(bytes, contentType);
-    const result = ingestExport(payload, context.store, context.spanName, context.counters);
+    const flattened = decodeBody(bytes, contentType);
+    const result = ingestSpans(flattened, context.store, context.spanName, context.counters);
     return successResponse(result, contentType);
   } catch (error) {
     if (error instanceof BodyError) return fail(error.status, error.message);

@@ -5,7 +5,8 @@
  * @module
  */
 import type { OtlpExportRequest } from "./protobuf.ts";
-import { flattenSpans } from "./spans.ts";
+import { flattenSpans, type RejectedSpan } from "./spans.ts";
+import type { ServerSpan } from "../types.ts";
 import type { SpanStore } from "./store.ts";
 
 /** Counters shared by the receiver's transports (snake_case: they end up in reports). */
@@ -63,7 +64,20 @@ export function ingestExport(
   spanName: string | null,
   counters: ReceiverCounters,
 ): IngestResult {
-  const { spans, rejected } = flattenSpans(request);
+  return ingestSpans(flattenSpans(request), store, spanName, counters);
+}
+
+/**
+ * {@link ingestExport} for spans already flattened (the protobuf path flattens straight from the
+ * decoded message: ./proto_spans.ts).
+ */
+export function ingestSpans(
+  flattened: { spans: ServerSpan[]; rejected: RejectedSpan[] },
+  store: SpanStore,
+  spanName: string | null,
+  counters: ReceiverCounters,
+): IngestResult {
+  const { spans, rejected } = flattened;
   const kept = spanName === null ? spans : spans.filter((s) => s.name === spanName);
   store.add(kept);
   const ignored = spans.length - kept.length;

@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { handleOtlpHttp } from "./http.ts";
 import { emptyCounters } from "./ingest.ts";
 import { decodeExportRequest, encodeExportRequest, type OtlpExportRequest } from "./protobuf.ts";
+import { decodeExportMessage, flattenExportMessage } from "./proto_spans.ts";
 import { flattenSpans } from "./spans.ts";
 import { SpanStore } from "./store.ts";
 
@@ -141,10 +142,130 @@ Deno.test("well-formed spans flatten the same from OTLP/JSON and from protobuf",
   fc.assert(
     fc.property(payloadOf(validSpan), (payload) => {
       const fromJson = flattenSpans(payload);
-      const fromProto = flattenSpans(decodeExportRequest(encodeExportRequest(payload)));
+      const bytes = encodeExportRequest(payload);
+      const fromProto = flattenSpans(decodeExportRequest(bytes));
       assert.equal(fromJson.rejected.length, 0);
       assert.deepEqual(fromProto, fromJson);
+      assert.deepEqual(flattenExportMessage(decodeExportMessage(bytes)), fromJson);
     }),
+    RUNS,
+  );
+});
+
+/** Any AnyValue protobuf can carry, nested a few levels (int64 over its whole range, bytes). */
+const edgeAnyValue: fc.Arbitrary<Record<string, unknown>> = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    fc.constant({}),
+    fc.string().map((stringValue) => ({ stringValue })),
+    fc.boolean().map((boolValue) => ({ boolValue })),
+    fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map((n) => ({ intValue: String(n) })),
+    fc.double().map((doubleValue) => ({ doubleValue })),
+    fc.uint8Array({ maxLength: 12 }).map((b) => ({ bytesValue: btoa(String.fromCharCode(...b)) })),
+    fc.array(tie("value"), { maxLength: 3 }).map((values) => ({ arrayValue: { values } })),
+    fc.array(tie("keyValue"), { maxLength: 3 }).map((values) => ({ kvlistValue: { values } })),
+  ),
+  keyValue: fc.record(
+    { key: fc.constantFrom("", "a", "__proto__", "toString", "gen_ai.x"), value: tie("value") },
+    { requiredKeys: [] },
+  ),
+})).value as fc.Arbitrary<Record<string, unknown>>;
+
+const edgeKeyValue = fc.record(
+  { key: fc.constantFrom("", "a", "__proto__", "toString", "gen_ai.x"), value: edgeAnyValue },
+  { requiredKeys: [] },
+);
+
+/** Ids of any length (0, short, right, long), all-zero ones included. */
+const edgeId = (bytes: number) =>
+  fc.oneof(
+    { arbitrary: hex(bytes), weight: 8 },
+    fc.constant("00".repeat(bytes)),
+    fc.constant(""),
+    fc.integer({ min: 1, max: bytes + 4 }).chain(hex),
+  );
+
+const edgeNanos = fc.oneof(
+  fc.constant("0"),
+  {
+    arbitrary: fc.bigInt({ min: 1_700_000_000_000_000_000n, max: 1_800_000_000_000_000_000n }).map(
+      String,
+    ),
+    weight: 6,
+  },
+  fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map(String),
+  fc.bigInt({ min: 1n, max: 10n ** 7n }).map(String),
+  fc.bigInt({ min: 1_600_000_000_000_000_000n, max: 1_900_000_000_000_000_000n }).map(String),
+);
+
+/** Spans a protobuf exporter could send, well-formed or not, any field possibly missing. */
+const edgeSpan = fc.record({
+  traceId: edgeId(16),
+  spanId: edgeId(8),
+  parentSpanId: edgeId(8),
+  name: fc.constantFrom("", "llm_request"),
+  kind: fc.integer({ min: -3, max: 7 }),
+  startTimeUnixNano: edgeNanos,
+  endTimeUnixNano: edgeNanos,
+  attributes: fc.array(edgeKeyValue, { maxLength: 5 }),
+}, { requiredKeys: [] });
+
+const edgeScopeSpans = fc.record({
+  scope: fc.record({ name: fc.constantFrom("", "vllm.llm_engine") }, { requiredKeys: [] }),
+  spans: fc.array(edgeSpan, { maxLength: 4 }),
+}, { requiredKeys: [] });
+
+const edgePayload = fc.record({
+  resourceSpans: fc.array(
+    fc.record({
+      resource: fc.record({ attributes: fc.array(edgeKeyValue, { maxLength: 3 }) }, {
+        requiredKeys: [],
+      }),
+      scopeSpans: fc.array(edgeScopeSpans, { maxLength: 2 }),
+      instrumentationLibrarySpans: fc.array(edgeScopeSpans, { maxLength: 2 }),
+    }, { requiredKeys: [] }),
+    { maxLength: 3 },
+  ),
+});
+
+/** The receiver's protobuf path must equal flattenSpans over decodeExportRequest's output. */
+function assertSameFromMessage(bytes: Uint8Array): void {
+  let expected;
+  try {
+    expected = flattenSpans(decodeExportRequest(bytes));
+  } catch {
+    assert.throws(() => flattenExportMessage(decodeExportMessage(bytes)));
+    return;
+  }
+  assert.deepEqual(flattenExportMessage(decodeExportMessage(bytes)), expected);
+}
+
+Deno.test("flattenExportMessage() equals flattenSpans(decodeExportRequest()) on any OTLP protobuf", () => {
+  fc.assert(
+    fc.property(edgePayload, (payload) => {
+      assertSameFromMessage(encodeExportRequest(payload as OtlpExportRequest));
+    }),
+    RUNS,
+  );
+});
+
+Deno.test("flattenExportMessage() equals flattenSpans(decodeExportRequest()) on mangled bytes", () => {
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.uint8Array({ maxLength: 512 }),
+        mangledProtobuf,
+        edgePayload.chain((payload) =>
+          fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 0, max: 255 })).map(([cut, at, value]) => {
+            const bytes = encodeExportRequest(payload as OtlpExportRequest);
+            const out = bytes.slice(0, bytes.length === 0 ? 0 : cut % (bytes.length + 1));
+            if (out.length > 0) out[at % out.length] = value;
+            return out;
+          })
+        ),
+      ),
+      assertSameFromMessage,
+    ),
     RUNS,
   );
 });

@@ -62,7 +62,8 @@ const HEX_ID_FIELDS = new Set(["traceId", "spanId", "parentSpanId"]);
 /** "00" … "ff", so an id becomes hex with one lookup per byte. */
 const HEX_BYTE = Array.from({ length: 256 }, (_, b) => (b < 16 ? "0" : "") + b.toString(16));
 
-function bytesToHex(bytes: Uint8Array): string {
+/** Bytes → lower-case hex (ids: 8 or 16 bytes). */
+export function bytesToHex(bytes: Uint8Array): string {
   // Ids are 8 or 16 bytes: a small array joined once gives a flat string (no rope).
   const parts = new Array<string>(bytes.length);
   for (let i = 0; i < bytes.length; i++) parts[i] = HEX_BYTE[bytes[i]];
@@ -78,8 +79,8 @@ function hexToBytes(hex: string, where: string): Uint8Array {
   return out;
 }
 
-// Chunked so large byte strings do not exceed the engine's argument-count limit.
-function bytesToBase64(bytes: Uint8Array): string {
+/** Bytes → base64, chunked so large byte strings do not exceed the engine's argument-count limit. */
+export function bytesToBase64(bytes: Uint8Array): string {
   let binary = "";
   for (let i = 0; i < bytes.length; i += 0x8000) {
     binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
