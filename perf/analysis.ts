@@ -7,7 +7,8 @@
  * arrays). Pass sizes to override: `deno task perf:analysis 10000 100000`.
  *
  * Columns: input build time (not part of the budget), toTable, summarize (default options: 4
- * percentiles, ttft/tpot/itl/e2e + server metrics, grouped by run), the table's own memory
+ * percentiles, ttft/tpot/itl/e2e + server metrics, grouped by run), summarize grouped by
+ * `prompt_tokens` (900 groups, timed separately, not part of the total), the table's own memory
  * (heap + ArrayBuffers added by toTable, after GC) per request, against 8 bytes × its numeric
  * columns (the `itl_ms` cells are the records' own arrays, so the gaps cost the table nothing),
  * and the process's peak RSS (VmHWM from /proc when available), which the input itself (400
@@ -29,6 +30,8 @@ interface Result {
   build_s: number;
   to_table_s: number;
   summarize_s: number;
+  grouped_s: number;
+  groups: number;
   table_bytes_per_request: number;
   numbers_bytes_per_request: number;
   peak_rss_mb: number;
@@ -159,6 +162,11 @@ function measure(n: number): Result {
   const summary = summarize(table);
   const summarizeS = (performance.now() - t) / 1000;
   if (summary.numRows() !== 1) throw new Error("expected one summary row");
+  // Grouped: one row per prompt length (900 groups; at 1M requests each pools ~220k ITL gaps).
+  gc();
+  t = performance.now();
+  const grouped = summarize(table, { groupby: ["prompt_tokens"] });
+  const groupedS = (performance.now() - t) / 1000;
   const tableBytes = after.heapUsed + after.external - (before.heapUsed + before.external);
   // Numbers the table itself holds per request: its numeric columns (the itl_ms cells are the
   // records' own arrays, not copies).
@@ -169,6 +177,8 @@ function measure(n: number): Result {
     build_s: buildS,
     to_table_s: toTableS,
     summarize_s: summarizeS,
+    grouped_s: groupedS,
+    groups: grouped.numRows(),
     table_bytes_per_request: tableBytes / n,
     numbers_bytes_per_request: 8 * numericColumns,
     peak_rss_mb: peakRssMb(),
@@ -206,14 +216,14 @@ if (Deno.args[0] === "--child") {
     `toTable + summarize, ${CHUNKS} chunks per request (${Deno.build.os}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno})\n`,
   );
   console.log(
-    "| requests | build input (s) | toTable (s) | summarize (s) | toTable + summarize (s) | table bytes/request | 8 × numeric columns | peak RSS (MB) |",
+    "| requests | build input (s) | toTable (s) | summarize (s) | toTable + summarize (s) | summarize by prompt_tokens (s) | groups | table bytes/request | 8 × numeric columns | peak RSS (MB) |",
   );
-  console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const r of rows) {
     console.log(
       `| ${r.requests.toLocaleString("en-US")} | ${fmt(r.build_s)} | ${fmt(r.to_table_s)} | ${
         fmt(r.summarize_s)
-      } | ${fmt(r.to_table_s + r.summarize_s)} | ${
+      } | ${fmt(r.to_table_s + r.summarize_s)} | ${fmt(r.grouped_s)} | ${r.groups} | ${
         fmt(r.table_bytes_per_request, 0)
       } | ${r.numbers_bytes_per_request} | ${fmt(r.peak_rss_mb, 0)} |`,
     );

@@ -1,14 +1,16 @@
 /**
  * Statistics of a metric that is a list per request (itl_ms), pooled over all requests as vllm
- * bench does — without copying the pooled values (10^8 ITL gaps are 800 MB).
+ * bench does — without copying the pooled values when there are many (10^8 ITL gaps are 800 MB).
  *
- * A random sample (positions drawn over the concatenated lists) brackets each wanted percentile
- * (sample quantile ± 4 standard deviations of its rank). One pass then computes count, min, max,
- * shifted sums for mean and population std, counts below each bracket, and keeps the values
- * inside the brackets (a small fraction), where selection finds the exact ranks. If a bracket
- * misses its rank (improbable) or overflows its buffer with distinct values, the values are
- * copied and selected: the percentiles are always exactly numpy's linear ones. Mean and std come
- * from sums shifted by the sample median, equal to numpy's two-pass results to ~1e-12 relative.
+ * Up to a few million values (`copyLimit`) they are copied into one (reusable) buffer and
+ * selected exactly. Beyond that, a random sample (positions drawn over the concatenated lists)
+ * brackets each wanted percentile (sample quantile ± 4 standard deviations of its rank). One
+ * pass then computes count, min, max, shifted sums for mean and population std, counts below
+ * each bracket, and keeps the values inside the brackets (a small fraction), where selection finds
+ * the exact ranks. If a bracket misses its rank (improbable) or overflows its buffer with distinct
+ * values, the values are copied and selected: the percentiles are always exactly numpy's linear
+ * ones. Mean and std come from sums shifted by the sample median, equal to numpy's two-pass
+ * results to ~1e-12 relative.
  *
  * @module
  */
@@ -23,7 +25,20 @@ export interface PooledOptions {
   sampleSize?: number;
   /** Most values kept per bracket before falling back to a copy (default 2^24). */
   bracketCap?: number;
+  /**
+   * Pooled counts up to this are copied and selected exactly, without a sample (default 2^22 =
+   * 4,194,304 values, 32 MB): cheaper than sampling unless the pool is huge.
+   */
+  copyLimit?: number;
+  /**
+   * A reusable buffer for that copy (its `buffer` is replaced by a larger one when too small), so
+   * many groups share one allocation.
+   */
+  scratch?: { buffer: Float64Array };
 }
+
+/** Default {@link PooledOptions.copyLimit}. */
+const COPY_LIMIT = 1 << 22;
 
 /**
  * Count, mean, population std, min, max and numpy-linear percentiles of all finite values of
@@ -43,14 +58,27 @@ export function describePooled(
 ): MetricStats {
   const sampleSize = options.sampleSize ?? 131_072;
   const bracketCap = options.bracketCap ?? 1 << 24;
+  const copyLimit = options.copyLimit ?? COPY_LIMIT;
+  let total = 0;
+  for (let i = 0; i < lists.length; i++) total += lists[i].length;
+  if (total <= sampleSize || total <= copyLimit) {
+    // Small or mid-sized: a copy (into the reusable scratch when given) is cheapest, and exact.
+    const scratch = options.scratch;
+    let out: Float64Array;
+    if (scratch) {
+      if (scratch.buffer.length < total) {
+        // At least doubled (within the limit), so groups of growing size rarely reallocate.
+        const limit = Math.max(copyLimit, sampleSize);
+        scratch.buffer = new Float64Array(
+          Math.max(total, Math.min(2 * scratch.buffer.length, limit)),
+        );
+      }
+      out = scratch.buffer;
+    } else out = new Float64Array(total);
+    return describe(copyFiniteInto(lists, out), percentiles);
+  }
   const offsets = new Float64Array(lists.length + 1);
   for (let i = 0; i < lists.length; i++) offsets[i + 1] = offsets[i] + lists[i].length;
-  const total = offsets[lists.length];
-  if (total <= sampleSize) {
-    // Small: a copy is cheapest, and exact.
-    const values = copyFinite(lists, total);
-    return describe(values, percentiles);
-  }
 
   // Random sample (positions drawn uniformly over the concatenation), sorted.
   const sorted = drawSample(lists, offsets, total, sampleSize);
@@ -126,7 +154,7 @@ export function describePooled(
   const result = wanted.every((rank) => valueAt.has(rank))
     ? ranks.map((r) =>
       r.t === 0
-        ? valueAt.get(r.below)!
+        ? valueAt.get(r.below)! + 0 // as numpy: −0 becomes +0
         : numpyLerp(valueAt.get(r.below)!, valueAt.get(r.above)!, r.t)
     )
     : percentilesInPlace(copyFinite(lists, count), percentiles);
@@ -341,7 +369,11 @@ function mergeBrackets(brackets: Bracket[]): Bracket[] {
 
 /** The finite values of the lists in one new array (`size` ≥ their number). */
 function copyFinite(lists: readonly ArrayLike<number>[], size: number): Float64Array {
-  const out = new Float64Array(size);
+  return copyFiniteInto(lists, new Float64Array(size));
+}
+
+/** The finite values of the lists copied to the start of `out` (long enough), as a subarray. */
+function copyFiniteInto(lists: readonly ArrayLike<number>[], out: Float64Array): Float64Array {
   let k = 0;
   for (const list of lists) {
     for (let j = 0; j < list.length; j++) {

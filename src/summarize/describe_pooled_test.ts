@@ -46,7 +46,10 @@ Deno.test("describePooled() stays exact when tiny samples miss and brackets over
       fc.integer({ min: 1, max: 8 }),
       fc.integer({ min: 1, max: 8 }),
       (lists, sampleSize, bracketCap) => {
-        assertSame(describePooled(lists, PS, { sampleSize, bracketCap }), reference(lists));
+        assertSame(
+          describePooled(lists, PS, { sampleSize, bracketCap, copyLimit: 0 }),
+          reference(lists),
+        );
       },
     ),
   );
@@ -54,7 +57,7 @@ Deno.test("describePooled() stays exact when tiny samples miss and brackets over
 
 Deno.test("describePooled() handles many equal values and large inputs", () => {
   const equal = [new Float64Array(100_000).fill(10)];
-  const s = describePooled(equal, [50, 99], { bracketCap: 100 });
+  const s = describePooled(equal, [50, 99], { bracketCap: 100, copyLimit: 0 });
   assert.deepEqual(s.percentiles, [10, 10]);
   assert.equal(s.std, 0);
   let seed = 1;
@@ -63,7 +66,9 @@ Deno.test("describePooled() handles many equal values and large inputs", () => {
     { length: 2000 },
     () => Float64Array.from({ length: 199 }, () => 5 + 20 * rand() ** 3),
   );
-  assertSame(describePooled(lists, PS), reference(lists.map((l) => [...l])));
+  const expected = reference(lists.map((l) => [...l]));
+  assertSame(describePooled(lists, PS, { copyLimit: 0 }), expected); // sampled
+  assertSame(describePooled(lists, PS), expected); // copied
 });
 
 Deno.test("describePooled() of no values gives count 0 and nulls", () => {
@@ -75,4 +80,13 @@ Deno.test("describePooled() of no values gives count 0 and nulls", () => {
     max: null,
     percentiles: [null],
   });
+});
+
+Deno.test("describePooled() with a reused scratch buffer equals describe() of each pool", () => {
+  const scratch = { buffer: new Float64Array(0) };
+  fc.assert(fc.property(listsArb, (lists) => {
+    const actual = describePooled(lists.map((l) => Float64Array.from(l)), PS, { scratch });
+    // Copied and selected exactly like describe(): bit-identical, not just close.
+    assert.deepEqual(actual, reference(lists));
+  }));
 });

@@ -64,5 +64,10 @@ export function percentilesInPlace(values: Float64Array, ps: readonly number[]):
   const ranks = ps.map((p) => linearRanks(n, p));
   const wanted = ranks.flatMap((r) => [r.below, r.above]);
   const at = orderStatistics(values, wanted);
-  return ranks.map((r, i) => (r.t === 0 ? at[2 * i] : numpyLerp(at[2 * i], at[2 * i + 1], r.t)));
+  // t = 0: numpy still computes a + (b − a)·0, which turns −0 into +0 (adding 0 does the same),
+  // except for a single value, which it returns as it is.
+  const zero = n === 1 ? -0 : 0;
+  return ranks.map((r, i) =>
+    r.t === 0 ? at[2 * i] + zero : numpyLerp(at[2 * i], at[2 * i + 1], r.t)
+  );
 }

@@ -91,6 +91,8 @@ export function summarize(table: ColumnTable, options: SummarizeOptions = {}): C
   const out: Record<string, unknown[]> = {};
   const add = (name: string, value: unknown) => (out[name] ??= []).push(value);
   const metricColumns = metrics.map((name) => ({ name, values: read(name) }));
+  // One buffer, shared by all groups, for copying a list metric's pooled values (describePooled).
+  const pooledScratch = { buffer: new Float64Array(0) };
 
   groups.rows.forEach((rows, g) => {
     groups.names.forEach((name, c) => add(name, nullIfNaN(groups.keys[g][c])));
@@ -145,6 +147,7 @@ export function summarize(table: ColumnTable, options: SummarizeOptions = {}): C
         completionTokens,
         percentiles,
         scratch,
+        pooledScratch,
       );
       add(`${metric.name}_mean`, stats.mean);
       add(`${metric.name}_std`, stats.std);
@@ -174,7 +177,8 @@ export function defaultMetrics(table: ColumnTable): string[] {
 
 /**
  * Statistics of one metric over a group's successful rows: a list column (itl_ms) pooled over
- * all its lists, other columns through a copy of their values into `scratch` (≥ rows.length).
+ * all its lists (copied into `pooledScratch` unless huge), other columns through a copy of their
+ * values into `scratch` (≥ rows.length).
  */
 function metricStats(
   name: string,
@@ -184,6 +188,7 @@ function metricStats(
   completionTokens: Indexable,
   percentiles: readonly number[],
   scratch: Float64Array,
+  pooledScratch: { buffer: Float64Array },
 ): MetricStats {
   if (isListColumn(column, rows)) {
     const lists: ArrayLike<number>[] = [];
@@ -191,7 +196,7 @@ function metricStats(
       const list = column[rows[i]] as ArrayLike<number> | null;
       if (success[rows[i]] === true && list) lists.push(list);
     }
-    return describePooled(lists, percentiles);
+    return describePooled(lists, percentiles, { scratch: pooledScratch });
   }
   return describe(
     metricValues(name, column, rows, success, completionTokens, scratch),

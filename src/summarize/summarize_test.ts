@@ -4,6 +4,9 @@ import { summarize } from "./summarize.ts";
 import { toTable } from "../table/to_table.ts";
 import { makeRecord, makeRun } from "../table/fixtures.ts";
 import type { RequestRecord } from "../types.ts";
+import { createRng } from "../util/rng.ts";
+import { describe } from "./describe.ts";
+import { percentileColumn } from "./percentile_column.ts";
 
 const T0 = 1_700_000_000_000;
 
@@ -310,4 +313,53 @@ Deno.test("summarize() accepts plain tables with null for missing numbers", () =
   assert.equal(row.ttft_ms_count, 1);
   assert.equal(row.tpot_ms_count, 1);
   close(row.duration_s, 1, "duration from starts when an end is missing");
+});
+
+Deno.test("summarize() grouped equals summaries of each group's filtered table (pooled ITL included)", () => {
+  const rng = createRng(7);
+  // Group 10 pools 700 × 200 gaps (more than the 131,072-value sample the pooled statistics once
+  // drew); the other groups are small. Some failures and non-finite gaps.
+  const records = Array.from({ length: 1000 }, (_, i) => {
+    const gaps = Array.from({ length: i < 700 ? 200 : 1 + (i % 37) }, () => 5 + rng.exponential(3));
+    if (i % 101 === 0) gaps[0] = NaN;
+    return makeRecord({
+      index: i,
+      start_ms: T0 + 10 * i,
+      ttft_ms: 20 + rng.exponential(10),
+      e2e_ms: 500 + rng.exponential(100),
+      prompt_tokens: i < 700 ? 10 : 20 + 10 * (i % 4),
+      completion_tokens: gaps.length + 1,
+      tpot_ms: 5 + rng.next(),
+      itl_ms: gaps,
+      success: i % 17 !== 3,
+    });
+  });
+  const t = toTable(makeRun(records));
+  const options = { groupby: ["prompt_tokens"], percentiles: [0, 50, 90, 99, 99.9, 100] };
+  const grouped = summarize(t, { ...options, slo: { ttft_ms: 30 } }).objects() as Record<
+    string,
+    unknown
+  >[];
+  assert.deepEqual(grouped.map((r) => r.prompt_tokens), [10, 20, 30, 40, 50]);
+  for (const row of grouped) {
+    const alone = summarize(
+      t.params({ k: row.prompt_tokens }).filter((d: { prompt_tokens: number }, $: { k: number }) =>
+        d.prompt_tokens === $.k
+      ),
+      { ...options, slo: { ttft_ms: 30 } },
+    ).objects();
+    assert.deepEqual(row, alone[0], `group ${row.prompt_tokens}`);
+  }
+  // The big group's pooled ITL percentiles are numpy's linear ones over the concatenated gaps.
+  const big = records.filter((r) => r.prompt_tokens === 10 && r.success).flatMap((r) => r.itl_ms!)
+    .filter(Number.isFinite);
+  const expected = describe(Float64Array.from(big), options.percentiles);
+  assert.equal(grouped[0].itl_ms_count, big.length);
+  assert.ok(big.length > 131_072);
+  assert.deepEqual(
+    options.percentiles.map((p) => grouped[0][percentileColumn("itl_ms", p)]),
+    expected.percentiles,
+  );
+  assert.equal(grouped[0].itl_ms_mean, expected.mean);
+  assert.equal(grouped[0].itl_ms_std, expected.std);
 });
