@@ -12,6 +12,7 @@ import {
   DEFAULT_HEIGHT,
   DEFAULT_WIDTH,
   noDataSpec,
+  positiveInt,
   size,
 } from "./spec.ts";
 import { tidy } from "./stats.ts";
@@ -65,10 +66,7 @@ export function breakdown(table: TableLike, options: BreakdownOptions = {}): Veg
   requireColumns(table, COLUMNS, "plot.breakdown");
   const width = size("width", options.width, DEFAULT_WIDTH);
   const height = size("height", options.height, DEFAULT_HEIGHT);
-  const maxBars = options.maxBars ?? 120;
-  if (!Number.isInteger(maxBars) || maxBars < 1) {
-    throw new RangeError(`option maxBars must be a positive integer, got ${options.maxBars}`);
-  }
+  const maxBars = positiveInt("maxBars", options.maxBars, 120);
   const title = options.title ?? "Latency breakdown per request";
   const keep = successMask(table);
   const [start, e2e, queue, prefill, decode, overhead] = COLUMNS.map((c) => numbers(table, c));

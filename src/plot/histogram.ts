@@ -13,6 +13,7 @@ import {
   DEFAULT_HEIGHT,
   DEFAULT_WIDTH,
   noDataSpec,
+  positiveInt,
   size,
 } from "./spec.ts";
 import { binIndex, niceBins, quantileSorted, sortNumbers, tidy } from "./stats.ts";
@@ -63,10 +64,7 @@ export function histogram(table: TableLike, options: HistogramOptions): VegaLite
   );
   const width = size("width", options.width, DEFAULT_WIDTH);
   const height = size("height", options.height, DEFAULT_HEIGHT);
-  const maxBins = options.maxBins ?? 40;
-  if (!Number.isInteger(maxBins) || maxBins < 1) {
-    throw new RangeError(`option maxBins must be a positive integer, got ${options.maxBins}`);
-  }
+  const maxBins = positiveInt("maxBins", options.maxBins, 40);
   const title = options.title ?? `${metricName(metric)} distribution`;
   const domain = options.domain;
   if (domain && !(domain.length === 2 && domain[0] < domain[1])) {

@@ -13,6 +13,7 @@ import {
   DEFAULT_HEIGHT,
   DEFAULT_WIDTH,
   noDataSpec,
+  positiveInt,
   size,
 } from "./spec.ts";
 import { meanOccupancy, niceBins, tidy } from "./stats.ts";
@@ -46,10 +47,7 @@ export function inFlight(table: TableLike, options: InFlightOptions = {}): VegaL
   if (!hasColumn(table, "end_ms")) requireColumns(table, ["e2e_ms"], "plot.inFlight");
   const width = size("width", options.width, DEFAULT_WIDTH);
   const height = size("height", options.height, DEFAULT_HEIGHT);
-  const maxBins = options.maxBins ?? 120;
-  if (!Number.isInteger(maxBins) || maxBins < 1) {
-    throw new RangeError(`option maxBins must be a positive integer, got ${options.maxBins}`);
-  }
+  const maxBins = positiveInt("maxBins", options.maxBins, 120);
   const title = options.title ?? "Requests in flight";
   const n = table.numRows();
   const col = (c: string) => hasColumn(table, c) ? numbers(table, c) : new Array(n).fill(null);

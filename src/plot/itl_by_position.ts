@@ -13,9 +13,10 @@ import {
   DEFAULT_HEIGHT,
   DEFAULT_WIDTH,
   noDataSpec,
+  positiveInt,
   size,
 } from "./spec.ts";
-import { binIndex, niceBins, quantileSorted, sortNumbers, tidy } from "./stats.ts";
+import { BIN_STATS, binIndex, niceBins, percentilesByBin, tidy } from "./stats.ts";
 import { fmtCount } from "./values.ts";
 
 /** Options of {@link itlByPosition}. */
@@ -23,8 +24,6 @@ export interface ItlByPositionOptions extends ChartOptions {
   /** Number of position bins at most (default 64); one bin per chunk position when they fit. */
   maxBins?: number;
 }
-
-const STATS = [["p50", 0.5], ["p90", 0.9], ["p99", 0.99]] as const;
 
 /**
  * Whether gaps grow along the response: the chunk table's `gap_ms` grouped by the chunk's
@@ -48,10 +47,7 @@ export function itlByPosition(
   requireColumns(chunkTable, ["chunk", "gap_ms"], "plot.itlByPosition");
   const width = size("width", options.width, DEFAULT_WIDTH);
   const height = size("height", options.height, DEFAULT_HEIGHT);
-  const maxBins = options.maxBins ?? 64;
-  if (!Number.isInteger(maxBins) || maxBins < 1) {
-    throw new RangeError(`option maxBins must be a positive integer, got ${options.maxBins}`);
-  }
+  const maxBins = positiveInt("maxBins", options.maxBins, 64);
   const title = options.title ?? "Inter-token latency by position in the response";
   const keys = runKeys(chunkTable);
   const chunk = numbers(chunkTable, "chunk");
@@ -70,34 +66,17 @@ export function itlByPosition(
   const bins = niceBins(1, maxPos + 1, maxBins);
   const step = Math.max(1, Math.ceil(bins.step));
   const intBins = { start: 1, step, count: Math.floor(maxPos / step) + 1 };
-  const cells = new Map<string, number[]>();
-  const runs: string[] = [];
+  const runOf: string[] = [], binOf: number[] = [], values: number[] = [];
   for (let i = 0; i < gap.length; i++) {
     if (gap[i] === null || chunk[i] === null) continue;
-    if (!runs.includes(keys[i])) runs.push(keys[i]);
-    const key = `${keys[i]}\u0000${binIndex(intBins, chunk[i]!)}`;
-    let c = cells.get(key);
-    if (!c) cells.set(key, c = []);
-    c.push(gap[i]!);
+    runOf.push(keys[i]);
+    binOf.push(binIndex(intBins, chunk[i]!));
+    values.push(gap[i]!);
   }
-  const rows: Record<string, unknown>[] = [];
-  for (const run of runs) {
-    for (let b = 0; b < intBins.count; b++) {
-      const c = cells.get(`${run}\u0000${b}`);
-      if (!c) continue;
-      const sorted = sortNumbers(c);
-      const from = intBins.start + b * step;
-      for (const [stat, p] of STATS) {
-        rows.push({
-          run,
-          stat,
-          pos: step === 1 ? from : tidy(from + (step - 1) / 2),
-          ms: tidy(quantileSorted(sorted, p)),
-          n: c.length,
-        });
-      }
-    }
-  }
+  const { runs, rows } = percentilesByBin(runOf, binOf, values, "pos", (b) => {
+    const from = intBins.start + b * step;
+    return step === 1 ? from : tidy(from + (step - 1) / 2);
+  });
   return {
     ...base(
       "Inter-token latency percentiles by chunk position",
@@ -118,7 +97,7 @@ export function itlByPosition(
         scale: { zero: false },
       },
       y: { field: "ms", type: "quantitative", title: "ITL before this chunk (ms)" },
-      ...statRunEncoding("percentile", STATS.map((s) => s[0]), runs),
+      ...statRunEncoding("percentile", BIN_STATS.map((s) => s[0]), runs),
       detail: { field: "run" },
       tooltip: [
         ...(runs.length > 1 ? [{ field: "run", title: "run" }] : []),

@@ -13,9 +13,10 @@ import {
   DEFAULT_HEIGHT,
   DEFAULT_WIDTH,
   noDataSpec,
+  positiveInt,
   size,
 } from "./spec.ts";
-import { binIndex, niceBins, quantileSorted, sortNumbers, tidy } from "./stats.ts";
+import { BIN_STATS, binIndex, niceBins, percentilesByBin, tidy } from "./stats.ts";
 import { fmtCount } from "./values.ts";
 
 /** Options of {@link itlOverTime}. */
@@ -23,8 +24,6 @@ export interface ItlOverTimeOptions extends ChartOptions {
   /** Number of time bins at most (default 60); the bin width is a nice number of seconds. */
   maxBins?: number;
 }
-
-const STATS = [["p50", 0.5], ["p90", 0.9], ["p99", 0.99]] as const;
 
 /**
  * How inter-token latency evolves during a run: the chunk table's gaps (`gap_ms`) binned by the
@@ -46,10 +45,7 @@ export function itlOverTime(chunkTable: TableLike, options: ItlOverTimeOptions =
   requireColumns(chunkTable, ["wall_ms", "gap_ms"], "plot.itlOverTime");
   const width = size("width", options.width, DEFAULT_WIDTH);
   const height = size("height", options.height, DEFAULT_HEIGHT);
-  const maxBins = options.maxBins ?? 60;
-  if (!Number.isInteger(maxBins) || maxBins < 1) {
-    throw new RangeError(`option maxBins must be a positive integer, got ${options.maxBins}`);
-  }
+  const maxBins = positiveInt("maxBins", options.maxBins, 60);
   const title = options.title ?? "Inter-token latency over time";
   const keys = runKeys(chunkTable);
   const t0 = runStarts(keys, chunkRequestStarts(chunkTable));
@@ -70,31 +66,13 @@ export function itlOverTime(chunkTable: TableLike, options: ItlOverTimeOptions =
     return noDataSpec(title, "no inter-token gaps (gap_ms) in the table", { width });
   }
   const bins = niceBins(0, tMax, maxBins);
-  const runs = [...new Set(k)];
-  const cells = new Map<string, number[]>();
-  for (let i = 0; i < g.length; i++) {
-    const key = `${k[i]}\u0000${binIndex(bins, t[i])}`;
-    let c = cells.get(key);
-    if (!c) cells.set(key, c = []);
-    c.push(g[i]);
-  }
-  const rows: Record<string, unknown>[] = [];
-  for (const run of runs) {
-    for (let b = 0; b < bins.count; b++) {
-      const c = cells.get(`${run}\u0000${b}`);
-      if (!c) continue;
-      const sorted = sortNumbers(c);
-      for (const [stat, p] of STATS) {
-        rows.push({
-          run,
-          stat,
-          t: tidy(bins.start + (b + 0.5) * bins.step),
-          ms: tidy(quantileSorted(sorted, p)),
-          n: c.length,
-        });
-      }
-    }
-  }
+  const { runs, rows } = percentilesByBin(
+    k,
+    t.map((ts) => binIndex(bins, ts)),
+    g,
+    "t",
+    (b) => tidy(bins.start + (b + 0.5) * bins.step),
+  );
   return {
     ...base(
       "Inter-token latency percentiles per time bin",
@@ -110,7 +88,7 @@ export function itlOverTime(chunkTable: TableLike, options: ItlOverTimeOptions =
     encoding: {
       x: { field: "t", type: "quantitative", title: "time since first request (s)" },
       y: { field: "ms", type: "quantitative", title: "ITL (ms)" },
-      ...statRunEncoding("percentile", STATS.map((s) => s[0]), runs),
+      ...statRunEncoding("percentile", BIN_STATS.map((s) => s[0]), runs),
       detail: { field: "run" },
       tooltip: [
         ...(runs.length > 1 ? [{ field: "run", title: "run" }] : []),

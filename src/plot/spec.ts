@@ -45,6 +45,15 @@ export function size(name: string, value: number | undefined, fallback: number):
   return value;
 }
 
+/** Checks a positive whole-number option (bins, bars, requests) and returns it (or the default). */
+export function positiveInt(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`option ${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+
 /** Common top-level properties: `$schema`, description, title, size and a light config. */
 export function base(
   description: string,

@@ -166,3 +166,45 @@ export function meanOccupancy(intervals: [number, number][], bins: Bins): number
   }
   return Array.from(area, (a) => a / bins.step);
 }
+
+/** The percentiles the ITL charts draw per bin. */
+export const BIN_STATS = [["p50", 0.5], ["p90", 0.9], ["p99", 0.99]] as const;
+
+/**
+ * One row per (run, bin, percentile) of `values` grouped by run and bin index: `{ run, stat,
+ * [xKey]: x(bin), ms, n }`, runs in order of first appearance, bins ascending, empty bins skipped.
+ * Shared by the ITL-over-time and ITL-by-position charts.
+ */
+export function percentilesByBin(
+  runOf: readonly string[],
+  binOf: readonly number[],
+  values: readonly number[],
+  xKey: string,
+  x: (bin: number) => number,
+): { runs: string[]; rows: Record<string, unknown>[] } {
+  const cells = new Map<string, Map<number, number[]>>();
+  for (let i = 0; i < values.length; i++) {
+    let byBin = cells.get(runOf[i]);
+    if (!byBin) cells.set(runOf[i], byBin = new Map());
+    let cell = byBin.get(binOf[i]);
+    if (!cell) byBin.set(binOf[i], cell = []);
+    cell.push(values[i]);
+  }
+  const rows: Record<string, unknown>[] = [];
+  for (const [run, byBin] of cells) {
+    for (const bin of [...byBin.keys()].sort((a, b) => a - b)) {
+      const cell = byBin.get(bin)!;
+      const sorted = sortNumbers(cell);
+      for (const [stat, p] of BIN_STATS) {
+        rows.push({
+          run,
+          stat,
+          [xKey]: x(bin),
+          ms: tidy(quantileSorted(sorted, p)),
+          n: cell.length,
+        });
+      }
+    }
+  }
+  return { runs: [...cells.keys()], rows };
+}

@@ -13,6 +13,7 @@ import {
   DEFAULT_HEIGHT,
   DEFAULT_WIDTH,
   noDataSpec,
+  positiveInt,
   size,
 } from "./spec.ts";
 import { binIndex, niceBins, tidy } from "./stats.ts";
@@ -45,10 +46,7 @@ export function throughputOverTime(
   requireColumns(chunkTable, ["wall_ms"], "plot.throughputOverTime");
   const width = size("width", options.width, DEFAULT_WIDTH);
   const height = size("height", options.height, DEFAULT_HEIGHT);
-  const maxBins = options.maxBins ?? 60;
-  if (!Number.isInteger(maxBins) || maxBins < 1) {
-    throw new RangeError(`option maxBins must be a positive integer, got ${options.maxBins}`);
-  }
+  const maxBins = positiveInt("maxBins", options.maxBins, 60);
   const title = options.title ?? "Output throughput over time";
   const keys = runKeys(chunkTable);
   const t0 = runStarts(keys, chunkRequestStarts(chunkTable));

@@ -6,7 +6,7 @@
 
 import type { VegaLiteSpec } from "../types.ts";
 import { hasColumn, numbers, requireColumns, strings, type TableLike } from "./columns.ts";
-import { base, type ChartOptions, DEFAULT_WIDTH, noDataSpec, size } from "./spec.ts";
+import { base, type ChartOptions, DEFAULT_WIDTH, noDataSpec, positiveInt, size } from "./spec.ts";
 import { tidy } from "./stats.ts";
 import { fmtCount } from "./values.ts";
 
@@ -48,12 +48,7 @@ export function timeline(table: TableLike, options: TimelineOptions = {}): VegaL
   const where = "plot.timeline";
   requireColumns(table, ["start_ms", "ttft_ms", "e2e_ms"], where);
   const width = size("width", options.width, DEFAULT_WIDTH);
-  const maxRequests = options.maxRequests ?? 100;
-  if (!Number.isInteger(maxRequests) || maxRequests < 1) {
-    throw new RangeError(
-      `option maxRequests must be a positive integer, got ${options.maxRequests}`,
-    );
-  }
+  const maxRequests = positiveInt("maxRequests", options.maxRequests, 100);
   const title = options.title ?? "Request timeline";
   const n = table.numRows();
   const runIds = hasColumn(table, "run_id") ? strings(table, "run_id") : new Array(n).fill(null);
