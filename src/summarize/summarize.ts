@@ -12,8 +12,9 @@ import { percentileColumn } from "./percentile_column.ts";
 import { describe, type MetricStats } from "./describe.ts";
 import { describePooled } from "./describe_pooled.ts";
 import { groupRows } from "./groups.ts";
-import { finiteOrNaN, type Indexable, readColumn } from "./columns.ts";
-import { checkSlo, meetsSlo } from "./goodput.ts";
+import { type Indexable, readColumn } from "./columns.ts";
+import { checkSlo } from "./goodput.ts";
+import { groupTotals, type TotalsColumns } from "./group_totals.ts";
 import { showSummary } from "../display/summary_bundle.ts";
 
 /** Options of {@link summarize}. */
@@ -78,14 +79,16 @@ export function summarize(table: ColumnTable, options: SummarizeOptions = {}): C
   const groups = groupRows(table.isGrouped() ? table.ungroup() : table, groupby);
 
   const read = (name: string) => readColumn(table, name, "summarize");
-  const success = read("success");
-  const start = read("start_ms");
-  const end = table.column("end_ms") ? read("end_ms") : null;
-  const e2e = read("e2e_ms");
-  const promptTokens = read("prompt_tokens");
-  const completionTokens = read("completion_tokens");
   const slo = options.slo;
-  const sloColumns = slo ? { ttft: read("ttft_ms"), tpot: read("tpot_ms") } : null;
+  const totalsColumns: TotalsColumns = {
+    success: read("success"),
+    start_ms: read("start_ms"),
+    end_ms: table.column("end_ms") ? read("end_ms") : null,
+    e2e_ms: read("e2e_ms"),
+    prompt_tokens: read("prompt_tokens"),
+    completion_tokens: read("completion_tokens"),
+    ...(slo ? { ttft_ms: read("ttft_ms"), tpot_ms: read("tpot_ms") } : {}),
+  };
   const carried = ["concurrency", "rate"].filter((n) => !groupby.includes(n) && table.column(n));
 
   const out: Record<string, unknown[]> = {};
@@ -96,33 +99,12 @@ export function summarize(table: ColumnTable, options: SummarizeOptions = {}): C
 
   groups.rows.forEach((rows, g) => {
     groups.names.forEach((name, c) => add(name, nullIfNaN(groups.keys[g][c])));
-    let succeeded = 0;
-    let first = Infinity;
-    let last = -Infinity;
-    let outputTokens = 0;
-    let inputTokens = 0;
-    let good = 0;
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i];
-      const begin = finiteOrNaN(start[row]);
-      const finish = end ? finiteOrNaN(end[row]) : begin + finiteOrNaN(e2e[row]);
-      if (begin < first) first = begin;
-      if (begin > last) last = begin;
-      if (finish > last) last = finish;
-      if (success[row] !== true) continue;
-      succeeded++;
-      outputTokens += finiteOrZero(completionTokens[row]);
-      inputTokens += finiteOrZero(promptTokens[row]);
-      if (slo && sloColumns) {
-        const request = {
-          ttft_ms: finiteOrNaN(sloColumns.ttft[row]),
-          tpot_ms: finiteOrNaN(sloColumns.tpot[row]),
-          e2e_ms: finiteOrNaN(e2e[row]),
-          completion_tokens: finiteOrNaN(completionTokens[row]),
-        };
-        if (meetsSlo(request, slo)) good++;
-      }
-    }
+    const totals = groupTotals(rows, totalsColumns, slo);
+    const { succeeded, good } = totals;
+    const first = totals.first_ms;
+    const last = totals.last_ms;
+    const outputTokens = totals.output_tokens;
+    const inputTokens = totals.input_tokens;
     const durationS = last > first ? (last - first) / 1000 : null;
     const perSecond = (count: number) => (durationS ? count / durationS : null);
     add("requests", rows.length);
@@ -137,14 +119,14 @@ export function summarize(table: ColumnTable, options: SummarizeOptions = {}): C
     for (const name of carried) add(name, constantValue(read(name), rows));
     // One scratch buffer for the group's scalar metrics, reused: each is summarized before the next
     // is copied in.
-    const scratch = new Float64Array(metricColumns.length > 0 ? rows.length : 0);
+    const okRows = totals.succeeded_rows;
+    const scratch = new Float64Array(metricColumns.length > 0 ? okRows.length : 0);
     for (const metric of metricColumns) {
       const stats = metricStats(
         metric.name,
         metric.values,
-        rows,
-        success,
-        completionTokens,
+        okRows,
+        totalsColumns.completion_tokens,
         percentiles,
         scratch,
         pooledScratch,
@@ -176,52 +158,46 @@ export function defaultMetrics(table: ColumnTable): string[] {
 }
 
 /**
- * Statistics of one metric over a group's successful rows: a list column (itl_ms) pooled over
- * all its lists (copied into `pooledScratch` unless huge), other columns through a copy of their
- * values into `scratch` (≥ rows.length).
+ * Statistics of one metric over a group's successful rows (`okRows`): a list column (itl_ms)
+ * pooled over all its lists (copied into `pooledScratch` unless huge), other columns through a
+ * copy of their values into `scratch` (≥ okRows.length).
  */
 function metricStats(
   name: string,
   column: Indexable,
-  rows: Uint32Array,
-  success: Indexable,
+  okRows: Uint32Array,
   completionTokens: Indexable,
   percentiles: readonly number[],
   scratch: Float64Array,
   pooledScratch: { buffer: Float64Array },
 ): MetricStats {
-  if (isListColumn(column, rows)) {
+  if (isListColumn(column, okRows)) {
     const lists: ArrayLike<number>[] = [];
-    for (let i = 0; i < rows.length; i++) {
-      const list = column[rows[i]] as ArrayLike<number> | null;
-      if (success[rows[i]] === true && list) lists.push(list);
+    for (let i = 0; i < okRows.length; i++) {
+      const list = column[okRows[i]] as ArrayLike<number> | null;
+      if (list) lists.push(list);
     }
     return describePooled(lists, percentiles, { scratch: pooledScratch });
   }
-  return describe(
-    metricValues(name, column, rows, success, completionTokens, scratch),
-    percentiles,
-  );
+  return describe(metricValues(name, column, okRows, completionTokens, scratch), percentiles);
 }
 
 /**
- * The values of one scalar metric over a group's successful rows, copied to the start of
- * `values` (≥ rows.length) and returned as a subarray of it: TPOT only where completion_tokens
- * ≥ 2 (or unknown), missing values skipped.
+ * The values of one scalar metric over a group's successful rows (`okRows`), copied to the start
+ * of `values` (≥ okRows.length) and returned as a subarray of it: TPOT only where
+ * completion_tokens ≥ 2 (or unknown), missing values skipped.
  */
 function metricValues(
   name: string,
   column: Indexable,
-  rows: Uint32Array,
-  success: Indexable,
+  okRows: Uint32Array,
   completionTokens: Indexable,
   values: Float64Array,
 ): Float64Array {
   const isTpot = name === "tpot_ms";
   let k = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
-    if (success[row] !== true) continue;
+  for (let i = 0; i < okRows.length; i++) {
+    const row = okRows[i];
     const v = column[row];
     if (typeof v !== "number" || !Number.isFinite(v)) {
       if (v != null && typeof v !== "number") {
@@ -229,7 +205,10 @@ function metricValues(
       }
       continue;
     }
-    if (isTpot && finiteOrNaN(completionTokens[row]) < 2) continue;
+    if (isTpot) {
+      const tokens = completionTokens[row];
+      if (typeof tokens === "number" && tokens < 2) continue; // NaN (unknown) < 2 is false
+    }
     values[k++] = v;
   }
   return values.subarray(0, k);
@@ -246,9 +225,15 @@ function isListColumn(column: Indexable, rows: Uint32Array): boolean {
 function hasValue(column: Indexable, rows: Uint32Array): boolean {
   if (column instanceof Float64Array) {
     // Typed column: any non-NaN finite number (rows order does not matter for "any").
-    const filtered = rows.length !== column.length;
+    if (rows.length === column.length) {
+      for (let i = 0; i < column.length; i++) {
+        const v = column[i];
+        if (v - v === 0) return true;
+      }
+      return false;
+    }
     for (let i = 0; i < rows.length; i++) {
-      const v = column[filtered ? rows[i] : i];
+      const v = column[rows[i]];
       if (v - v === 0) return true;
     }
     return false;
@@ -271,8 +256,4 @@ function constantValue(column: Indexable, rows: Uint32Array): unknown {
 
 function nullIfNaN(value: unknown): unknown {
   return typeof value === "number" && Number.isNaN(value) ? null : value ?? null;
-}
-
-function finiteOrZero(value: unknown): number {
-  return typeof value === "number" && Number.isFinite(value) ? value : 0;
 }
