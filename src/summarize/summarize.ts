@@ -224,14 +224,10 @@ function isListColumn(column: Indexable, rows: Uint32Array): boolean {
 
 function hasValue(column: Indexable, rows: Uint32Array): boolean {
   if (column instanceof Float64Array) {
-    // Typed column: any non-NaN finite number (rows order does not matter for "any").
-    if (rows.length === column.length) {
-      for (let i = 0; i < column.length; i++) {
-        const v = column[i];
-        if (v - v === 0) return true;
-      }
-      return false;
-    }
+    // Any finite number. Over all rows (their order does not matter for "any"): a builtin calling
+    // a builtin, as fast before V8 has compiled this code as after (a column without values is
+    // read to its end).
+    if (rows.length === column.length) return column.some(Number.isFinite);
     for (let i = 0; i < rows.length; i++) {
       const v = column[rows[i]];
       if (v - v === 0) return true;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { table } from "arquero";
-import { summarize } from "./summarize.ts";
+import { defaultMetrics, summarize } from "./summarize.ts";
 import { toTable } from "../table/to_table.ts";
 import { makeRecord, makeRun } from "../table/fixtures.ts";
 import type { RequestRecord } from "../types.ts";
@@ -362,4 +362,32 @@ Deno.test("summarize() grouped equals summaries of each group's filtered table (
   );
   assert.equal(grouped[0].itl_ms_mean, expected.mean);
   assert.equal(grouped[0].itl_ms_std, expected.std);
+});
+
+Deno.test("defaultMetrics() lists client metrics and the server_*_ms columns with a finite value", () => {
+  const t = toTable(makeRun([
+    makeRecord({ index: 0, server_queue_ms: 1.5, server_start_ms: T0 }),
+    makeRecord({ index: 1, server_decode_ms: Infinity, server_model_forward_ms: 3 }),
+  ]));
+  assert.deepEqual(defaultMetrics(t), [
+    "ttft_ms",
+    "tpot_ms",
+    "itl_ms",
+    "e2e_ms",
+    "server_queue_ms",
+    "server_model_forward_ms",
+  ]);
+  // Only the rows a filter keeps count: row 1 alone has no queue time.
+  assert.deepEqual(defaultMetrics(t.filter((d) => d.index === 1)).slice(4), [
+    "server_model_forward_ms",
+  ]);
+  // The same on a reordered table (all rows, another order).
+  assert.deepEqual(defaultMetrics(t.orderby("index")), defaultMetrics(t));
+  // Plain arrays with null for missing values.
+  const plain = table({
+    ttft_ms: [1, 2],
+    server_queue_ms: [null, 4],
+    server_prefill_ms: [null, null],
+  });
+  assert.deepEqual(defaultMetrics(plain), ["ttft_ms", "server_queue_ms"]);
 });
