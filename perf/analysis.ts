@@ -4,19 +4,34 @@
  *
  * Each size runs in its own child process (fresh heap, so peak RSS is that size's alone; the
  * child gets a larger V8 heap limit because the 1M-request input alone holds 400M numbers in JS
- * arrays). Pass sizes to override: `deno task perf:analysis 10000 100000`.
+ * arrays).
+ *
+ * When the clock starts. The input is built, a full GC is forced (to measure memory), and then,
+ * by default, the child waits until the process has settled: no CPU used by any of its threads
+ * for a quarter of a second. That is the state a notebook is in when a run was loaded in one cell
+ * and analysed in the next. Right after a full GC of the 4.5 GB input, V8 sweeps that heap on a
+ * background thread, which on a 2-core machine takes the second core and delays the JIT's
+ * compile jobs, so the same calls take longer; `--after-gc` times them in that state instead
+ * (a full GC immediately before toTable and again before summarize, as this script did first).
+ * toTable and summarize are then timed back to back (`summarize(toTable(run))`); the table's
+ * memory is measured at the end, from two more full GCs.
+ *
+ * Usage: `deno task perf:analysis [--repeat N] [--after-gc] [sizes...]`; with `--repeat N`, N
+ * child processes per size, and the table gives the median and the range of their times.
  *
  * Columns: input build time (not part of the budget), toTable, summarize (default options: 4
  * percentiles, ttft/tpot/itl/e2e + server metrics, grouped by run), summarize grouped by
- * `prompt_tokens` (900 groups, timed separately, not part of the total), the table's own memory
- * (heap + ArrayBuffers added by toTable, after GC) per request, against 8 bytes × its numeric
- * columns (the `itl_ms` cells are the records' own arrays, so the gaps cost the table nothing),
- * and the process's peak RSS (VmHWM from /proc when available), which the input itself (400
- * numbers a request in JS arrays) dominates.
+ * `prompt_tokens` (900 groups, timed separately after the process settled again, not part of the
+ * total), the table's own memory (heap + ArrayBuffers it holds after GC, including the row
+ * index arquero keeps once summarize asked for it: 4 bytes a row) per request, against 8 bytes ×
+ * its numeric columns (the `itl_ms` cells are the records' own arrays, so the
+ * gaps cost the table nothing), and the process's peak RSS (VmHWM from /proc when available),
+ * which the input itself (400 numbers a request in JS arrays) dominates.
  *
  * @module
  */
 
+import type { ColumnTable } from "arquero";
 import { toTable } from "../src/table/to_table.ts";
 import { summarize } from "../src/summarize/summarize.ts";
 import { createRng } from "../src/util/rng.ts";
@@ -27,6 +42,9 @@ const DEFAULT_SIZES = [10_000, 100_000, 1_000_000];
 
 interface Result {
   requests: number;
+  mode: Mode;
+  /** Seconds waited for the process to settle before the clock started. */
+  settle_s: number;
   build_s: number;
   to_table_s: number;
   summarize_s: number;
@@ -147,45 +165,96 @@ function syntheticRun(n: number): Run {
   };
 }
 
-function measure(n: number): Result {
+/** Whether the clock starts from a settled process or right after a forced full GC. */
+type Mode = "settled" | "after-gc";
+
+/** CPU time used so far by all the process's threads, in ms (NaN off Linux). */
+function processCpuMs(): number {
+  try {
+    // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks
+    // (100 per second on Linux).
+    const fields = Deno.readTextFileSync("/proc/self/stat").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Waits until no thread of the process used CPU for a quarter of a second (at most one clock
+ * tick), or 30 s passed; returns the seconds waited. Off Linux: waits 3 s.
+ */
+async function settle(): Promise<number> {
+  const started = performance.now();
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  if (Number.isNaN(processCpuMs())) {
+    await sleep(3000);
+    return 3;
+  }
+  let cpu = processCpuMs();
+  while (performance.now() - started < 30_000) {
+    await sleep(250);
+    const now = processCpuMs();
+    if (now - cpu <= 10) break;
+    cpu = now;
+  }
+  return (performance.now() - started) / 1000;
+}
+
+function heapAndBuffers(): number {
+  const m = Deno.memoryUsage();
+  return m.heapUsed + m.external;
+}
+
+async function measure(n: number, mode: Mode): Promise<Result> {
   let t = performance.now();
   const run = syntheticRun(n);
   const buildS = (performance.now() - t) / 1000;
   gc();
-  const before = Deno.memoryUsage();
+  const before = heapAndBuffers();
+  const settleS = mode === "settled" ? await settle() : 0;
   t = performance.now();
   const table = toTable(run);
   const toTableS = (performance.now() - t) / 1000;
-  gc();
-  const after = Deno.memoryUsage();
+  if (mode === "after-gc") gc();
   t = performance.now();
-  const summary = summarize(table);
+  let summary: ColumnTable | null = summarize(table);
   const summarizeS = (performance.now() - t) / 1000;
   if (summary.numRows() !== 1) throw new Error("expected one summary row");
+  summary = null;
+  if (mode === "settled") await settle();
+  else gc();
   // Grouped: one row per prompt length (900 groups; at 1M requests each pools ~220k ITL gaps).
-  gc();
   t = performance.now();
-  const grouped = summarize(table, { groupby: ["prompt_tokens"] });
+  let grouped: ColumnTable | null = summarize(table, { groupby: ["prompt_tokens"] });
   const groupedS = (performance.now() - t) / 1000;
-  const tableBytes = after.heapUsed + after.external - (before.heapUsed + before.external);
+  const groups = grouped.numRows();
+  grouped = null;
+  // Memory: what the table (alone now) added since `before`. Two full GCs: buffers freed by the
+  // first one's sweeping are returned by the second.
+  gc();
+  gc();
+  const tableBytes = heapAndBuffers() - before;
   // Numbers the table itself holds per request: its numeric columns (the itl_ms cells are the
   // records' own arrays, not copies).
   const numericColumns =
     table.columnNames().filter((name) => table.column(name) instanceof Float64Array).length;
   return {
     requests: n,
+    mode,
+    settle_s: settleS,
     build_s: buildS,
     to_table_s: toTableS,
     summarize_s: summarizeS,
     grouped_s: groupedS,
-    groups: grouped.numRows(),
+    groups,
     table_bytes_per_request: tableBytes / n,
     numbers_bytes_per_request: 8 * numericColumns,
     peak_rss_mb: peakRssMb(),
   };
 }
 
-async function runChild(n: number): Promise<Result> {
+async function runChild(n: number, mode: Mode): Promise<Result> {
   // About 4.5 GB of heap per million requests of input; leave room.
   const heapMb = Math.max(4096, Math.ceil((n / 1e6) * 8) * 1024);
   const command = new Deno.Command(Deno.execPath(), {
@@ -196,6 +265,7 @@ async function runChild(n: number): Promise<Result> {
       new URL(import.meta.url).pathname,
       "--child",
       String(n),
+      mode,
     ],
     stdout: "piped",
     stderr: "inherit",
@@ -205,27 +275,59 @@ async function runChild(n: number): Promise<Result> {
   return JSON.parse(new TextDecoder().decode(stdout).trim().split("\n").at(-1)!);
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function parseArgs(args: string[]): { sizes: number[]; repeat: number; mode: Mode } {
+  let repeat = 1;
+  let mode: Mode = "settled";
+  const sizes: number[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--after-gc") mode = "after-gc";
+    else if (arg === "--repeat") repeat = Number(args[++i]);
+    else if (/^\d+$/.test(arg)) sizes.push(Number(arg));
+    else {throw new Error(
+        `perf:analysis: unknown argument "${arg}" (sizes, --repeat N, --after-gc)`,
+      );}
+  }
+  if (!(Number.isInteger(repeat) && repeat >= 1)) {
+    throw new Error(`perf:analysis: --repeat must be a positive integer, got ${args.join(" ")}`);
+  }
+  return { sizes: sizes.length ? sizes : DEFAULT_SIZES, repeat, mode };
+}
+
 if (Deno.args[0] === "--child") {
-  console.log(JSON.stringify(measure(Number(Deno.args[1]))));
+  console.log(JSON.stringify(await measure(Number(Deno.args[1]), Deno.args[2] as Mode)));
 } else {
-  const sizes = Deno.args.length ? Deno.args.map(Number) : DEFAULT_SIZES;
-  const rows: Result[] = [];
-  for (const n of sizes) rows.push(await runChild(n));
-  const fmt = (x: number, digits = 2) => x.toFixed(digits);
+  const { sizes, repeat, mode } = parseArgs(Deno.args);
+  const f = (x: number, digits = 2) => x.toFixed(digits);
+  // One value, or with repeats the median and the range.
+  const stat = (xs: number[]) =>
+    xs.length === 1 ? f(xs[0]) : `${f(median(xs))} (${f(Math.min(...xs))}–${f(Math.max(...xs))})`;
   console.log(
-    `toTable + summarize, ${CHUNKS} chunks per request (${Deno.build.os}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno})\n`,
+    `toTable + summarize, ${CHUNKS} chunks per request, clock started ${
+      mode === "settled" ? "from a settled process" : "right after a forced full GC"
+    }, ${repeat} process(es) per size (${Deno.build.os}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno})\n`,
   );
   console.log(
     "| requests | build input (s) | toTable (s) | summarize (s) | toTable + summarize (s) | summarize by prompt_tokens (s) | groups | table bytes/request | 8 × numeric columns | peak RSS (MB) |",
   );
   console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-  for (const r of rows) {
+  for (const n of sizes) {
+    const results: Result[] = [];
+    for (let r = 0; r < repeat; r++) results.push(await runChild(n, mode));
+    const pick = (key: keyof Result) => results.map((r) => r[key] as number);
+    const totals = results.map((r) => r.to_table_s + r.summarize_s);
     console.log(
-      `| ${r.requests.toLocaleString("en-US")} | ${fmt(r.build_s)} | ${fmt(r.to_table_s)} | ${
-        fmt(r.summarize_s)
-      } | ${fmt(r.to_table_s + r.summarize_s)} | ${fmt(r.grouped_s)} | ${r.groups} | ${
-        fmt(r.table_bytes_per_request, 0)
-      } | ${r.numbers_bytes_per_request} | ${fmt(r.peak_rss_mb, 0)} |`,
+      `| ${n.toLocaleString("en-US")} | ${stat(pick("build_s"))} | ${stat(pick("to_table_s"))} | ${
+        stat(pick("summarize_s"))
+      } | ${stat(totals)} | ${stat(pick("grouped_s"))} | ${results[0].groups} | ${
+        f(median(pick("table_bytes_per_request")), 0)
+      } | ${results[0].numbers_bytes_per_request} | ${f(Math.max(...pick("peak_rss_mb")), 0)} |`,
     );
   }
 }
