@@ -75,8 +75,13 @@ export {
   startReceiver,
 } from "./src/otlp/mod.ts";
 export type {
+  OtlpAnyValue,
   OtlpExportRequest,
+  OtlpKeyValue,
   OtlpReceiver,
+  OtlpResourceSpans,
+  OtlpScopeSpans,
+  OtlpSpan,
   ReceiverOptions,
   ReceiverStats,
   RejectedSpan,
@@ -94,6 +99,7 @@ export {
   tempoSource,
 } from "./src/enrich/mod.ts";
 export type {
+  BackoffOptions,
   EnrichOptions,
   HttpSourceOptions,
   JaegerSourceOptions,

@@ -15,6 +15,7 @@ export { jaegerV3Source } from "./jaeger_v3.ts";
 export { tempoSource, type TempoSourceOptions } from "./tempo.ts";
 export { spansSource } from "./spans_source.ts";
 export type { HttpSourceOptions } from "./http_source.ts";
+export type { BackoffOptions } from "./retry.ts";
 export {
   parsePrometheusText,
   prometheusDelta,

@@ -194,6 +194,7 @@ export function parsePrometheusText(text: string): ParsedExposition {
 export interface ScrapeOptions {
   /** Give up after this many ms. Default 10000. */
   timeoutMs?: number;
+  /** Aborts the scrape, which then rejects. */
   signal?: AbortSignal;
 }
 

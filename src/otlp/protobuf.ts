@@ -16,44 +16,69 @@ export interface OtlpExportRequest {
 }
 /** OTLP/JSON ResourceSpans. */
 export interface OtlpResourceSpans {
+  /** The exporting process; `service.name` among its attributes. */
   resource?: { attributes?: OtlpKeyValue[] };
+  /** Spans grouped by instrumentation scope. */
   scopeSpans?: OtlpScopeSpans[];
   /** Very old exporters' name for scopeSpans. */
   instrumentationLibrarySpans?: OtlpScopeSpans[];
 }
 /** OTLP/JSON ScopeSpans. */
 export interface OtlpScopeSpans {
+  /** The instrumentation scope (vLLM: `vllm.llm_engine`; `vllm.tracing.otel` on main since Feb 2026). */
   scope?: { name?: string; version?: string };
+  /** Very old exporters' name for scope. */
   instrumentationLibrary?: { name?: string; version?: string };
+  /** The spans of this scope. */
   spans?: OtlpSpan[];
 }
 /** OTLP/JSON Span (the fields this project reads or writes). */
 export interface OtlpSpan {
+  /** 32 lower-case hex digits. */
   traceId?: string;
+  /** 16 lower-case hex digits. */
   spanId?: string;
+  /** 16 lower-case hex digits; empty or absent for a root span. */
   parentSpanId?: string;
+  /** W3C tracestate of the span. */
   traceState?: string;
+  /** W3C trace flags in the low 8 bits (0x01: sampled). */
   flags?: number;
+  /** Span name (vLLM: `llm_request`). */
   name?: string;
+  /** SpanKind: 0 unspecified, 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
   kind?: number;
+  /** Start time, ns since the Unix epoch (int64: a decimal string in OTLP/JSON). */
   startTimeUnixNano?: string | number;
+  /** End time, ns since the Unix epoch (int64: a decimal string in OTLP/JSON). */
   endTimeUnixNano?: string | number;
+  /** Span attributes (vLLM's `gen_ai.*` timings and token counts). */
   attributes?: OtlpKeyValue[];
+  /** Status: code 0 unset, 1 ok, 2 error. */
   status?: { code?: number; message?: string };
 }
 /** OTLP/JSON KeyValue. */
 export interface OtlpKeyValue {
+  /** Attribute name. */
   key: string;
+  /** Attribute value. */
   value?: OtlpAnyValue;
 }
-/** OTLP/JSON AnyValue (a oneof). */
+/** OTLP/JSON AnyValue (a oneof: one field is set). */
 export interface OtlpAnyValue {
+  /** A string. */
   stringValue?: string;
+  /** A boolean. */
   boolValue?: boolean;
+  /** An int64: a decimal string in OTLP/JSON (a number is accepted too). */
   intValue?: string | number;
+  /** A double. */
   doubleValue?: number;
+  /** A list of values. */
   arrayValue?: { values?: OtlpAnyValue[] };
+  /** A list of key-value pairs. */
   kvlistValue?: { values?: OtlpKeyValue[] };
+  /** Bytes, base64 in OTLP/JSON. */
   bytesValue?: string;
 }
 
