@@ -8,13 +8,11 @@ import type { RequestRecord, ServerSpan } from "../types.ts";
 import type { OtlpExportRequest } from "../otlp/protobuf.ts";
 import { flattenSpans } from "../otlp/spans.ts";
 import { NO_SERVER_METRICS } from "../metrics/server.ts";
+import { readFixture as readFixtureText } from "../otlp/test_helpers.ts";
 
-/** Folder of the shared, read-only fixtures. */
-export const FIXTURES = "/work/shared/fixtures";
-
-/** Reads a fixture as JSON. */
+/** Reads a shared fixture (../shared/fixtures) as JSON. */
 export function readFixture(name: string): unknown {
-  return JSON.parse(Deno.readTextFileSync(`${FIXTURES}/${name}`));
+  return JSON.parse(readFixtureText(name));
 }
 
 /**

@@ -153,7 +153,7 @@ export function jaegerTraceToSpans(
  * @example
  * ```ts
  * import { jaegerResponseToSpans } from "./jaeger_v1_spans.ts";
- * const body = JSON.parse(Deno.readTextFileSync("/work/shared/fixtures/jaeger-otlp2jaeger-out.json"));
+ * const body = JSON.parse(Deno.readTextFileSync("../shared/fixtures/jaeger-otlp2jaeger-out.json"));
  * jaegerResponseToSpans(body).spans[0].parent_span_id; // "909541b92cf05311"
  * ```
  */

@@ -99,9 +99,21 @@ export function spanIdOf(n: number): string {
 
 const FIXTURES = new URL("../../../shared/fixtures/", import.meta.url);
 
-/** Reads a shared fixture (../shared/fixtures from the project root) as text. */
+/**
+ * Reads a shared fixture (../shared/fixtures beside the project root: real recorded data, kept
+ * outside the repository) as text; a missing one is an error saying where it was looked for.
+ */
 export function readFixture(name: string): string {
-  return Deno.readTextFileSync(fileURLToPath(new URL(name, FIXTURES)));
+  const path = fileURLToPath(new URL(name, FIXTURES));
+  try {
+    return Deno.readTextFileSync(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    throw new Error(
+      `fixture ${name} not found at ${path}: the tests expect the shared fixtures folder ` +
+        "beside the project (../shared/fixtures)",
+    );
+  }
 }
 
 /** gzip-compresses bytes with the platform's CompressionStream. */
