@@ -6,7 +6,7 @@
  */
 
 import type { Slo } from "../types.ts";
-import type { Indexable } from "./columns.ts";
+import { finiteOrNaN, type Indexable } from "./columns.ts";
 import { meetsSlo } from "./goodput.ts";
 
 /** The columns {@link groupTotals} reads (index access by table row). */
@@ -111,15 +111,14 @@ function countGood(okRows: Uint32Array, columns: TotalsColumns, slo: Slo): numbe
   if (!ttft || !tpot) {
     throw new TypeError("groupTotals: an SLO needs the ttft_ms and tpot_ms columns");
   }
-  const finite = (v: unknown) => (typeof v === "number" && v - v === 0 ? v : NaN);
   let good = 0;
   for (let i = 0; i < okRows.length; i++) {
     const row = okRows[i];
     const request = {
-      ttft_ms: finite(ttft[row]),
-      tpot_ms: finite(tpot[row]),
-      e2e_ms: finite(e2e[row]),
-      completion_tokens: finite(completion[row]),
+      ttft_ms: finiteOrNaN(ttft[row]),
+      tpot_ms: finiteOrNaN(tpot[row]),
+      e2e_ms: finiteOrNaN(e2e[row]),
+      completion_tokens: finiteOrNaN(completion[row]),
     };
     if (meetsSlo(request, slo)) good++;
   }

@@ -99,27 +99,22 @@ export function summarize(table: ColumnTable, options: SummarizeOptions = {}): C
 
   groups.rows.forEach((rows, g) => {
     groups.names.forEach((name, c) => add(name, nullIfNaN(groups.keys[g][c])));
-    const totals = groupTotals(rows, totalsColumns, slo);
-    const { succeeded, good } = totals;
-    const first = totals.first_ms;
-    const last = totals.last_ms;
-    const outputTokens = totals.output_tokens;
-    const inputTokens = totals.input_tokens;
-    const durationS = last > first ? (last - first) / 1000 : null;
+    const t = groupTotals(rows, totalsColumns, slo);
+    const durationS = t.last_ms > t.first_ms ? (t.last_ms - t.first_ms) / 1000 : null;
     const perSecond = (count: number) => (durationS ? count / durationS : null);
-    add("requests", rows.length);
-    add("succeeded", succeeded);
-    add("failed", rows.length - succeeded);
+    add("requests", t.requests);
+    add("succeeded", t.succeeded);
+    add("failed", t.requests - t.succeeded);
     add("duration_s", durationS);
-    add("request_throughput", perSecond(succeeded));
-    add("output_throughput", perSecond(outputTokens));
-    add("total_token_throughput", perSecond(inputTokens + outputTokens));
-    add("goodput", slo ? perSecond(good) : null);
-    add("good_fraction", slo && rows.length > 0 ? good / rows.length : null);
+    add("request_throughput", perSecond(t.succeeded));
+    add("output_throughput", perSecond(t.output_tokens));
+    add("total_token_throughput", perSecond(t.input_tokens + t.output_tokens));
+    add("goodput", slo ? perSecond(t.good) : null);
+    add("good_fraction", slo && t.requests > 0 ? t.good / t.requests : null);
     for (const name of carried) add(name, constantValue(read(name), rows));
     // One scratch buffer for the group's scalar metrics, reused: each is summarized before the next
     // is copied in.
-    const okRows = totals.succeeded_rows;
+    const okRows = t.succeeded_rows;
     const scratch = new Float64Array(metricColumns.length > 0 ? okRows.length : 0);
     for (const metric of metricColumns) {
       const stats = metricStats(
