@@ -35,6 +35,7 @@ import type { ColumnTable } from "arquero";
 import { toTable } from "../src/table/to_table.ts";
 import { summarize } from "../src/summarize/summarize.ts";
 import { createRng } from "../src/util/rng.ts";
+import { fmt } from "./_machine.ts";
 import type { RequestRecord, Run } from "../src/types.ts";
 
 const CHUNKS = 200;
@@ -287,15 +288,18 @@ function parseArgs(args: string[]): { sizes: number[]; repeat: number; mode: Mod
   const sizes: number[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (arg === "--after-gc") mode = "after-gc";
-    else if (arg === "--repeat") repeat = Number(args[++i]);
-    else if (/^\d+$/.test(arg)) sizes.push(Number(arg));
-    else {throw new Error(
-        `perf:analysis: unknown argument "${arg}" (sizes, --repeat N, --after-gc)`,
-      );}
-  }
-  if (!(Number.isInteger(repeat) && repeat >= 1)) {
-    throw new Error(`perf:analysis: --repeat must be a positive integer, got ${args.join(" ")}`);
+    if (arg === "--after-gc") {
+      mode = "after-gc";
+    } else if (arg === "--repeat") {
+      repeat = Number(args[++i]);
+      if (!(Number.isInteger(repeat) && repeat >= 1)) {
+        throw new Error(`perf:analysis: --repeat must be a positive integer, got ${args[i]}`);
+      }
+    } else if (/^\d+$/.test(arg)) {
+      sizes.push(Number(arg));
+    } else {
+      throw new Error(`perf:analysis: unknown argument "${arg}" (sizes, --repeat N, --after-gc)`);
+    }
   }
   return { sizes: sizes.length ? sizes : DEFAULT_SIZES, repeat, mode };
 }
@@ -304,10 +308,11 @@ if (Deno.args[0] === "--child") {
   console.log(JSON.stringify(await measure(Number(Deno.args[1]), Deno.args[2] as Mode)));
 } else {
   const { sizes, repeat, mode } = parseArgs(Deno.args);
-  const f = (x: number, digits = 2) => x.toFixed(digits);
   // One value, or with repeats the median and the range.
   const stat = (xs: number[]) =>
-    xs.length === 1 ? f(xs[0]) : `${f(median(xs))} (${f(Math.min(...xs))}–${f(Math.max(...xs))})`;
+    xs.length === 1
+      ? fmt(xs[0])
+      : `${fmt(median(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`;
   console.log(
     `toTable + summarize, ${CHUNKS} chunks per request, clock started ${
       mode === "settled" ? "from a settled process" : "right after a forced full GC"
@@ -326,8 +331,8 @@ if (Deno.args[0] === "--child") {
       `| ${n.toLocaleString("en-US")} | ${stat(pick("build_s"))} | ${stat(pick("to_table_s"))} | ${
         stat(pick("summarize_s"))
       } | ${stat(totals)} | ${stat(pick("grouped_s"))} | ${results[0].groups} | ${
-        f(median(pick("table_bytes_per_request")), 0)
-      } | ${results[0].numbers_bytes_per_request} | ${f(Math.max(...pick("peak_rss_mb")), 0)} |`,
+        fmt(median(pick("table_bytes_per_request")), 0)
+      } | ${results[0].numbers_bytes_per_request} | ${fmt(Math.max(...pick("peak_rss_mb")), 0)} |`,
     );
   }
 }
