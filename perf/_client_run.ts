@@ -243,15 +243,7 @@ async function runRaw(config: ClientRunConfig, onDone: () => void) {
     );
     return { records, chunks };
   };
-  const warm = await pool(config.warmup, "warmup-raw-", false);
-  const measuredStart = nowMs();
-  const measured = await pool(config.requests, "raw-", true);
-  return {
-    records: measured.records,
-    chunksTotal: warm.chunks + measured.chunks,
-    chunksMeasured: measured.chunks,
-    measuredS: (nowMs() - measuredStart) / 1000,
-  };
+  return await warmThenMeasure(config, pool, "raw-");
 }
 
 async function runFetch(config: ClientRunConfig, onDone: () => void) {
@@ -285,9 +277,21 @@ async function runFetch(config: ClientRunConfig, onDone: () => void) {
     );
     return { records, chunks };
   };
-  const warm = await pool(config.warmup, "warmup-fb-", false);
+  return await warmThenMeasure(config, pool, "fb-");
+}
+
+/**
+ * Runs `pool` for the warmup requests (not kept) and then for the measured ones, timing only the
+ * latter; chunk counts of both.
+ */
+async function warmThenMeasure<R>(
+  config: ClientRunConfig,
+  pool: (count: number, prefix: string, keep: boolean) => Promise<{ records: R[]; chunks: number }>,
+  prefix: string,
+) {
+  const warm = await pool(config.warmup, `warmup-${prefix}`, false);
   const measuredStart = nowMs();
-  const measured = await pool(config.requests, "fb-", true);
+  const measured = await pool(config.requests, prefix, true);
   return {
     records: measured.records,
     chunksTotal: warm.chunks + measured.chunks,

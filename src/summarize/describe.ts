@@ -18,6 +18,18 @@ export interface MetricStats {
   percentiles: (number | null)[];
 }
 
+/** The statistics of no values: count 0, every statistic null. */
+export function emptyStats(percentiles: readonly number[]): MetricStats {
+  return {
+    count: 0,
+    mean: null,
+    std: null,
+    min: null,
+    max: null,
+    percentiles: percentiles.map(() => null),
+  };
+}
+
 /**
  * Count, mean, population std (ddof = 0), min, max and numpy-linear percentiles of `values`
  * (finite numbers, no NaN). `values` is reordered in place (selection), so pass a scratch copy.
@@ -32,16 +44,7 @@ export interface MetricStats {
  */
 export function describe(values: Float64Array, percentiles: readonly number[]): MetricStats {
   const count = values.length;
-  if (count === 0) {
-    return {
-      count,
-      mean: null,
-      std: null,
-      min: null,
-      max: null,
-      percentiles: percentiles.map(() => null),
-    };
-  }
+  if (count === 0) return emptyStats(percentiles);
   // One pass for the sum (Neumaier-compensated, exactly as simple-statistics' `sum`, so `mean`
   // is bit for bit its `mean`), min and max; a second for the squared deviations (its
   // `variance`). Then selection, which reorders `values`.

@@ -15,7 +15,7 @@
  * @module
  */
 
-import { describe, type MetricStats } from "./describe.ts";
+import { describe, emptyStats, type MetricStats } from "./describe.ts";
 import { linearRanks, numpyLerp, percentilesInPlace } from "./percentile.ts";
 import { orderStatistics } from "./select.ts";
 
@@ -118,16 +118,7 @@ export function describePooled(
     } else scanList(lists[i], shift, moments, lo, hi, regions, insideMin, insideMax, buffers);
   }
   const [count, sum, squares, min, max] = moments;
-  if (count === 0) {
-    return {
-      count,
-      mean: null,
-      std: null,
-      min: null,
-      max: null,
-      percentiles: percentiles.map(() => null),
-    };
-  }
+  if (count === 0) return emptyStats(percentiles);
   const meanShifted = sum / count;
   const mean = shift + meanShifted;
   const std = Math.sqrt(Math.max(0, squares / count - meanShifted * meanShifted));
