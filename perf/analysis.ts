@@ -31,7 +31,7 @@
  * @module
  */
 
-import type { ColumnTable } from "arquero";
+import type { ColumnTable } from "../src/deps/arquero.ts";
 import { toTable } from "../src/table/to_table.ts";
 import { summarize } from "../src/summarize/summarize.ts";
 import { createRng } from "../src/util/rng.ts";

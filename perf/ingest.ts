@@ -14,7 +14,7 @@
  *
  * @module
  */
-import * as grpc from "@grpc/grpc-js";
+import * as grpc from "../src/deps/grpc_grpc_js.ts";
 import { Buffer } from "node:buffer";
 import { parseArgs } from "node:util";
 import { decodeExportRequest, encodeExportRequest } from "../src/otlp/protobuf.ts";

@@ -6,7 +6,7 @@
  */
 
 import { join } from "node:path";
-import type { ColumnTable } from "arquero";
+import type { ColumnTable } from "../deps/arquero.ts";
 import type { Run } from "../types.ts";
 import { save } from "../io/save.ts";
 import { timestampedName } from "../io/timestamped_name.ts";

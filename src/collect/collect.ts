@@ -5,7 +5,7 @@
  * @module
  */
 
-import { Agent } from "undici";
+import { Agent } from "../deps/undici.ts";
 import type { LoadSpec, Progress, RequestRecord, RequestSpec, Run, RunMeta } from "../types.ts";
 import { nowMs } from "../util/clock.ts";
 import { prepareBody, validateSpec } from "./body.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type Dispatcher, request } from "undici";
+import { type Dispatcher, request } from "../deps/undici.ts";
 import { classifyException, redact } from "./errors.ts";
 
 /** Options of {@link resolveModel}. */
@@ -26,7 +26,7 @@ export interface ResolveModelOptions {
  *
  * @example
  * ```ts ignore
- * import { Agent } from "undici";
+ * import { Agent } from "../deps/undici.ts";
  * import { resolveModel } from "./models.ts";
  * const dispatcher = new Agent();
  * const model = await resolveModel({ base: "http://127.0.0.1:8000", headers: {}, dispatcher, timeoutMs: 10_000, secrets: [] });

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { type Dispatcher, request } from "undici";
+import { type Dispatcher, request } from "../deps/undici.ts";
 import type { Endpoint, RequestError, RequestRecord, RequestSpec } from "../types.ts";
 import { nowMs } from "../util/clock.ts";
 import { type ClientMetrics, nonStreamMetrics, StreamMetricsBuilder } from "../metrics/client.ts";

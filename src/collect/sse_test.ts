@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import fc from "../deps/fast_check.ts";
 import { SseParser } from "./sse.ts";
 
 interface Parsed {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { table } from "arquero";
+import { table } from "../deps/arquero.ts";
 import { displayable } from "./displayable.ts";
 import { tableBundle } from "./table_bundle.ts";
 import { runBundle, showRun } from "./show_run.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { ColumnTable } from "arquero";
+import type { ColumnTable } from "../deps/arquero.ts";
 import { summaryBlocks } from "./summary_blocks.ts";
 import { alignColumns } from "./text_table.ts";
 

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { ColumnTable } from "arquero";
+import type { ColumnTable } from "../deps/arquero.ts";
 import { displayable } from "./displayable.ts";
 import { tableBundle } from "./table_bundle.ts";
 
@@ -15,7 +15,7 @@ import { tableBundle } from "./table_bundle.ts";
  *
  * @example
  * ```ts
- * import { table } from "arquero";
+ * import { table } from "../deps/arquero.ts";
  * import { showTable } from "./show_table.ts";
  * showTable(table({ ttft_ms: [12.5, 14] })); // last expression of a notebook cell → HTML table
  * ```

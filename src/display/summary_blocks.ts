@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ColumnTable } from "arquero";
+import type { ColumnTable } from "../deps/arquero.ts";
 import { formatNumber } from "./format_value.ts";
 
 /** One group of a summary, ready to print. */

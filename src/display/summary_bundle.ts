@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ColumnTable } from "arquero";
+import type { ColumnTable } from "../deps/arquero.ts";
 import { displayable, type MimeBundle } from "./displayable.ts";
 import { escapeHtml } from "./escape_html.ts";
 import { formatSummary } from "./format_summary.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { ColumnTable } from "arquero";
+import type { ColumnTable } from "../deps/arquero.ts";
 import { escapeHtml } from "./escape_html.ts";
 import { formatCell } from "./format_value.ts";
 import { alignColumns } from "./text_table.ts";
@@ -46,7 +46,7 @@ export function tableCells(
  *
  * @example
  * ```ts
- * import { table } from "arquero";
+ * import { table } from "../deps/arquero.ts";
  * import { tableBundle } from "./table_bundle.ts";
  * const bundle = tableBundle(table({ "<b>": ["<i>x</i>"] }));
  * console.log(String(bundle["text/html"]).includes("&lt;b&gt;")); // true

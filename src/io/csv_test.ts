@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import fc from "../deps/fast_check.ts";
 import { formatCsvRow, parseCsv } from "./csv.ts";
 import { FileFormatError } from "./errors.ts";
 import { textArb } from "./record_arbitrary.ts";

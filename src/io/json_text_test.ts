@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import fc from "../deps/fast_check.ts";
 import { jsonErrorOffset, parseJson } from "./json_text.ts";
 import { FileFormatError } from "./errors.ts";
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import fc from "fast-check";
+import fc from "../deps/fast_check.ts";
 import type { RequestRecord, Run } from "../types.ts";
 import { makeRecord, makeRun } from "../table/fixtures.ts";
 

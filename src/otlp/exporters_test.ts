@@ -3,18 +3,18 @@
  * HTTP protobuf, HTTP JSON), for spans shaped like vLLM's `llm_request`.
  */
 import assert from "node:assert/strict";
-import { ROOT_CONTEXT, SpanKind, trace, TraceFlags } from "@opentelemetry/api";
-import { OTLPTraceExporter as GrpcExporter } from "@opentelemetry/exporter-trace-otlp-grpc";
-import { OTLPTraceExporter as HttpJsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { OTLPTraceExporter as HttpProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
-import { resourceFromAttributes } from "@opentelemetry/resources";
+import { ROOT_CONTEXT, SpanKind, trace, TraceFlags } from "../deps/opentelemetry_api.ts";
+import { OTLPTraceExporter as GrpcExporter } from "../deps/opentelemetry_exporter_trace_otlp_grpc.ts";
+import { OTLPTraceExporter as HttpJsonExporter } from "../deps/opentelemetry_exporter_trace_otlp_http.ts";
+import { OTLPTraceExporter as HttpProtoExporter } from "../deps/opentelemetry_exporter_trace_otlp_proto.ts";
+import { resourceFromAttributes } from "../deps/opentelemetry_resources.ts";
 import {
   BatchSpanProcessor,
   SimpleSpanProcessor,
   type SpanExporter,
   type SpanProcessor,
   TracerProvider,
-} from "@opentelemetry/sdk-trace";
+} from "../deps/opentelemetry_sdk_trace.ts";
 import { nowMs } from "../util/clock.ts";
 import { type OtlpReceiver, startReceiver } from "./receiver.ts";
 import { V0_ATTRIBUTES, V1_ATTRIBUTES } from "./test_helpers.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import * as grpc from "@grpc/grpc-js";
+import * as grpc from "../deps/grpc_grpc_js.ts";
 import { Buffer } from "node:buffer";
 import { bearerTokenMatches } from "./auth.ts";
 import { ingestSpans, type ReceiverCounters } from "./ingest.ts";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import * as grpc from "@grpc/grpc-js";
+import * as grpc from "../deps/grpc_grpc_js.ts";
 import { Buffer } from "node:buffer";
 import http2 from "node:http2";
-import fc from "fast-check";
+import fc from "../deps/fast_check.ts";
 import { decodeExportResponse, encodeExportRequest, type OtlpExportRequest } from "./protobuf.ts";
 import { type OtlpReceiver, type ReceiverOptions, startReceiver } from "./receiver.ts";
 import { TRACE_EXPORT_METHOD } from "./schema.ts";

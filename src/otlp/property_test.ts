@@ -3,7 +3,7 @@
  * well-formed spans survive both encodings unchanged.
  */
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import fc from "../deps/fast_check.ts";
 import { handleOtlpHttp } from "./http.ts";
 import { emptyCounters } from "./ingest.ts";
 import { decodeExportRequest, encodeExportRequest, type OtlpExportRequest } from "./protobuf.ts";

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import protobuf from "protobufjs";
+import protobuf from "../deps/protobufjs.ts";
 
 const descriptor = {
   nested: {

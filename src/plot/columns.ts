@@ -20,7 +20,7 @@ export interface TableLike {
  *
  * @example
  * ```ts
- * import * as aq from "arquero";
+ * import * as aq from "../deps/arquero.ts";
  * import { requireColumns } from "./columns.ts";
  * requireColumns(aq.table({ ttft_ms: [1] }), ["ttft_ms"], "plot.histogram"); // ok
  * ```

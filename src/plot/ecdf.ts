@@ -38,7 +38,7 @@ export interface EcdfOptions extends ChartOptions {
  *
  * @example
  * ```ts
- * import * as aq from "arquero";
+ * import * as aq from "../deps/arquero.ts";
  * import { ecdf } from "./ecdf.ts";
  * const t = aq.table({ ttft_ms: [12, 15, 14, 40], label: ["a", "a", "b", "b"] });
  * const spec = ecdf(t, { metric: "ttft_ms", color: "label" });

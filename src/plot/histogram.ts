@@ -47,7 +47,7 @@ export interface HistogramOptions extends ChartOptions {
  *
  * @example
  * ```ts
- * import * as aq from "arquero";
+ * import * as aq from "../deps/arquero.ts";
  * import { histogram } from "./histogram.ts";
  * const t = aq.table({ ttft_ms: [12, 15, 14, 40], success: [true, true, true, true] });
  * const spec = histogram(t, { metric: "ttft_ms" });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import * as aq from "arquero";
+import * as aq from "../deps/arquero.ts";
 import { escapeHtml, formatValue, htmlTable, jsonForScript, scopeSvgIds } from "./html.ts";
 import { histogram } from "./histogram.ts";
 import { render } from "./render.ts";

@@ -5,9 +5,9 @@
  * @module
  */
 
-import * as vega from "vega";
-import * as vl from "vega-lite";
-import { Resvg } from "@resvg/resvg-js";
+import * as vega from "../deps/vega.ts";
+import * as vl from "../deps/vega_lite.ts";
+import { Resvg } from "../deps/resvg_resvg_js.ts";
 import type { VegaLiteSpec } from "../types.ts";
 import { installTextMetrics } from "./text_metrics.ts";
 

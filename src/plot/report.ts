@@ -5,7 +5,7 @@
  * @module
  */
 
-import { ColumnTable } from "arquero";
+import { ColumnTable } from "../deps/arquero.ts";
 import type { Run, VegaLiteSpec } from "../types.ts";
 import { toChunkTable, toTable } from "../table/mod.ts";
 import { summarize } from "../summarize/mod.ts";

@@ -34,7 +34,7 @@ export interface MetricGroups {
  *
  * @example
  * ```ts
- * import * as aq from "arquero";
+ * import * as aq from "../deps/arquero.ts";
  * import { metricGroups } from "./values.ts";
  * const t = aq.table({ ttft_ms: [30, 10, null], success: [true, true, false] });
  * console.log(metricGroups(t, "ttft", undefined, "plot.ecdf").groups.get("")); // [10, 30]

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import * as grpc from "@grpc/grpc-js";
+import * as grpc from "../deps/grpc_grpc_js.ts";
 import { Buffer } from "node:buffer";
 import { encodeExportRequest, type OtlpSpan } from "../otlp/protobuf.ts";
 import { TRACE_EXPORT_METHOD } from "../otlp/schema.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import * as grpc from "@grpc/grpc-js";
+import * as grpc from "../deps/grpc_grpc_js.ts";
 import { Buffer } from "node:buffer";
 import {
   decodeExportRequest,

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { ColumnTable } from "arquero";
+import type { ColumnTable } from "../deps/arquero.ts";
 
 /** Random access to a column's values by (unfiltered) row index. */
 export type Indexable = ArrayLike<unknown>;

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { ColumnTable } from "arquero";
+import type { ColumnTable } from "../deps/arquero.ts";
 import { readColumn } from "./columns.ts";
 
 /** Rows of a table split by group: `keys[g]` holds group g's values of `names`. */
@@ -20,7 +20,7 @@ export interface RowGroups {
  *
  * @example
  * ```ts
- * import { table } from "arquero";
+ * import { table } from "../deps/arquero.ts";
  * import { groupRows } from "./groups.ts";
  * const g = groupRows(table({ a: ["x", "y", "x"] }), ["a"]);
  * console.log(g.keys, g.rows.map((r) => [...r])); // [["x"], ["y"]] [[0, 2], [1]]

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { table } from "arquero";
+import { table } from "../deps/arquero.ts";
 import { groupRows } from "./groups.ts";
 
 Deno.test("groupRows() splits rows by several columns in order of first appearance", () => {

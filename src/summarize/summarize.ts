@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type ColumnTable, table as makeTable } from "arquero";
+import { type ColumnTable, table as makeTable } from "../deps/arquero.ts";
 import type { Slo } from "../types.ts";
 import { checkPercentile } from "./percentile.ts";
 import { percentileColumn } from "./percentile_column.ts";

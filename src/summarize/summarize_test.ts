@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { table } from "arquero";
+import { table } from "../deps/arquero.ts";
 import { defaultMetrics, summarize } from "./summarize.ts";
 import { toTable } from "../table/to_table.ts";
 import { makeRecord, makeRun } from "../table/fixtures.ts";

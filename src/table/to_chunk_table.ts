@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type ColumnTable, table } from "arquero";
+import { type ColumnTable, table } from "../deps/arquero.ts";
 import type { Run } from "../types.ts";
 import { asRuns } from "./runs.ts";
 import { showTable } from "../display/show_table.ts";

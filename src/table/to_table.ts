@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type ColumnTable, table } from "arquero";
+import { type ColumnTable, table } from "../deps/arquero.ts";
 import type { Run } from "../types.ts";
 import { asRuns, countRequests } from "./runs.ts";
 import { requestColumns } from "./request_columns.ts";
@@ -32,7 +32,7 @@ import { showTable } from "../display/show_table.ts";
  *
  * @example
  * ```ts
- * import { op } from "arquero";
+ * import { op } from "../deps/arquero.ts";
  * import { toTable } from "./to_table.ts";
  * import { load } from "../io/load.ts";
  * const t = toTable(await load("runs/run.json"));

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { op } from "arquero";
+import { op } from "../deps/arquero.ts";
 import { toTable } from "./to_table.ts";
 import { toChunkTable } from "./to_chunk_table.ts";
 import { makeRecord, makeRun } from "./fixtures.ts";

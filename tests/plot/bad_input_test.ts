@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import * as aq from "arquero";
+import * as aq from "../../src/deps/arquero.ts";
 import { plot, render, VEGA_LITE_SCHEMA } from "../../src/plot/mod.ts";
 import { compile, svgText } from "./helpers.ts";
 import { syntheticChunkTable, syntheticSweepSummary, syntheticTable } from "./fixtures.ts";

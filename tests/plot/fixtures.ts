@@ -6,7 +6,7 @@
  * @module
  */
 
-import * as aq from "arquero";
+import * as aq from "../../src/deps/arquero.ts";
 import { createRng } from "../../src/util/rng.ts";
 import type { RequestRecord, Run } from "../../src/types.ts";
 

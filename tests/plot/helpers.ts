@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import * as vl from "vega-lite";
+import * as vl from "../../src/deps/vega_lite.ts";
 import type { VegaLiteSpec } from "../../src/types.ts";
 import { render } from "../../src/plot/render.ts";
 

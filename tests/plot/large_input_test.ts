@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import * as aq from "arquero";
+import * as aq from "../../src/deps/arquero.ts";
 import { plot } from "../../src/plot/mod.ts";
 import type { VegaLiteSpec } from "../../src/types.ts";
 import { compile, embeddedValueCount } from "./helpers.ts";

@@ -1,0 +1,2 @@
+// The one place @opentelemetry/exporter-trace-otlp-grpc is pinned: code imports it from here, never by a bare specifier.
+export * from "npm:@opentelemetry/exporter-trace-otlp-grpc@0.301.0";
