@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Uses this clone as a user would from a folder of their own: copies tests/outside/pipeline.ts and
+# tests/outside/notebook.ipynb into a new empty temporary folder, points their import at this
+# clone's mod.ts by absolute path, then type-checks and runs the script and executes the notebook
+# through the real Deno Jupyter kernel (tests/notebooks/execute.py). No deno.json is in that folder
+# or above it, so nothing resolves through the clone's configuration.
+# Prints "outside: N passed, M failed"; exit code 0 only if all passed.
+set -uo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+DENO="$(command -v deno)"
+work="$(mktemp -d /tmp/vllm-metrics-outside.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+mod_url="file://$root/mod.ts"
+sed "s#\"../../mod.ts\"#\"$mod_url\"#" "$root/tests/outside/pipeline.ts" >"$work/pipeline.ts"
+sed "s#\\\\\"../../mod.ts\\\\\"#\\\\\"$mod_url\\\\\"#" "$root/tests/outside/notebook.ipynb" >"$work/notebook.ipynb"
+grep -q "$mod_url" "$work/pipeline.ts" && grep -q "$mod_url" "$work/notebook.ipynb" \
+  || { echo "run.sh: could not point the copies at $mod_url"; echo "outside: 0 passed, 1 failed"; exit 1; }
+
+passed=0
+failed=0
+step() { # name, command...
+  local name=$1; shift
+  if (cd "$work" && "$@") >"$work/$name.log" 2>&1; then passed=$((passed + 1)); echo "ok   outside $name"
+  else failed=$((failed + 1)); echo "FAIL outside $name"; tail -n 30 "$work/$name.log"; fi
+}
+step check "$DENO" check pipeline.ts
+step script "$DENO" run -A pipeline.ts
+step notebook /usr/bin/python3 "$root/tests/notebooks/execute.py" "$work/notebook.ipynb"
+echo "outside: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
