@@ -8,23 +8,32 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import {
  *   collect, enrich, plot, randomDataset, startReceiver, startSimulator, summarize, toTable,
  * } from "./mod.ts";
  * const receiver = await startReceiver({ grpcPort: 0, httpPort: 0 });
- * const sim = await startSimulator({ otlpEndpoint: receiver.grpcEndpoint!, exportDelayMs: 200 });
- * const run = await collect({
- *   url: sim.url,
- *   requests: randomDataset({ inputTokens: 128, outputTokens: 16 }),
- *   count: 8,
- *   concurrency: 4,
- * });
- * const enriched = await enrich(run, receiver, { timeoutMs: 5_000 });
- * const table = toTable(enriched);
- * console.log(summarize(table).objects()[0].ttft_ms_p50);
- * const spec = plot.ecdf(table, { metric: "ttft_ms" });
- * await sim.close();
- * await receiver.close();
+ * // the simulator stands in for `vllm serve ... --otlp-traces-endpoint <receiver.grpcEndpoint>`
+ * const sim = await startSimulator({ otlpEndpoint: receiver.grpcEndpoint!, exportDelayMs: 50 });
+ * try {
+ *   const run = await collect({
+ *     url: sim.url,
+ *     requests: randomDataset({ inputTokens: 128, outputTokens: 16 }),
+ *     count: 8,
+ *     concurrency: 4,
+ *   });
+ *   const enriched = await enrich(run, receiver, { timeoutMs: 5_000 });
+ *   assert.ok(enriched.requests.every((r) => r.success && r.span_status === "found"));
+ *   const table = toTable(enriched);
+ *   const summary = summarize(table).objects()[0] as Record<string, unknown>;
+ *   assert.equal(summary.succeeded, 8);
+ *   assert.equal(typeof summary.ttft_ms_p50, "number");
+ *   const spec = plot.ecdf(table, { metric: "ttft_ms" });
+ *   assert.equal(spec.$schema, "https://vega.github.io/schema/vega-lite/v5.json");
+ * } finally {
+ *   await sim.close();
+ *   await receiver.close();
+ * }
  * ```
  *
  * @module
@@ -46,10 +55,20 @@ export { serverMetrics } from "./src/metrics/server.ts";
 export type { ServerMetrics } from "./src/metrics/server.ts";
 
 // datasets
-export { jsonlDataset, randomDataset, sharegptDataset } from "./src/datasets/mod.ts";
+export {
+  exactPromptLengths,
+  jsonlDataset,
+  prebuildExactPrompts,
+  randomDataset,
+  serverTokenizer,
+  sharegptDataset,
+} from "./src/datasets/mod.ts";
 export type {
+  ExactPromptOptions,
   JsonlDatasetOptions,
+  PromptTokenizer,
   RandomDatasetOptions,
+  ServerTokenizerOptions,
   SharegptDatasetOptions,
 } from "./src/datasets/mod.ts";
 

@@ -15,8 +15,15 @@
  *    (`--no-search` mock, Jaeger after PR #9260: one multi-id call answered 404, then 10k
  *    `GET /api/traces/{id}` at the source's default concurrency 8, and at 32).
  *
+ * 4. Waiting (issue 11): `deno task bench --trace-wait 15` against a store that shows each span
+ *    2 s after it arrived, for `--traces jaeger=`, `jaeger-v3=` and `tempo=` (perf/_wait_run.ts):
+ *    bench's exit minus the time the last span became visible. `--baseline-ref <git ref>` also
+ *    runs the bench of that commit, as the baseline; `--jaeger-binary <path>` also runs
+ *    `jaeger=` and `jaeger-v3=` against the real Jaeger v2 (tests/e2e/jaeger/config.yaml).
+ *
  * Flags: `--records 10000` `--reps 3` `--batches 200` `--concurrency 4` (ingest)
- * `--ingest-reps 3` `--skip-ingest`.
+ * `--ingest-reps 3` `--skip-ingest`; `--wait-only`, `--skip-wait`, `--wait-reps 3`,
+ * `--wait-requests 40`, `--baseline-ref <ref>`, `--jaeger-binary <path>`.
  *
  * @module
  */
@@ -30,6 +37,7 @@ import type { Run, TraceSource } from "../src/types.ts";
 import { nowMs } from "../src/util/clock.ts";
 import { otlpBatches, recordOf } from "./_enrich_data.ts";
 import { describeMachine, fmt, loadAverage, machine } from "./_machine.ts";
+import { measureWaits, waitTable } from "./_wait_run.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
 
@@ -42,6 +50,12 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "4" },
     "skip-ingest": { type: "boolean", default: false },
     "ingest-reps": { type: "string", default: "3" },
+    "wait-only": { type: "boolean", default: false },
+    "skip-wait": { type: "boolean", default: false },
+    "wait-reps": { type: "string", default: "3" },
+    "wait-requests": { type: "string", default: "40" },
+    "baseline-ref": { type: "string" },
+    "jaeger-binary": { type: "string" },
   },
 });
 const N = Number(values.records);
@@ -163,10 +177,50 @@ function row(t: Timing): string {
   } | ${t.calls ?? "—"} |`;
 }
 
+/** The bench of `ref` (e.g. the commit before a change), extracted to a temporary folder. */
+async function checkoutOf(ref: string): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "perf_baseline_" });
+  const archive = new Deno.Command("sh", {
+    args: ["-c", `git archive ${ref} src deno.json deno.lock | tar -x -C ${dir}`],
+    cwd: `${HERE}..`,
+  });
+  if (!(await archive.output()).success) throw new Error(`git archive ${ref} failed`);
+  return dir;
+}
+
+/** Issue 11's target: bench with a late store ends within 4 s of the last span's visibility. */
+async function waits() {
+  const ref = values["baseline-ref"];
+  const baselineDir = ref ? await checkoutOf(ref) : null;
+  try {
+    const options = {
+      requests: Number(values["wait-requests"]),
+      reps: Number(values["wait-reps"]),
+      visibleAfterMs: 2000,
+      traceWaitS: 15,
+      baselineDir,
+      jaegerBinary: values["jaeger-binary"] ?? null,
+    };
+    console.log(
+      `\n### bench --trace-wait 15 against a store that shows spans 2 s after arrival (${options.requests} requests, concurrency 8; simulator exports 0.5 s after each request${
+        ref ? `; baseline: bench of ${ref}` : ""
+      })\n`,
+    );
+    console.log(waitTable(await measureWaits(options)));
+  } finally {
+    if (baselineDir) await Deno.remove(baselineDir, { recursive: true });
+  }
+}
+
 async function main() {
   const m = machine();
   console.log(`perf:enrich · ${describeMachine(m)}`);
   console.log(`command: deno task perf:enrich ${Deno.args.join(" ")}`.trim());
+  if (values["wait-only"]) {
+    await waits();
+    console.log(`\nload1 at end: ${loadAverage()}`);
+    return;
+  }
 
   if (!values["skip-ingest"]) {
     const reps = Number(values["ingest-reps"]);
@@ -244,6 +298,7 @@ async function main() {
   );
   console.log("|---|---|---|---|---|---|---|");
   for (const t of timings) console.log(row(t));
+  if (!values["skip-wait"]) await waits();
   console.log(`\nload1 at end: ${loadAverage()}`);
 }
 

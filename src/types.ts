@@ -38,26 +38,33 @@ export interface RequestSpec {
   tag?: string;
   /** The dataset's own estimate of the prompt length in tokens, when it has one. */
   prompt_tokens_estimate?: number;
+  /** The prompt length the dataset was asked for, in tokens (random dataset), when there is one. */
+  prompt_tokens_requested?: number;
 }
 
 /** Short, stable names for the ways a request can fail. */
 export type ErrorKind =
-  /** HTTP status ≥ 400 before the stream started; `status` and the server's error fields are set. */
+  /**
+   * HTTP status ≥ 400 before the stream started, or a redirect (3xx, not followed); `status` and
+   * the server's error fields are set.
+   */
   | "http_error"
   /** Could not connect (refused, unreachable, DNS). */
   | "connection_refused"
   /** The connection was closed or reset while the response was being read. */
   | "connection_reset"
-  /** The per-request timeout elapsed (headers never came, or the stream stalled). */
+  /** The request's total deadline passed, or it was idle too long (no headers, a stalled stream). */
   | "timeout"
   /** HTTP 200, then a `data: {"error": ...}` event in the stream. */
   | "stream_error"
   /** The stream ended without `data: [DONE]`. */
   | "incomplete_stream"
-  /** An SSE line or JSON payload could not be parsed. */
+  /** An SSE line or JSON payload could not be parsed, or a stream was answered with another content type. */
   | "malformed_stream"
   /** The response exceeded the configured size limit. */
   | "response_too_large"
+  /** One SSE event exceeded the configured size limit (`maxEventChars`). */
+  | "event_too_large"
   /** Stopped by the caller's AbortSignal. */
   | "aborted"
   /** Anything else (the message says what). */
@@ -82,8 +89,19 @@ export type TokenSource = "usage" | "continuous_usage" | "estimate" | "none";
 
 /** Whether and why a record has server-side (span) metrics. */
 export type SpanStatus =
-  /** The `llm_request` span was found and joined. */
+  /**
+   * Joined by trace context: the span has the record's trace id and its parent is the span id
+   * the client sent in `traceparent`. No other request can have produced it.
+   */
   | "found"
+  /**
+   * Joined by `gen_ai.request.id` because the trace had no such span: the span carries one of
+   * the record's request-id forms, served the same endpoint, started and ended inside the
+   * request's client window ± the clock-skew allowance, and fits no other request of the run.
+   * Weaker than `found`: a request with the same X-Request-Id sent at the same time by another
+   * client could not be told apart (collect's ids carry 64 random bits so that none does).
+   */
+  | "found_by_request_id"
   /** The trace source was asked, but no span arrived by the deadline. */
   | "not_found"
   /** The request failed or was aborted: vLLM exports no span for those. */
@@ -142,7 +160,7 @@ export interface RequestRecord {
   run_id: string;
   /** Position in the run's measured requests (warmup excluded), 0-based. */
   index: number;
-  /** Value sent as `X-Request-Id`. */
+  /** Value sent as `X-Request-Id`: unique per request (64 random bits per collect call + index). */
   request_id: string;
   /** 32 lower-case hex chars, sent in `traceparent`. */
   trace_id: string;
@@ -215,7 +233,7 @@ export interface RequestRecord {
   span_status: SpanStatus;
   /**
    * Why the span is missing, in words, when span_status is not "found". For a span joined by
-   * `gen_ai.request.id` instead of the trace id, how and why it was joined; otherwise null.
+   * `gen_ai.request.id` (`found_by_request_id`), how and why it was joined; otherwise null.
    */
   span_note: string | null;
   /** Link to this trace in the back end's UI (Jaeger/Tempo), when known. */
@@ -250,6 +268,23 @@ export interface RequestRecord {
   server_frontend_ms: number | null;
   /** All spans joined to this request (n>1 gives one per choice); the scalars above use the first. */
   server_spans: ServerSpan[];
+  /**
+   * Values that could not be kept as they came (a non-finite number from the server, e.g. a
+   * token count of 1e309, becomes null; see docs/FILES.md), one note each: `field: what`. Absent
+   * when every value was kept.
+   */
+  value_notes?: string[];
+  /**
+   * What the server's stream did wrong without failing the request, one note each: messages
+   * after `data: [DONE]` (ignored), a connection kept open after it (closed by the client).
+   * Absent when there was nothing to note.
+   */
+  stream_notes?: string[];
+  /**
+   * The prompt length the dataset was asked for (`--input-tokens`), beside the server's count in
+   * `prompt_tokens`. Absent when the request had no target length, and in older records.
+   */
+  prompt_tokens_requested?: number;
 }
 
 /** How the load was shaped. */
@@ -324,6 +359,11 @@ export interface RunMeta {
    * how many, and the first few reasons (each naming the file and line).
    */
   salvage?: SalvageReport;
+  /**
+   * Problems that did not stop the run but the reader should know of, e.g. the crash-safe
+   * `.jsonl` log could not be written (so it is incomplete). Absent when there were none.
+   */
+  warnings?: string[];
 }
 
 /** What a salvaging load skipped. */
@@ -371,6 +411,30 @@ export interface Slo {
 /** A Vega-Lite spec (v5 `$schema`), as produced by src/plot. */
 export type VegaLiteSpec = { $schema: string; [key: string]: unknown };
 
+/** How a {@link TraceSource} lookup waits and what it looks for. */
+export interface SpanQuery {
+  /** Epoch ms after which the source stops waiting for late spans (after one last look). */
+  deadline_ms: number;
+  /** Stops waiting at once. */
+  signal?: AbortSignal;
+  /**
+   * Optional: a trace counts as found only once it holds a span of this name (e.g.
+   * `llm_request`); until then the source keeps waiting. Sources may ignore it.
+   */
+  span_name?: string;
+  /**
+   * Optional: epoch-ms window in which the spans started, so a back end with a search API
+   * can find many traces in one query before fetching the rest by id. Sources may ignore it.
+   */
+  time_window?: { start_ms: number; end_ms: number };
+  /**
+   * Optional: called with a one-line description whenever the back end fails (HTTP error,
+   * connection refused, invalid JSON, timeout); `traceId` is set when the failure concerns
+   * one trace. `enrich` puts the last one in the span_note of records left without a span.
+   */
+  onError?: (message: string, traceId?: string) => void;
+}
+
 /**
  * Where `enrich` gets spans from: the embedded OTLP receiver, Jaeger, or Tempo.
  */
@@ -381,44 +445,17 @@ export interface TraceSource {
    * Spans of the given traces (32-hex ids), waiting for late ones until `deadline_ms` (epoch ms).
    * Returns only the traces found; a missing key means not found by the deadline.
    */
-  getSpans(
-    traceIds: string[],
-    options: {
-      deadline_ms: number;
-      signal?: AbortSignal;
-      /**
-       * Optional: a trace counts as found only once it holds a span of this name (e.g.
-       * `llm_request`); until then the source keeps waiting. Sources may ignore it.
-       */
-      span_name?: string;
-      /**
-       * Optional: epoch-ms window in which the spans started, so a back end with a search API
-       * can find many traces in one query before fetching the rest by id. Sources may ignore it.
-       */
-      time_window?: { start_ms: number; end_ms: number };
-      /**
-       * Optional: called with a one-line description whenever the back end fails (HTTP error,
-       * connection refused, invalid JSON, timeout); `traceId` is set when the failure concerns
-       * one trace. `enrich` puts the last one in the span_note of records left without a span.
-       */
-      onError?: (message: string, traceId?: string) => void;
-    },
-  ): Promise<Map<string, ServerSpan[]>>;
+  getSpans(traceIds: string[], options: SpanQuery): Promise<Map<string, ServerSpan[]>>;
   /**
    * Optional fallback used by `enrich` when the trace-id join finds nothing: spans whose
    * `gen_ai.request.id` attribute equals one of the given ids (`chatcmpl-<X-Request-Id>`,
-   * `cmpl-<X-Request-Id>-0`, or the bare id), keyed by that id. Same waiting and options as
-   * {@link TraceSource.getSpans}; a missing key means not found.
+   * `cmpl-<X-Request-Id>-0`), keyed by that id. Same waiting and options as
+   * {@link TraceSource.getSpans}; a missing key means not found. `enrich` joins such a span only
+   * if it fits the request (span_status `found_by_request_id`).
    */
   getSpansByRequestId?(
     requestIds: string[],
-    options: {
-      deadline_ms: number;
-      signal?: AbortSignal;
-      span_name?: string;
-      time_window?: { start_ms: number; end_ms: number };
-      onError?: (message: string, traceId?: string) => void;
-    },
+    options: SpanQuery,
   ): Promise<Map<string, ServerSpan[]>>;
   /** Link to a trace in the back end's UI, if it has one. */
   traceUrl?(traceId: string): string;

@@ -3,13 +3,13 @@
  * point of a concurrency × rate sweep — join every request to its server span, and write the
  * runs (JSON, CSV), a summary CSV and an HTML report. See docs/CLI.md.
  *
- * Exit codes: 0 ok, 1 error, 2 bad flags, 3 a run had no successful request, 130 Ctrl-C
- * (what finished is saved).
+ * Exit codes: 0 ok, 1 error, 2 bad flags, 3 a run had no successful request, 4 saved with a
+ * warning (e.g. the JSONL log could not be written), 130 Ctrl-C or SIGTERM (what finished is
+ * saved).
  *
  * @module
  */
 
-import { join } from "node:path";
 import type { Run, TraceSource } from "../types.ts";
 import { collect } from "../collect/collect.ts";
 import { startSimulator } from "../sim/mod.ts";
@@ -21,23 +21,39 @@ import { tempoSource } from "../enrich/tempo.ts";
 import { scrapePrometheus } from "../enrich/prometheus.ts";
 import { type BenchArgs, helpText, parseBenchArgs, type TraceChoice } from "./bench_args.ts";
 import { UsageError } from "./usage_error.ts";
-import { benchRequests } from "./bench_requests.ts";
+import { benchRequests, tokenizedRequests } from "./bench_requests.ts";
 import { pointLabel, pointName, sweepPoints } from "./sweep.ts";
 import { shardLoad } from "./shard.ts";
 import { deriveRunId } from "./run_id.ts";
 import { progressReporter } from "./progress.ts";
 import { handleInterrupts, type Interrupts } from "./interrupt.ts";
 import {
+  joinedLine,
   printSummary,
   printSweepTable,
-  timestampedBase,
   writeRunFiles,
   writeSweepFiles,
 } from "./bench_output.ts";
+import { claimJsonl, runFileBase } from "./run_files.ts";
+import {
+  credentialScrubber,
+  openReceiverWarning,
+  scrubRun,
+  withoutCredentials,
+} from "./credentials.ts";
+import { finiteRun } from "../io/finite.ts";
+import { randomHex } from "../collect/traceparent.ts";
 import type { LoadSpec, PrometheusSnapshot, RequestSpec } from "../types.ts";
 
 /** Exit codes of `deno task bench`. */
-export const EXIT = { ok: 0, error: 1, usage: 2, noSuccess: 3, interrupted: 130 } as const;
+export const EXIT = {
+  ok: 0,
+  error: 1,
+  usage: 2,
+  noSuccess: 3,
+  warning: 4,
+  interrupted: 130,
+} as const;
 
 const encoder = new TextEncoder();
 const out = (text: string) => Deno.stdout.writeSync(encoder.encode(text));
@@ -63,7 +79,8 @@ async function tryScrape(url: string, args: BenchArgs): Promise<PrometheusSnapsh
   try {
     return await scrapePrometheus(url, { timeoutMs: 5_000 });
   } catch (error) {
-    err(`note: no Prometheus metrics (${(error as Error).message})\n`);
+    const message = credentialScrubber(url)((error as Error).message);
+    err(`note: no Prometheus metrics (${message})\n`);
     return null;
   }
 }
@@ -105,6 +122,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.usage;
   }
   const requests = benchRequests(args); // reads and checks dataset files first
+  const taken = await takenJsonlPaths(args, points);
+  if (taken !== null) {
+    err(`bench: --jsonl: ${taken}\n`);
+    return EXIT.usage;
+  }
+  if (args.apiKeyOnCommandLine) {
+    err(
+      "note: --api-key is visible in process lists and in `deno task` logs; " +
+        "prefer --api-key-file, --api-key-env or $OPENAI_API_KEY\n",
+    );
+  }
 
   await Deno.mkdir(args.out, { recursive: true });
   const interrupts = handleInterrupts({
@@ -116,13 +144,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   let sim: Awaited<ReturnType<typeof startSimulator>> | null = null;
   const runs: Run[] = [];
   let anyRunWithoutSuccess = false;
+  let anyWarning = false;
   try {
     if (args.traces.kind === "embedded") {
       receiver = await startReceiver({
         hostname: args.otlpHost,
         grpcPort: args.otlpGrpcPort,
         httpPort: args.otlpHttpPort,
+        bearerToken: args.otlpToken ?? undefined,
       });
+      const exposed = openReceiverWarning(args.otlpHost, args.otlpToken);
+      if (exposed !== null) err(`warning: ${exposed}\n`);
       out(
         `traces: embedded OTLP receiver on ${
           [receiver.grpcEndpoint && `${receiver.grpcEndpoint} (gRPC)`, receiver.httpEndpoint]
@@ -155,6 +187,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const url = sim?.url ?? args.url!;
     const source = traceSourceFor(args.traces, receiver);
+    const sent = await tokenizedRequests(requests, args, url, (m) => err(`warning: ${m}\n`));
 
     for (const [i, point] of points.entries()) {
       if (interrupts.stop.aborted) break;
@@ -171,7 +204,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         load,
         label,
         runId,
-        requests,
+        requests: sent,
         source,
         sim,
         interrupts,
@@ -180,6 +213,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       });
       runs.push(run);
       if (!run.requests.some((r) => r.success)) anyRunWithoutSuccess = true;
+      if ((run.meta.warnings?.length ?? 0) > 0) anyWarning = true;
     }
     if (runs.length === 0) return interrupts.count > 0 ? EXIT.interrupted : EXIT.error;
     if (runs.length > 1) {
@@ -197,7 +231,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     await receiver?.close();
   }
   if (interrupts.count > 0) return EXIT.interrupted;
-  return anyRunWithoutSuccess ? EXIT.noSuccess : EXIT.ok;
+  if (anyRunWithoutSuccess) return EXIT.noSuccess;
+  return anyWarning ? EXIT.warning : EXIT.ok;
 }
 
 interface PointContext {
@@ -206,7 +241,7 @@ interface PointContext {
   load: LoadSpec;
   label: string;
   runId: string | undefined;
-  requests: Iterable<RequestSpec>;
+  requests: Iterable<RequestSpec> | AsyncIterable<RequestSpec>;
   source: TraceSource | null;
   sim: { flushSpans(): Promise<void> } | null;
   interrupts: Interrupts;
@@ -224,14 +259,14 @@ async function benchOnePoint(ctx: PointContext): Promise<Run> {
     load.duration_s !== undefined ? `${load.duration_s} s` : null,
     load.shard ? `shard ${load.shard.index}/${load.shard.count}` : null,
   ].filter(Boolean).join(", ");
-  out(`\n${label}: ${describeLoad} → ${url}\n`);
+  out(`\n${label}: ${describeLoad} → ${withoutCredentials(url)}\n`);
 
-  const base = join(args.out, runBaseName(label, load));
+  // The run id is fixed here so that file names carry it: runs never share a file.
+  const runId = ctx.runId ?? randomHex(8);
+  const base = runFileBase(args.out, label, load, runId);
   const jsonlPath = args.jsonl === null
-    ? `${base}.jsonl`
-    : ctx.isSweep
-    ? args.jsonl.replace(/(\.jsonl)?$/, `-${ctx.pointName}.jsonl`)
-    : args.jsonl;
+    ? await claimJsonl(base)
+    : userJsonlPath(args.jsonl, ctx.isSweep ? ctx.pointName : null);
   const before = await tryScrape(url, args);
   const reporter = progressReporter({
     isTerminal: Deno.stdout.isTerminal(),
@@ -255,18 +290,20 @@ async function benchOnePoint(ctx: PointContext): Promise<Run> {
     params: args.extraBody,
     apiKey: args.apiKey ?? undefined,
     timeoutMs: args.timeoutS * 1000,
+    idleTimeoutMs: args.idleTimeoutS === null ? undefined : args.idleTimeoutS * 1000,
+    maxEventChars: args.maxEventChars ?? undefined,
     signal: interrupts.stop,
     abortSignal: interrupts.abort,
     onProgress: (p) => reporter.update(p),
     jsonlPath,
     label,
-    runId: ctx.runId,
+    runId,
     shard: load.shard,
-    // Shards share the run id: keep their X-Request-Ids distinct.
-    requestIdPrefix: load.shard && ctx.runId
-      ? `vm-${ctx.runId.slice(0, 8)}-s${load.shard.index}-`
-      : undefined,
     extra: { tool_args: redactedArgs(args) },
+  }).catch(async (error) => {
+    // Nothing was measured (collect throws only before sending): drop the log claimed for it.
+    if (args.jsonl === null) await removeIfEmpty(jsonlPath);
+    throw error;
   });
   reporter.finish();
   const after = before ? await tryScrape(url, args) : null;
@@ -275,17 +312,25 @@ async function benchOnePoint(ctx: PointContext): Promise<Run> {
   if (source && run.requests.length > 0) {
     await ctx.sim?.flushSpans();
     out(
-      `joining server spans from ${source.name} (waiting up to ${args.traceWaitS} s for late ones)\n`,
+      `joining server spans from ${
+        traceScrubber(args)(source.name)
+      } (waiting up to ${args.traceWaitS} s for late ones)\n`,
     );
     run = await enrich(run, source, {
       timeoutMs: args.traceWaitS * 1000,
       signal: interrupts.nextPress(),
     });
-    const found = run.requests.filter((r) => r.span_status === "found").length;
-    out(`server spans joined: ${found} of ${run.requests.length} requests\n`);
-    const missing = run.requests.find((r) => r.success && r.span_status !== "found");
+    out(`${joinedLine(run.requests)}\n`);
+    // Credentials in a --traces URL are used for the lookups but never shown or saved.
+    run = scrubRun(run, traceScrubber(args));
+    const missing = run.requests.find((r) =>
+      r.success && r.span_status !== "found" && r.span_status !== "found_by_request_id"
+    );
     if (missing?.span_note) err(`note: a request without its span: ${missing.span_note}\n`);
   }
+  // Values no file can hold (Infinity from a hostile span) become null with a note.
+  run = finiteRun(run);
+  for (const warning of run.meta.warnings ?? []) err(`warning: ${warning}\n`);
   const written = await writeRunFiles(run, base);
   if (args.jsonl === null) await Deno.remove(jsonlPath).catch(() => {});
   printSummary([run], args, out);
@@ -293,17 +338,49 @@ async function benchOnePoint(ctx: PointContext): Promise<Run> {
   return run;
 }
 
-/** `<label>[-shardIofN]-<timestamp>`: shards of one run write distinct files. */
-function runBaseName(label: string, load: LoadSpec): string {
-  const shard = load.shard ? `-shard${load.shard.index}of${load.shard.count}` : "";
-  return timestampedBase(`${label}${shard}`);
+/** Removes `path` if it is an empty file (a log claimed for a run that never started). */
+async function removeIfEmpty(path: string): Promise<void> {
+  const info = await Deno.stat(path).catch(() => null);
+  if (info?.isFile && info.size === 0) await Deno.remove(path).catch(() => {});
 }
 
-/** The flags as given, without the API key, for the run's metadata. */
+/** The --jsonl path of one run: FILE, or FILE-<point>.jsonl for each point of a sweep. */
+function userJsonlPath(jsonl: string, pointName: string | null): string {
+  return pointName === null ? jsonl : jsonl.replace(/(\.jsonl)?$/, `-${pointName}.jsonl`);
+}
+
+/** Why a --jsonl path cannot be used (it holds data: another run's log), or null. */
+async function takenJsonlPaths(
+  args: BenchArgs,
+  points: ReturnType<typeof sweepPoints>,
+): Promise<string | null> {
+  if (args.jsonl === null) return null;
+  for (const point of points) {
+    const path = userJsonlPath(args.jsonl, points.length > 1 ? pointName(point) : null);
+    const info = await Deno.stat(path).catch(() => null);
+    if (info?.isFile && info.size > 0) {
+      return `${path} already holds ${info.size} bytes (another run's log?); a log is never ` +
+        "appended to by a second run: give a new path, or remove the file";
+    }
+  }
+  return null;
+}
+
+/** Removes the credentials of the --traces URL, if any, from a text. */
+function traceScrubber(args: BenchArgs): (text: string) => string {
+  return credentialScrubber("url" in args.traces ? args.traces.url : null);
+}
+
+/** The flags as given, without the API key, tokens or URL credentials, for the run's metadata. */
 function redactedArgs(args: BenchArgs): Record<string, unknown> {
-  const { apiKey: _apiKey, help: _help, ...rest } = args;
+  const { apiKey: _apiKey, otlpToken, help: _help, ...rest } = args;
   return {
     ...rest,
+    otlpToken: otlpToken === null ? null : "[redacted]",
+    url: rest.url === null ? null : withoutCredentials(rest.url),
+    traces: "url" in rest.traces
+      ? { ...rest.traces, url: withoutCredentials(rest.traces.url) }
+      : rest.traces,
     concurrencies: rest.concurrencies.map((c) => c ?? null),
     rates: rest.rates.map((r) => r ?? null),
   };

@@ -64,10 +64,20 @@ export interface BenchArgs {
   out: string;
   label: string;
   runId: string | null;
+  /** From --api-key, --api-key-file, --api-key-env or $OPENAI_API_KEY; never written out. */
   apiKey: string | null;
+  /** Whether the key was given on the command line (visible in process lists and task logs). */
+  apiKeyOnCommandLine: boolean;
+  /** Bearer token the embedded OTLP receiver requires (--otlp-token[-file]); null = none. */
+  otlpToken: string | null;
   simulate: boolean;
   shard: { index: number; count: number } | null;
+  /** Total deadline of one request (--timeout). */
   timeoutS: number;
+  /** Longest silence of one request (--idle-timeout); null = as long as --timeout. */
+  idleTimeoutS: number | null;
+  /** Largest SSE event in characters (--max-event-chars); null = collect's default. */
+  maxEventChars: number | null;
   jsonl: string | null;
 }
 
@@ -103,13 +113,38 @@ export const FLAGS: readonly FlagDefinition[] = [
     group: "Server",
     name: "api-key",
     value: "KEY",
-    help: "bearer token (default: $OPENAI_API_KEY); never written to files",
+    help:
+      "bearer token (default: $OPENAI_API_KEY); shown in process lists and task logs: prefer the next two",
+  },
+  {
+    group: "Server",
+    name: "api-key-file",
+    value: "FILE",
+    help: "read the bearer token from FILE (first line); never written to files",
+  },
+  {
+    group: "Server",
+    name: "api-key-env",
+    value: "NAME",
+    help: "read the bearer token from environment variable NAME",
   },
   {
     group: "Server",
     name: "timeout",
     value: "S",
-    help: "per-request timeout in seconds (default 600)",
+    help: "total deadline of each request in seconds, headers to last byte (default 600)",
+  },
+  {
+    group: "Server",
+    name: "idle-timeout",
+    value: "S",
+    help: "fail a request silent this long: no headers or no body bytes (default: --timeout)",
+  },
+  {
+    group: "Server",
+    name: "max-event-chars",
+    value: "N",
+    help: "fail a request whose SSE event exceeds N characters (default 8388608)",
   },
   {
     group: "Server",
@@ -223,6 +258,18 @@ export const FLAGS: readonly FlagDefinition[] = [
   },
   {
     group: "Traces",
+    name: "otlp-token",
+    value: "TOKEN",
+    help: "embedded receiver: accept only exports with 'authorization: Bearer TOKEN'",
+  },
+  {
+    group: "Traces",
+    name: "otlp-token-file",
+    value: "FILE",
+    help: "as --otlp-token, read from FILE (first line); keeps it out of process lists",
+  },
+  {
+    group: "Traces",
     name: "otlp-grpc-port",
     value: "PORT",
     help: "embedded receiver OTLP/gRPC port, 'off' to disable (default 4317; 0 = free port)",
@@ -332,6 +379,9 @@ function tokenize(argv: readonly string[]): Map<string, string[]> {
       }
       value = argv[++i];
     }
+    if (flag.value && value.trim() === "") {
+      throw new UsageError(`--${name}: the value is empty (expected ${flag.value})`);
+    }
     raw.set(name, [...(raw.get(name) ?? []), value]);
   }
   return raw;
@@ -379,9 +429,11 @@ function parsePort(flag: string, text: string | undefined, fallback: number | nu
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseBenchArgs } from "./bench_args.ts";
  * const args = parseBenchArgs(["--simulate", "--concurrency", "1,4", "--requests", "8"]);
- * console.log(args.concurrencies, args.requests); // [1, 4] 8
+ * assert.deepEqual(args.concurrencies, [1, 4]);
+ * assert.equal(args.requests, 8);
  * ```
  */
 export function parseBenchArgs(
@@ -454,6 +506,11 @@ export function parseBenchArgs(
     ? { kind: "embedded" as const }
     : { kind: "none" as const };
 
+  const otlpToken = otlpTokenOf(get);
+  if (otlpToken !== null && traces.kind !== "embedded") {
+    throw new UsageError("--otlp-token is for the embedded receiver (--traces embedded)");
+  }
+
   const label = get("label") ?? "bench";
   if (!/^[\w.-]+$/.test(label)) {
     throw new UsageError(
@@ -474,7 +531,7 @@ export function parseBenchArgs(
     endpoint: endpointText,
     dataset,
     datasetPath,
-    inputTokens: has("input-tokens") ? parseInteger("--input-tokens", get("input-tokens")!) : 1024,
+    inputTokens: has("input-tokens") ? inputTokensOf(get("input-tokens")!) : 1024,
     outputTokens: has("output-tokens")
       ? parseInteger("--output-tokens", get("output-tokens")!)
       : 128,
@@ -499,7 +556,7 @@ export function parseBenchArgs(
     otlpHost: get("otlp-host") ?? "127.0.0.1",
     otlpGrpcPort: parsePort("--otlp-grpc-port", get("otlp-grpc-port"), simulate ? 0 : 4317),
     otlpHttpPort: parsePort("--otlp-http-port", get("otlp-http-port"), simulate ? 0 : 4318),
-    traceWaitS: has("trace-wait") ? parseNumber("--trace-wait", get("trace-wait")!) : 15,
+    traceWaitS: has("trace-wait") ? traceWaitOf(get("trace-wait")!) : 15,
     prometheus: !has("no-prometheus"),
     slo: has("slo") ? parseSlo("--slo", get("slo")!) : {},
     percentiles: has("percentiles")
@@ -512,12 +569,107 @@ export function parseBenchArgs(
     out: get("out") ?? "runs",
     label,
     runId,
-    apiKey: get("api-key") ?? env.get("OPENAI_API_KEY") ?? null,
+    ...apiKeyOf(get, env),
+    otlpToken,
     simulate,
     shard,
-    timeoutS: has("timeout") ? positive("--timeout", get("timeout")!) : 600,
+    timeoutS: has("timeout") ? waitSeconds("--timeout", get("timeout")!) : 600,
+    idleTimeoutS: has("idle-timeout") ? waitSeconds("--idle-timeout", get("idle-timeout")!) : null,
+    maxEventChars: has("max-event-chars")
+      ? parseInteger("--max-event-chars", get("max-event-chars")!, 1)
+      : null,
     jsonl: get("jsonl") ?? null,
   };
+}
+
+/** Largest --input-tokens: a prompt is built in memory per request (about 6 bytes a token). */
+export const MAX_INPUT_TOKENS = 1_000_000;
+/** Largest --timeout / --trace-wait in seconds: timers hold at most 2^31−1 ms (24.8 days). */
+export const MAX_WAIT_S = 2_000_000;
+
+/** The first line of a secret file (a trailing newline is not part of the secret). */
+function readSecretFile(flag: string, path: string): string {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (error) {
+    throw new UsageError(`${flag}: cannot read ${path}: ${(error as Error).message}`);
+  }
+  const secret = text.split(/\r?\n/)[0].trim();
+  if (secret === "") throw new UsageError(`${flag}: ${path} is empty (expected the token)`);
+  return secret;
+}
+
+/** The API key and where it came from; at most one of the three flags may be given. */
+function apiKeyOf(
+  get: (name: string) => string | undefined,
+  env: { get(name: string): string | undefined },
+): { apiKey: string | null; apiKeyOnCommandLine: boolean } {
+  const given = ["api-key", "api-key-file", "api-key-env"].filter((name) =>
+    get(name) !== undefined
+  );
+  if (given.length > 1) {
+    throw new UsageError(`give one of ${given.map((n) => `--${n}`).join(", ")}, not several`);
+  }
+  if (get("api-key") !== undefined) return { apiKey: get("api-key")!, apiKeyOnCommandLine: true };
+  if (get("api-key-file") !== undefined) {
+    return {
+      apiKey: readSecretFile("--api-key-file", get("api-key-file")!),
+      apiKeyOnCommandLine: false,
+    };
+  }
+  const name = get("api-key-env");
+  if (name !== undefined) {
+    const value = env.get(name);
+    if (value === undefined || value === "") {
+      throw new UsageError(`--api-key-env: the environment variable ${name} is not set or empty`);
+    }
+    return { apiKey: value, apiKeyOnCommandLine: false };
+  }
+  return { apiKey: env.get("OPENAI_API_KEY") || null, apiKeyOnCommandLine: false };
+}
+
+/** The embedded receiver's token: --otlp-token or --otlp-token-file (not both); no whitespace. */
+function otlpTokenOf(get: (name: string) => string | undefined): string | null {
+  if (get("otlp-token") !== undefined && get("otlp-token-file") !== undefined) {
+    throw new UsageError("give --otlp-token or --otlp-token-file, not both");
+  }
+  const token = get("otlp-token") ??
+    (get("otlp-token-file") === undefined
+      ? undefined
+      : readSecretFile("--otlp-token-file", get("otlp-token-file")!));
+  if (token === undefined) return null;
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    throw new UsageError(
+      "--otlp-token: use printable ASCII without spaces (it is sent as a header)",
+    );
+  }
+  return token;
+}
+
+/** A number of seconds > 0 that timers can wait (≤ {@link MAX_WAIT_S}). */
+function waitSeconds(flag: string, text: string): number {
+  const n = positive(flag, text);
+  if (n > MAX_WAIT_S) {
+    throw new UsageError(`${flag}: at most ${MAX_WAIT_S} s (about 23 days), got ${text}`);
+  }
+  return n;
+}
+
+function inputTokensOf(text: string): number {
+  const n = parseInteger("--input-tokens", text);
+  if (n > MAX_INPUT_TOKENS) {
+    throw new UsageError(`--input-tokens: at most ${MAX_INPUT_TOKENS}, got ${text}`);
+  }
+  return n;
+}
+
+function traceWaitOf(text: string): number {
+  const n = parseNumber("--trace-wait", text);
+  if (n > MAX_WAIT_S) {
+    throw new UsageError(`--trace-wait: at most ${MAX_WAIT_S} s (about 23 days), got ${text}`);
+  }
+  return n;
 }
 
 function positive(flag: string, text: string): number {
@@ -549,7 +701,8 @@ export function helpText(): string {
   lines.push(
     "",
     "Exit codes: 0 ok; 1 error (e.g. server not reachable for --model auto); 2 bad flags;",
-    "            3 a run finished with no successful request; 130 interrupted (Ctrl-C; results saved).",
+    "            3 a run finished with no successful request; 4 saved, with a warning (e.g. the",
+    "            JSONL log could not be written); 130 interrupted (Ctrl-C or SIGTERM; results saved).",
     "Details: docs/CLI.md",
   );
   return lines.join("\n");

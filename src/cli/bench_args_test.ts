@@ -104,6 +104,27 @@ Deno.test("parseBenchArgs() rejects bad flags with a message naming the flag", (
   }
 });
 
+Deno.test("parseBenchArgs() reads --timeout as a total deadline beside --idle-timeout and --max-event-chars", () => {
+  const defaults = parseBenchArgs(["--simulate"]);
+  assert.equal(defaults.timeoutS, 600);
+  assert.equal(defaults.idleTimeoutS, null);
+  assert.equal(defaults.maxEventChars, null);
+  const args = parseBenchArgs([
+    "--simulate",
+    "--timeout=30",
+    "--idle-timeout",
+    "2.5",
+    "--max-event-chars",
+    "1048576",
+  ]);
+  assert.deepEqual([args.timeoutS, args.idleTimeoutS, args.maxEventChars], [30, 2.5, 1048576]);
+  assert.throws(() => parseBenchArgs(["--idle-timeout", "0"]), /--idle-timeout: must be > 0/);
+  assert.throws(
+    () => parseBenchArgs(["--max-event-chars", "1.5"]),
+    /--max-event-chars: expected an integer ≥ 1/,
+  );
+});
+
 Deno.test("helpText() lists every flag", () => {
   const help = helpText();
   for (const flag of FLAGS) assert.ok(help.includes(`--${flag.name}`), flag.name);
@@ -129,4 +150,88 @@ Deno.test("sweepPoints() is the cartesian product of concurrencies and rates", (
   ]);
   assert.equal(pointLabel("x", points[1], true), "x-c1-rinf");
   assert.equal(pointLabel("x", points[1], false), "x");
+});
+
+Deno.test("parseBenchArgs() rejects an empty value for any flag (--model, --jsonl, --otlp-host, --out)", () => {
+  for (const flag of ["model", "jsonl", "otlp-host", "out"]) {
+    for (const argv of [[`--${flag}`, ""], [`--${flag}=`], [`--${flag}`, "  "]]) {
+      assert.throws(
+        () => parseBenchArgs(argv),
+        (e: Error) =>
+          e instanceof UsageError && e.message.startsWith(`--${flag}: the value is empty`),
+        argv.join(" "),
+      );
+    }
+  }
+});
+
+Deno.test("parseBenchArgs() reads numbers in decimal only: --requests 0x10 is an error, not 16", () => {
+  for (const text of ["0x10", "0b11", "0o7", "Infinity", "1e400"]) {
+    assert.throws(() => parseBenchArgs(["--requests", text]), /--requests: expected an integer/);
+  }
+  assert.throws(() => parseBenchArgs(["--rate", "0x10"]), /--rate: expected a number/);
+  assert.equal(parseBenchArgs(["--requests", "16"]).requests, 16);
+  assert.equal(parseBenchArgs(["--rate", "2.5e1"]).rates[0], 25);
+});
+
+Deno.test("parseBenchArgs() bounds --input-tokens, --timeout and --trace-wait", () => {
+  assert.throws(
+    () => parseBenchArgs(["--input-tokens", "100000000"]),
+    /--input-tokens: at most 1000000, got 100000000/,
+  );
+  assert.equal(parseBenchArgs(["--input-tokens", "1000000"]).inputTokens, 1_000_000);
+  assert.throws(() => parseBenchArgs(["--timeout", "3000000"]), /--timeout: at most 2000000 s/);
+  assert.throws(() => parseBenchArgs(["--trace-wait", "3000000"]), /--trace-wait: at most/);
+});
+
+Deno.test("parseBenchArgs() reads the API key from --api-key-file or --api-key-env, and notes a key on the command line", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/key`;
+    await Deno.writeTextFile(file, "sk-from-file\n");
+    const fromFile = parseBenchArgs(["--api-key-file", file], env({ OPENAI_API_KEY: "sk-env" }));
+    assert.equal(fromFile.apiKey, "sk-from-file");
+    assert.equal(fromFile.apiKeyOnCommandLine, false);
+    const fromEnv = parseBenchArgs(["--api-key-env", "MY_KEY"], env({ MY_KEY: "sk-mine" }));
+    assert.equal(fromEnv.apiKey, "sk-mine");
+    assert.equal(parseBenchArgs(["--api-key", "sk-argv"]).apiKeyOnCommandLine, true);
+    assert.throws(
+      () => parseBenchArgs(["--api-key-env", "MISSING"], env({})),
+      /--api-key-env: the environment variable MISSING is not set or empty/,
+    );
+    assert.throws(
+      () => parseBenchArgs(["--api-key-file", `${dir}/none`]),
+      /--api-key-file: cannot read/,
+    );
+    assert.throws(
+      () => parseBenchArgs(["--api-key", "k", "--api-key-file", file]),
+      /give one of --api-key, --api-key-file, not several/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("parseBenchArgs() reads the receiver's token from --otlp-token or --otlp-token-file", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/token`, "t0ken\n");
+    const embedded = ["--traces", "embedded"];
+    assert.equal(
+      parseBenchArgs([...embedded, "--otlp-token-file", `${dir}/token`]).otlpToken,
+      "t0ken",
+    );
+    assert.equal(parseBenchArgs([...embedded, "--otlp-token", "abc"]).otlpToken, "abc");
+    assert.throws(
+      () => parseBenchArgs(["--otlp-token", "abc", "--traces", "none"]),
+      /--otlp-token is for the embedded receiver/,
+    );
+    assert.equal(parseBenchArgs([]).otlpToken, null);
+    assert.throws(
+      () => parseBenchArgs([...embedded, "--otlp-token", "a b"]),
+      /--otlp-token: use printable ASCII/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

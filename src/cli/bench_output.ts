@@ -7,10 +7,11 @@
 
 import { join } from "node:path";
 import type { ColumnTable } from "../deps/arquero.ts";
-import type { Run } from "../types.ts";
-import { save } from "../io/save.ts";
+import type { RequestRecord, Run } from "../types.ts";
+import { saveNew, writeNew } from "./run_files.ts";
 import { timestampedName } from "../io/timestamped_name.ts";
 import { formatCsvRow } from "../io/csv.ts";
+import { neutralizeFormula } from "../io/csv_format.ts";
 import { toTable } from "../table/to_table.ts";
 import { summarize } from "../summarize/summarize.ts";
 import { formatSummary } from "../display/format_summary.ts";
@@ -19,12 +20,38 @@ import { alignColumns } from "../display/text_table.ts";
 import { formatNumber } from "../display/format_value.ts";
 import type { BenchArgs } from "./bench_args.ts";
 
+/**
+ * The line bench prints after enrich: how many requests got their server span, and how —
+ * verified by trace context (`found`) or by `gen_ai.request.id` (`found_by_request_id`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { joinedLine } from "./bench_output.ts";
+ * const statuses = ["found", "found", "found_by_request_id", "not_found"] as const;
+ * assert.equal(
+ *   joinedLine(statuses.map((span_status) => ({ span_status }))),
+ *   "server spans joined: 3 of 4 requests (2 by trace context, 1 by request id)",
+ * );
+ * ```
+ */
+export function joinedLine(requests: readonly Pick<RequestRecord, "span_status">[]): string {
+  const byTrace = requests.filter((r) => r.span_status === "found").length;
+  const byRequestId = requests.filter((r) => r.span_status === "found_by_request_id").length;
+  return `server spans joined: ${byTrace + byRequestId} of ${requests.length} requests ` +
+    `(${byTrace} by trace context, ${byRequestId} by request id)`;
+}
+
 /** `<UTC time>_<label>` (src/io's timestamped name without its extension). */
 export function timestampedBase(label: string): string {
   return timestampedName(label, "json").replace(/\.json$/, "");
 }
 
-/** A summary table as CSV: a header row, then one row per run; lists and objects as JSON. */
+/**
+ * A summary table as CSV: a header row, then one row per run; lists and objects as JSON; text
+ * that a spreadsheet would run as a formula (a label or model starting with `=`, `-`...) gets a
+ * `'` in front.
+ */
 export function summaryCsv(summary: ColumnTable): string {
   const names = summary.columnNames();
   const cell = (value: unknown): string | null =>
@@ -32,6 +59,8 @@ export function summaryCsv(summary: ColumnTable): string {
       ? null
       : typeof value === "object"
       ? JSON.stringify(value)
+      : typeof value === "string"
+      ? neutralizeFormula(value)
       : String(value);
   return formatCsvRow(names) +
     summary.objects().map((row) =>
@@ -39,9 +68,12 @@ export function summaryCsv(summary: ColumnTable): string {
     ).join("");
 }
 
-/** Saves a run as `<base>.json` and `<base>.csv`; returns the paths. */
+/**
+ * Saves a run as `<base>.json` and `<base>.csv` (never over an existing file: a taken name gets a
+ * `-2`… suffix); returns the paths.
+ */
 export async function writeRunFiles(run: Run, base: string): Promise<string[]> {
-  return [await save(run, `${base}.json`), await save(run, `${base}.csv`)];
+  return [await saveNew(run, base, "json"), await saveNew(run, base, "csv")];
 }
 
 /** The summary (one row per run) of some runs with the invocation's percentiles and SLOs. */
@@ -113,10 +145,8 @@ export async function writeSweepFiles(runs: Run[], args: BenchArgs): Promise<str
   await Deno.mkdir(join(args.out, REPORTS_DIR), { recursive: true });
   const base = join(args.out, REPORTS_DIR, timestampedBase(`${args.label}-summary`));
   const summary = summaryOf(runs, args);
-  const csvPath = `${base}.csv`;
-  await Deno.writeTextFile(csvPath, summaryCsv(summary));
-  const htmlPath = `${base}.html`;
+  const csvPath = await writeNew(base, "csv", summaryCsv(summary));
   const html = await report({ runs, summary, title: `vllm-metrics ${args.label}` });
-  await Deno.writeTextFile(htmlPath, html);
+  const htmlPath = await writeNew(base, "html", html);
   return [csvPath, htmlPath];
 }

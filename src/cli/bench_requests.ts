@@ -9,6 +9,14 @@ import { randomDataset } from "../datasets/random.ts";
 import { sharegptDataset } from "../datasets/sharegpt.ts";
 import { jsonlDataset } from "../datasets/jsonl.ts";
 import { repeatEndlessly } from "../datasets/shuffle.ts";
+import {
+  exactPromptLengths,
+  prebuildExactPrompts,
+  type PromptTokenizer,
+  serverTokenizer,
+  TokenizerError,
+} from "../datasets/exact_prompts.ts";
+import { parseServerUrl } from "../collect/options.ts";
 import type { BenchArgs } from "./bench_args.ts";
 
 /**
@@ -44,4 +52,47 @@ export function benchRequests(args: BenchArgs): Iterable<RequestSpec> {
       return repeatEndlessly(withIgnoreEos(sized));
     }
   }
+}
+
+/**
+ * The random dataset's prompts cut to exactly their requested length in the server's own tokens
+ * (its `POST /tokenize`, see src/datasets/exact_prompts.ts); other datasets as they are. With
+ * --requests the prompts are fitted before the run; with --duration, a few ahead while it runs. A
+ * server without /tokenize keeps the estimate (4 characters a token), and `warn` says so.
+ */
+export async function tokenizedRequests(
+  requests: Iterable<RequestSpec>,
+  args: Pick<BenchArgs, "dataset" | "model" | "endpoint" | "apiKey" | "requests" | "shard">,
+  url: string,
+  warn: (message: string) => void,
+): Promise<Iterable<RequestSpec> | AsyncIterable<RequestSpec>> {
+  if (args.dataset !== "random") return requests;
+  const address = parseServerUrl(url);
+  const headers: Record<string, string> = {};
+  if (args.apiKey !== null) headers.authorization = `Bearer ${args.apiKey}`;
+  else if (address.basicAuth !== null) headers.authorization = `Basic ${btoa(address.basicAuth)}`;
+  let tokenizer: PromptTokenizer | null;
+  try {
+    tokenizer = await serverTokenizer({
+      url: address.base,
+      model: args.model,
+      endpoint: args.endpoint,
+      headers,
+    });
+  } catch (error) {
+    if (!(error instanceof TokenizerError)) throw error;
+    warn(`${error.message}: random prompt lengths are estimated at 4 characters a token`);
+    return requests;
+  }
+  if (tokenizer === null) {
+    warn(
+      "the server has no POST /tokenize: random prompt lengths are estimated at 4 characters " +
+        "a token; prompt_tokens shows what the server counted",
+    );
+    return requests;
+  }
+  // With a known count, every prompt the runs will take is fitted before the first is sent (a
+  // shard takes every N-th spec: its share spans the whole sequence, plus one stride).
+  if (args.requests === null) return exactPromptLengths(requests, tokenizer);
+  return await prebuildExactPrompts(requests, tokenizer, args.requests + (args.shard?.count ?? 0));
 }

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseBenchArgs } from "./bench_args.ts";
-import { benchRequests } from "./bench_requests.ts";
+import { benchRequests, tokenizedRequests } from "./bench_requests.ts";
+import { startSimulator } from "../sim/server.ts";
 import type { RequestSpec } from "../types.ts";
 
 function take(specs: Iterable<RequestSpec>, n: number): RequestSpec[] {
@@ -65,5 +66,38 @@ Deno.test("benchRequests() reads ShareGPT with the seed and fails on a bad file 
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("tokenizedRequests() fits random prompts with the server's /tokenize, else warns and keeps them", async () => {
+  const sim = await startSimulator({ model: "sim-model" });
+  const bare = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    () => new Response('{"detail":"Not Found"}', { status: 404 }),
+  );
+  try {
+    const args = parseBenchArgs(["--input-tokens", "9", "--model", "sim-model"]);
+    const warnings: string[] = [];
+    const fitted = await tokenizedRequests(
+      benchRequests(args),
+      args,
+      sim.url,
+      (m) => warnings.push(m),
+    );
+    for await (const spec of fitted) {
+      assert.equal(spec.prompt_tokens_requested, 9);
+      assert.equal(spec.prompt_tokens_estimate, 9);
+      break;
+    }
+    assert.equal(warnings.length, 0);
+    const plain = benchRequests(args);
+    const url = `http://127.0.0.1:${bare.addr.port}`;
+    const kept: unknown = await tokenizedRequests(plain, args, url, (m) => warnings.push(m));
+    assert.equal(kept, plain);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /no POST \/tokenize: random prompt lengths are estimated/);
+  } finally {
+    await bare.shutdown();
+    await sim.close();
   }
 });

@@ -21,6 +21,7 @@ import { save, timestampedName } from "../io/mod.ts";
 import { formatMetrics, formatSummary } from "../display/mod.ts";
 import { report } from "../plot/mod.ts";
 import type { TraceSource } from "../types.ts";
+import { joinedLine } from "./bench_output.ts";
 
 const HELP = `deno task demo — a small benchmark with per-request client and server metrics
 
@@ -102,14 +103,18 @@ async function main(): Promise<number> {
 
     await Deno.mkdir(values.out!, { recursive: true });
     const now = new Date();
-    const path = (ext: string) => join(values.out!, timestampedName(run.meta.label, ext, now));
-    const written = [await save(enriched, path("json")), await save(enriched, path("csv"))];
+    // The run id in the name: two demos started in the same second never share a file.
+    const name = `${run.meta.label}_${run.meta.run_id}`;
+    const path = (ext: string) => join(values.out!, timestampedName(name, ext, now));
+    const written = [
+      await save(enriched, path("json"), { overwrite: false }),
+      await save(enriched, path("csv"), { overwrite: false }),
+    ];
     const html = await report({ runs: [enriched], title: `vllm-metrics ${run.meta.label}` });
     await Deno.writeTextFile(path("html"), html);
     written.push(path("html"));
     console.log(`\nwrote ${written.join(", ")}`);
-    const found = enriched.requests.filter((r) => r.span_status === "found").length;
-    console.log(`server spans joined: ${found} of ${enriched.requests.length} requests`);
+    console.log(joinedLine(enriched.requests));
     return 0;
   } finally {
     await sim?.close();

@@ -1,7 +1,8 @@
 /**
  * Ctrl-C handling for long runs: the first SIGINT stops scheduling (in-flight requests finish),
  * the second aborts in-flight requests, the third exits at once. What finished is still
- * enriched, saved and summarized after the first two.
+ * enriched, saved and summarized after the first two. SIGTERM (what `docker stop`, Kubernetes and
+ * `timeout` send) counts as a press too, so a stopped container still saves its run.
  *
  * @module
  */
@@ -16,14 +17,17 @@ export interface Interrupts {
   readonly count: number;
   /** A signal aborted at the next press (e.g. to stop waiting for late spans). */
   nextPress(): AbortSignal;
-  /** Simulates a press (what the SIGINT listener calls). */
-  press(): void;
+  /** Simulates a press (what the SIGINT listener calls); `signal` names it in the log line. */
+  press(signal?: "SIGINT" | "SIGTERM"): void;
   /** Removes the signal listener. */
   dispose(): void;
 }
 
+/** The signals that count as a Ctrl-C press. */
+const SIGNALS = ["SIGINT", "SIGTERM"] as const;
+
 /**
- * Listens for SIGINT (when `listen` is true) and turns presses into the two signals.
+ * Listens for SIGINT and SIGTERM (when `listen` is true) and turns them into the two signals.
  * `log` receives one line per press; `exit` is called on the third press.
  */
 export function handleInterrupts(options: {
@@ -35,26 +39,38 @@ export function handleInterrupts(options: {
   const abort = new AbortController();
   let count = 0;
   let waiters: AbortController[] = [];
-  const press = () => {
+  const press = (signal: "SIGINT" | "SIGTERM" = "SIGINT") => {
     count++;
+    const name = signal === "SIGINT" ? "Ctrl-C" : "SIGTERM";
     for (const waiter of waiters) waiter.abort(new Error("interrupted"));
     waiters = [];
     if (count === 1) {
       options.log(
-        "\nCtrl-C: no new requests; waiting for those in flight (Ctrl-C again aborts them)",
+        `\n${name}: no new requests; waiting for those in flight (Ctrl-C again aborts them)`,
       );
       stop.abort(new Error("interrupted"));
     } else if (count === 2) {
       options.log(
-        "\nCtrl-C: aborting requests in flight; saving what finished (Ctrl-C again quits)",
+        `\n${name}: aborting requests in flight; saving what finished (Ctrl-C again quits)`,
       );
       abort.abort(new Error("interrupted twice"));
     } else {
-      options.log("\nCtrl-C: quitting without saving (finished requests are in the .jsonl file)");
+      options.log(
+        `\n${name}: quitting without saving (finished requests are in the .jsonl file)`,
+      );
       options.exit(130);
     }
   };
-  if (options.listen) Deno.addSignalListener("SIGINT", press);
+  const listeners = SIGNALS.map((signal) => [signal, () => press(signal)] as const);
+  if (options.listen) {
+    for (const [signal, listener] of listeners) {
+      try {
+        Deno.addSignalListener(signal, listener);
+      } catch {
+        // Windows has no SIGTERM listener; Ctrl-C still works there.
+      }
+    }
+  }
   return {
     stop: stop.signal,
     abort: abort.signal,
@@ -68,7 +84,14 @@ export function handleInterrupts(options: {
     },
     press,
     dispose() {
-      if (options.listen) Deno.removeSignalListener("SIGINT", press);
+      if (!options.listen) return;
+      for (const [signal, listener] of listeners) {
+        try {
+          Deno.removeSignalListener(signal, listener);
+        } catch {
+          // never added (see above)
+        }
+      }
     },
   };
 }

@@ -8,19 +8,22 @@
 import type { Slo } from "../types.ts";
 import { UsageError } from "./usage_error.ts";
 
-/** A finite number ≥ `min` (default 0). */
+/** Decimal notation only (`Number()` would also take `0x10`, `0b1`, `0o7` and `Infinity`). */
+const DECIMAL = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+
+/** A finite number ≥ `min` (default 0), in decimal notation. */
 export function parseNumber(flag: string, text: string, min = 0): number {
-  const n = text.trim() === "" ? NaN : Number(text);
+  const n = DECIMAL.test(text) ? Number(text) : NaN;
   if (!Number.isFinite(n) || n < min) {
     throw new UsageError(`${flag}: expected a number ≥ ${min}, got ${JSON.stringify(text)}`);
   }
   return n;
 }
 
-/** An integer ≥ `min` (default 1). */
+/** An integer ≥ `min` (default 1), in decimal notation (not `0x10`). */
 export function parseInteger(flag: string, text: string, min = 1): number {
-  const n = text.trim() === "" ? NaN : Number(text);
-  if (!Number.isInteger(n) || n < min) {
+  const n = DECIMAL.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < min) {
     throw new UsageError(`${flag}: expected an integer ≥ ${min}, got ${JSON.stringify(text)}`);
   }
   return n;
@@ -31,8 +34,10 @@ export function parseInteger(flag: string, text: string, min = 1): number {
  *
  * @example
  * ```ts
- * import { parseList, parseInteger } from "./parse_values.ts";
- * console.log(parseList("--concurrency", "1,4,16", (t) => parseInteger("--concurrency", t)));
+ * import assert from "node:assert/strict";
+ * import { parseInteger, parseList } from "./parse_values.ts";
+ * const values = parseList("--concurrency", "1,4,16", (t) => parseInteger("--concurrency", t));
+ * assert.deepEqual(values, [1, 4, 16]);
  * ```
  */
 export function parseList<T>(flag: string, text: string, parseItem: (item: string) => T): T[] {
@@ -62,8 +67,9 @@ export function parseRate(flag: string, text: string): number | undefined {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseShard } from "./parse_values.ts";
- * console.log(parseShard("--shard", "1/4")); // { index: 1, count: 4 }
+ * assert.deepEqual(parseShard("--shard", "1/4"), { index: 1, count: 4 });
  * ```
  */
 export function parseShard(flag: string, text: string): { index: number; count: number } {
@@ -94,8 +100,9 @@ const SLO_KEYS: Record<string, keyof Slo> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseSlo } from "./parse_values.ts";
- * console.log(parseSlo("--slo", "ttft=500,tpot=50")); // { ttft_ms: 500, tpot_ms: 50 }
+ * assert.deepEqual(parseSlo("--slo", "ttft=500,tpot=50"), { ttft_ms: 500, tpot_ms: 50 });
  * ```
  */
 export function parseSlo(flag: string, text: string): Slo {

@@ -43,10 +43,15 @@ export function etaMs(progress: Progress, bounds: ProgressBounds): number | null
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatProgress } from "./progress.ts";
- * const p = { done: 3, failed: 1, in_flight: 2, total: 8, elapsed_ms: 4000, output_tokens_per_s: 120.4 };
- * console.log(formatProgress(p, { requests: 8, durationS: null }, "run"));
- * // run  3/8 done, 1 failed, 2 in flight, 120 tok/s, 0:04 elapsed, ETA 0:04
+ * const p = {
+ *   done: 3, failed: 1, in_flight: 2, total: 8, elapsed_ms: 4000, output_tokens_per_s: 120.4,
+ * };
+ * assert.equal(
+ *   formatProgress(p, { requests: 8, durationS: null }, "run"),
+ *   "run  3/8 done, 1 failed, 2 in flight, 120 tok/s, 0:04 elapsed, ETA 0:04",
+ * );
  * ```
  */
 export function formatProgress(progress: Progress, bounds: ProgressBounds, prefix = ""): string {

@@ -15,9 +15,13 @@ import type { BenchArgs } from "./bench_args.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { deriveRunId } from "./run_id.ts";
  * import { parseBenchArgs } from "./bench_args.ts";
- * console.log(deriveRunId(parseBenchArgs(["--rate", "4", "--shard", "0/2"]))); // bench-…
+ * const first = deriveRunId(parseBenchArgs(["--rate", "4", "--shard", "0/2"]));
+ * const second = deriveRunId(parseBenchArgs(["--rate", "4", "--shard", "1/2"]));
+ * assert.match(first, /^bench-[0-9a-f]{12}$/);
+ * assert.equal(second, first); // both shards of one run agree
  * ```
  */
 export function deriveRunId(args: BenchArgs): string {

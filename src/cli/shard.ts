@@ -34,10 +34,13 @@ export function splitInteger(total: number, index: number, count: number): numbe
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { shardLoad } from "./shard.ts";
  * const load = { concurrency: 10, rate: 8, requests: 101, burstiness: 1, warmup: 0, seed: 0 };
- * console.log(shardLoad(load, { index: 0, count: 4 }));
- * // { concurrency: 3, rate: 2, requests: 26, burstiness: 1, warmup: 0, seed: 0, shard: { index: 0, count: 4 } }
+ * assert.deepEqual(shardLoad(load, { index: 0, count: 4 }), {
+ *   concurrency: 3, rate: 2, requests: 26, burstiness: 1, warmup: 0, seed: 0,
+ *   shard: { index: 0, count: 4 },
+ * });
  * ```
  */
 export function shardLoad(load: LoadSpec, shard: Shard): LoadSpec {

@@ -15,8 +15,12 @@ export interface SweepPoint {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sweepPoints } from "./sweep.ts";
- * console.log(sweepPoints([1, 4], [undefined])); // [{concurrency: 1, rate: undefined}, {concurrency: 4, rate: undefined}]
+ * assert.deepEqual(sweepPoints([1, 4], [undefined]), [
+ *   { concurrency: 1, rate: undefined },
+ *   { concurrency: 4, rate: undefined },
+ * ]);
  * ```
  */
 export function sweepPoints(

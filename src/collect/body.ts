@@ -37,9 +37,12 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { validateSpec } from "./body.ts";
  * validateSpec({ prompt: "Hi" }, "chat", "requests[0]"); // ok: becomes one user message
- * try { validateSpec({}, "chat", "requests[1]"); } catch (e) { console.log((e as Error).message); }
+ * assert.throws(() => validateSpec({}, "chat", "requests[1]"), {
+ *   message: "requests[1] has neither messages nor prompt: the chat endpoint needs one of them",
+ * });
  * ```
  */
 export function validateSpec(spec: unknown, endpoint: Endpoint, where: string): void {
@@ -94,11 +97,12 @@ export function describeValue(value: unknown): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { prepareBody } from "./body.ts";
  * const body = prepareBody({ prompt: "Hi", max_tokens: 8 }, {
  *   endpoint: "chat", model: "m", stream: true, continuousUsage: false, params: { temperature: 0 },
  * });
- * console.log(JSON.parse(body.text).messages); // [{ role: "user", content: "Hi" }]
+ * assert.deepEqual(JSON.parse(body.text).messages, [{ role: "user", content: "Hi" }]);
  * ```
  */
 export function prepareBody(spec: RequestSpec, settings: BodySettings): PreparedBody {

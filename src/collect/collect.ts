@@ -21,6 +21,9 @@ import {
 import { abortStalled, type ActiveRequest, type RequestContext, sendRequest } from "./request.ts";
 import { arrivalOffsets, Semaphore, sleepUntil } from "./schedule.ts";
 import { randomHex } from "./traceparent.ts";
+import { redact } from "./errors.ts";
+import { finiteRecord } from "../io/finite.ts";
+import { requestIds } from "./request_id.ts";
 
 export type { CollectOptions } from "./options.ts";
 
@@ -151,14 +154,22 @@ class ProgressTracker {
  * are records with `success: false`.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { collect } from "./collect.ts";
- * const run = await collect({
- *   url: "http://127.0.0.1:8000",
- *   requests: [{ prompt: "Hello", max_tokens: 32 }, { prompt: "Bonjour", max_tokens: 32 }],
- *   concurrency: 2,
- * });
- * console.log(run.requests.map((r) => r.ttft_ms));
+ * import { startSimulator } from "../sim/mod.ts";
+ * const sim = await startSimulator(); // or the URL of your vLLM server
+ * try {
+ *   const run = await collect({
+ *     url: sim.url,
+ *     requests: [{ prompt: "Hello", max_tokens: 4 }, { prompt: "Bonjour", max_tokens: 4 }],
+ *     concurrency: 2,
+ *   });
+ *   assert.deepEqual(run.requests.map((r) => r.success), [true, true]);
+ *   assert.ok(run.requests.every((r) => r.ttft_ms !== null && r.ttft_ms > 0));
+ * } finally {
+ *   await sim.close();
+ * }
  * ```
  */
 export async function collect(options: CollectOptions): Promise<Run> {
@@ -167,11 +178,12 @@ export async function collect(options: CollectOptions): Promise<Run> {
   const address = parseServerUrl(options.url);
   const stream = options.stream ?? DEFAULTS.stream;
   const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+  const idleTimeoutMs = options.idleTimeoutMs ?? timeoutMs;
   const warmup = options.warmup ?? DEFAULTS.warmup;
   const burstiness = options.burstiness ?? DEFAULTS.burstiness;
   const seed = options.seed ?? DEFAULTS.seed;
   const runId = options.runId ?? randomHex(8);
-  const requestIdPrefix = options.requestIdPrefix ?? `vm-${runId.slice(0, 8)}-`;
+  const ids = requestIds(options.requestIdPrefix);
 
   // Validate specs up front when they are a list; otherwise the first one (peeked).
   if (Array.isArray(options.requests)) {
@@ -223,8 +235,8 @@ export async function collect(options: CollectOptions): Promise<Run> {
   });
   const active = new Set<ActiveRequest>();
   const watchdog = setInterval(
-    () => abortStalled(active, timeoutMs, nowMs()),
-    Math.min(Math.max(timeoutMs / 10, 10), 1_000),
+    () => abortStalled(active, { totalMs: timeoutMs, idleMs: idleTimeoutMs }, nowMs()),
+    Math.min(Math.max(Math.min(timeoutMs, idleTimeoutMs) / 10, 10), 1_000),
   );
   const onAbortAll = () => {
     for (const entry of active) entry.controller.abort(options.abortSignal?.reason);
@@ -254,7 +266,9 @@ export async function collect(options: CollectOptions): Promise<Run> {
       runId,
       headers,
       maxResponseBytes: options.maxResponseBytes ?? DEFAULTS.maxResponseBytes,
+      maxEventChars: options.maxEventChars ?? DEFAULTS.maxEventChars,
       timeoutMs,
+      idleTimeoutMs,
       sampled: options.sampled ?? DEFAULTS.sampled,
       secrets,
       active,
@@ -310,7 +324,7 @@ export async function collect(options: CollectOptions): Promise<Run> {
         warmups.push(
           sendRequest({
             index: i,
-            requestId: `warmup-${requestIdPrefix}${i}`,
+            requestId: ids.warmup(i),
             spec: firstSpec,
             body,
             scheduledMs: at,
@@ -331,9 +345,12 @@ export async function collect(options: CollectOptions): Promise<Run> {
     const deadlineMs = options.durationS !== undefined
       ? startedMs + options.durationS * 1000
       : Infinity;
-    // The first line describes the run as far as known now (ended_ms = started_ms, duration 0).
-    meta.ended_ms = startedMs;
-    if (sink !== null) await sink.write({ type: "meta", ...meta });
+    // The first line describes the run as far as known now: no end yet (null), so a log cut
+    // short by a crash loads as interrupted; the closing meta line gives the end.
+    const sinkErrors: unknown[] = [];
+    const log = (line: Record<string, unknown>) =>
+      sink?.write(line).catch((err) => sinkErrors.push(err));
+    await log({ type: "meta", ...meta, ended_ms: null, duration_ms: null });
 
     const report = () => {
       try {
@@ -348,12 +365,11 @@ export async function collect(options: CollectOptions): Promise<Run> {
     const arrivals = arrivalOffsets({ rate: options.rate, burstiness, seed });
     const openLoop = options.rate !== undefined && options.rate !== Infinity;
     const inFlight = new Set<Promise<void>>();
-    const sinkErrors: unknown[] = [];
     let interrupted = false;
     let specError: unknown = null;
     const durationController = new AbortController();
     const durationTimer = deadlineMs !== Infinity
-      ? setTimeout(() => durationController.abort(), Math.max(deadlineMs - nowMs(), 0))
+      ? longTimeout(() => durationController.abort(), deadlineMs)
       : undefined;
     const waitSignals = [...stopSignals, durationController.signal];
     const waitSignal = anySignal(waitSignals);
@@ -389,16 +405,16 @@ export async function collect(options: CollectOptions): Promise<Run> {
         const body = prepareBody(spec, bodySettings);
         tracker.inFlight++;
         const task = sendRequest(
-          { index, requestId: requestIdPrefix + index, spec, body, scheduledMs },
+          { index, requestId: ids.measured(index), spec, body, scheduledMs },
           ctx,
-        ).then(async (record) => {
+        ).then(async (measured) => {
+          // Storable values only, and no secret echoed back by the server in its response id.
+          const record = finiteRecord(withoutSecrets(measured, secrets));
           slots.release();
           tracker.inFlight--;
           tracker.finished(record, nowMs());
           records.push(record);
-          if (sink !== null) {
-            await sink.write({ type: "request", ...record }).catch((err) => sinkErrors.push(err));
-          }
+          await log({ type: "request", ...record });
           try {
             options.onRecord?.(record);
           } catch (err) {
@@ -410,7 +426,7 @@ export async function collect(options: CollectOptions): Promise<Run> {
       }
       await Promise.all(inFlight);
     } finally {
-      clearTimeout(durationTimer);
+      durationTimer?.cancel();
       await Promise.allSettled(inFlight);
       await source.close().catch(() => {});
     }
@@ -421,6 +437,12 @@ export async function collect(options: CollectOptions): Promise<Run> {
     meta.ended_ms = endedMs;
     meta.duration_ms = endedMs - startedMs;
     meta.interrupted = interrupted || stopSignals.some((s) => s?.aborted);
+    await log({
+      type: "meta",
+      ended_ms: endedMs,
+      duration_ms: meta.duration_ms,
+      interrupted: meta.interrupted,
+    });
     report();
     if (specError !== null) throw specError;
     if (callbackErrors.length > 0) {
@@ -431,12 +453,14 @@ export async function collect(options: CollectOptions): Promise<Run> {
         },
       );
     }
+    // A log that cannot be written must not cost the measurements: the run is returned whole
+    // and says that its log is incomplete.
     if (sinkErrors.length > 0) {
-      throw new Error(
-        `collect: writing ${options.jsonlPath} failed: ${
-          String(sinkErrors[0])
-        } (the run itself completed)`,
-      );
+      meta.warnings = [
+        ...(meta.warnings ?? []),
+        `the JSONL log ${options.jsonlPath} is incomplete (${sink?.lines ?? 0} lines written): ` +
+        `writing it failed: ${errorText(sinkErrors[0])}; every request is in this run`,
+      ];
     }
     records.sort((a, b) => a.index - b.index);
     return { meta, requests: records };
@@ -447,6 +471,33 @@ export async function collect(options: CollectOptions): Promise<Run> {
     if (sink !== null) await sink.close();
     await dispatcher.close().catch(() => dispatcher.destroy());
   }
+}
+
+/** The message of a thrown value. */
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** `record` with its server-given response id scrubbed of the API key and credentials. */
+function withoutSecrets(record: RequestRecord, secrets: readonly string[]): RequestRecord {
+  if (record.response_id === null || secrets.length === 0) return record;
+  const responseId = redact(record.response_id, secrets);
+  return responseId === record.response_id ? record : { ...record, response_id: responseId };
+}
+
+/**
+ * Calls `fire` at epoch-ms `atMs`, however far away: setTimeout holds at most 2^31−1 ms (about
+ * 24.8 days) and fires at once beyond, so long waits are made of shorter ones.
+ */
+function longTimeout(fire: () => void, atMs: number): { cancel(): void } {
+  const MAX_TIMER_MS = 2 ** 31 - 1;
+  let timer: ReturnType<typeof setTimeout>;
+  const arm = () => {
+    const left = atMs - nowMs();
+    timer = left > 0 ? setTimeout(arm, Math.min(left, MAX_TIMER_MS)) : setTimeout(fire, 0);
+  };
+  arm();
+  return { cancel: () => clearTimeout(timer) };
 }
 
 function countShare(length: number, shard?: { index: number; count: number }): number {

@@ -233,10 +233,10 @@ Deno.test("collect() measures a normal chat stream and fills every record field"
     assertOk(r);
     assert.equal(r.index, i);
     assert.equal(r.run_id, "abc123def456");
-    assert.equal(r.request_id, `vm-abc123de-${i}`);
+    assert.match(r.request_id, new RegExp(`^vm-[0-9a-f]{16}-${i}$`));
     assert.match(r.trace_id, /^[0-9a-f]{32}$/);
     assert.match(r.span_id, /^[0-9a-f]{16}$/);
-    assert.equal(r.response_id, `chatcmpl-vm-abc123de-${i}`);
+    assert.equal(r.response_id, `chatcmpl-${r.request_id}`);
     assert.equal(r.model, "test-model");
     assert.equal(r.endpoint, "chat");
     assert.equal(r.stream, true);
@@ -299,7 +299,10 @@ Deno.test("collect() sends a fresh traceparent and the X-Request-Id on every req
       assert.equal(record.span_status, "unsampled");
       assert.equal(record.sampled, false);
     }
-    assert.deepEqual(run.requests.map((r) => r.request_id), ["p-0", "p-1", "p-2"]);
+    const [first, ...rest] = run.requests.map((r) => r.request_id);
+    const random = /^p-([0-9a-f]{16})-0$/.exec(first)?.[1];
+    assert.ok(random, first);
+    assert.deepEqual(rest, [`p-${random}-1`, `p-${random}-2`]);
   });
 });
 
@@ -331,8 +334,11 @@ for (const [scenario, kind] of FAILURES) {
   });
 }
 
-Deno.test("collect() says in the timeout message whether headers never came or the stream stalled", async () => {
-  const run = await runScenarios(["stall", "no-headers"], { timeoutMs: 200 });
+Deno.test("collect() says in the idle timeout message whether headers never came or the stream stalled", async () => {
+  const run = await runScenarios(["stall", "no-headers"], {
+    timeoutMs: 10_000,
+    idleTimeoutMs: 200,
+  });
   assertFailed(run.requests[0], "timeout");
   assert.match(run.requests[0].error?.message ?? "", /stream stalled/);
   assert.notEqual(run.requests[0].headers_ms, null);
@@ -565,9 +571,11 @@ Deno.test("collect() sends warmup requests first, with warmup ids, and leaves th
     const ids = server.requests.filter((r) => r.method === "POST").map((r) =>
       r.headers["x-request-id"]
     );
-    assert.deepEqual(ids.slice(0, 2).sort(), ["warmup-x-0", "warmup-x-1"]);
-    assert.deepEqual(ids.slice(2), ["x-0", "x-1"]);
-    assert.deepEqual(run.requests.map((r) => r.request_id), ["x-0", "x-1"]);
+    const random = /^x-([0-9a-f]{16})-0$/.exec(run.requests[0].request_id)?.[1];
+    assert.ok(random, run.requests[0].request_id);
+    assert.deepEqual(ids.slice(0, 2).sort(), [`warmup-x-${random}-0`, `warmup-x-${random}-1`]);
+    assert.deepEqual(ids.slice(2), [`x-${random}-0`, `x-${random}-1`]);
+    assert.deepEqual(run.requests.map((r) => r.request_id), [`x-${random}-0`, `x-${random}-1`]);
     assert.equal(run.meta.load.warmup, 2);
   });
 });
@@ -707,11 +715,12 @@ Deno.test("collect() appends each record to the JSONL file as it finishes", asyn
     const lines = (await Deno.readTextFile(path)).trim().split("\n").map((l) => JSON.parse(l));
     assert.equal(lines[0].type, "meta");
     assert.equal(lines[0].run_id, run.meta.run_id);
-    assert.deepEqual(lines.slice(1).map((l) => [l.type, l.index, l.success]), [
+    assert.deepEqual(lines.slice(1, -1).map((l) => [l.type, l.index, l.success]), [
       ["request", 0, true],
       ["request", 1, false],
       ["request", 2, true],
     ]);
+    assert.equal(lines.at(-1).type, "meta", "the closing meta line gives the end");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

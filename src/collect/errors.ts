@@ -45,8 +45,9 @@ function oneLine(text: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { redact } from "./errors.ts";
- * console.log(redact("bad key sk-123", ["sk-123"])); // "bad key [redacted]"
+ * assert.equal(redact("bad key sk-123", ["sk-123"]), "bad key [redacted]");
  * ```
  */
 export function redact(text: string, secrets: readonly string[]): string {
@@ -94,9 +95,15 @@ export function parseErrorPayload(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { httpError } from "./errors.ts";
- * const e = httpError(404, '{"error":{"message":"The model `x` does not exist.","type":"NotFoundError","param":"model","code":404}}');
- * console.log(e.kind, e.status, e.type, e.param); // http_error 404 NotFoundError model
+ * const e = httpError(404, JSON.stringify({
+ *   error: {
+ *     message: "The model `x` does not exist.", type: "NotFoundError", param: "model", code: 404,
+ *   },
+ * }));
+ * assert.equal(e.kind, "http_error");
+ * assert.deepEqual([e.status, e.type, e.param], [404, "NotFoundError", "model"]);
  * ```
  */
 export function httpError(status: number, bodyText: string): RequestError {
@@ -118,6 +125,74 @@ export function httpError(status: number, bodyText: string): RequestError {
   if (parsed?.type !== undefined) error.type = parsed.type;
   if (parsed?.param !== undefined) error.param = parsed.param;
   return error;
+}
+
+/** A response header as undici gives it (string, list, or absent). */
+type HeaderValue = string | string[] | undefined;
+
+function headerText(value: HeaderValue): string {
+  return Array.isArray(value) ? value.join(", ") : value ?? "";
+}
+
+/**
+ * Whether a response below 400 is not what the request asked for: a redirect (3xx, not followed),
+ * or a streaming request answered with a body that says it is not an event stream.
+ */
+export function isUnexpectedResponse(
+  status: number,
+  headers: Record<string, HeaderValue>,
+  stream: boolean,
+): boolean {
+  if (status >= 300 && status < 400) return true;
+  const type = headerText(headers["content-type"]).toLowerCase();
+  return stream && type !== "" && !type.startsWith("text/event-stream");
+}
+
+/**
+ * The error for an {@link isUnexpectedResponse} response, saying what came back: the status and
+ * Location of a redirect, or the content type (and the start of the body, or the error it holds)
+ * of a non-stream answer to a streaming request.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { unexpectedResponseError } from "./errors.ts";
+ * const e = unexpectedResponseError(302, { location: "https://other/v1/chat/completions" }, "");
+ * assert.equal(e.message, "HTTP 302 redirect to https://other/v1/chat/completions (redirects are not followed: give the final URL)");
+ * ```
+ */
+export function unexpectedResponseError(
+  status: number,
+  headers: Record<string, HeaderValue>,
+  bodyText: string,
+): RequestError {
+  if (status >= 300 && status < 400) {
+    const location = headerText(headers.location);
+    return {
+      kind: "http_error",
+      status,
+      message: oneLine(
+        `HTTP ${status} redirect ${location ? `to ${location}` : "without a Location header"} ` +
+          "(redirects are not followed: give the final URL)",
+      ),
+    };
+  }
+  let parsed: ReturnType<typeof parseErrorPayload> = null;
+  try {
+    parsed = parseErrorPayload(JSON.parse(bodyText));
+  } catch {
+    parsed = null;
+  }
+  const what = parsed?.message ??
+    (bodyText.trim() === "" ? "(empty body)" : bodyText.slice(0, 200));
+  return {
+    kind: "malformed_stream",
+    status,
+    message: oneLine(
+      `HTTP ${status} with content-type ${headerText(headers["content-type"])}, not ` +
+        `text/event-stream, to a streaming request: ${what}`,
+    ),
+  };
 }
 
 /** The error for a `data: {"error": ...}` event received after HTTP 200. */
@@ -187,9 +262,13 @@ export type RequestPhase = "connect" | "headers" | "body";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { classifyException } from "./errors.ts";
- * const err = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
- * console.log(classifyException(err, { aborted: false, phase: "connect" }).kind); // connection_refused
+ * const err = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), {
+ *   code: "ECONNREFUSED",
+ * });
+ * const classified = classifyException(err, { aborted: false, phase: "connect" });
+ * assert.equal(classified.kind, "connection_refused");
  * ```
  */
 export function classifyException(

@@ -25,16 +25,21 @@ export interface JsonlSinkOptions {
 }
 
 /**
- * Opens (creating if needed) a file for appending JSON lines.
+ * Opens (creating if needed) a file for appending JSON lines. A file that already holds data is
+ * refused (an Error naming it and, when it is a run log, the run in its first line): appending a
+ * second run to a log would merge the two runs when it is loaded. An existing empty file (or a
+ * device such as /dev/null) is used, so a caller can claim a path first with `createNew`.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { openJsonlSink } from "./jsonl_sink.ts";
  * const path = await Deno.makeTempFile({ suffix: ".jsonl" });
  * const sink = await openJsonlSink(path);
  * await sink.write({ type: "meta", run_id: "abc" });
  * await sink.close();
- * console.log(await Deno.readTextFile(path)); // {"type":"meta","run_id":"abc"}\n
+ * assert.equal(await Deno.readTextFile(path), '{"type":"meta","run_id":"abc"}\n');
+ * await Deno.remove(path);
  * ```
  */
 export async function openJsonlSink(
@@ -42,6 +47,13 @@ export async function openJsonlSink(
   options: JsonlSinkOptions = {},
 ): Promise<JsonlSink> {
   const file = await Deno.open(path, { append: true, create: true, write: true });
+  try {
+    const info = await file.stat();
+    if (info.isFile && info.size > 0) throw new Error(await describeExisting(path, info.size));
+  } catch (error) {
+    file.close();
+    throw error;
+  }
   const encoder = new TextEncoder();
   let queue: Promise<void> = Promise.resolve();
   let lines = 0;
@@ -82,4 +94,21 @@ export async function openJsonlSink(
       file.close();
     },
   };
+}
+
+/** Why an existing log is refused: its size and, when readable, the run its first line names. */
+async function describeExisting(path: string, size: number): Promise<string> {
+  let runId: unknown;
+  try {
+    using file = await Deno.open(path, { read: true });
+    const head = new Uint8Array(4096);
+    const n = await file.read(head) ?? 0;
+    const firstLine = new TextDecoder().decode(head.subarray(0, n)).split("\n")[0];
+    runId = JSON.parse(firstLine)?.run_id;
+  } catch {
+    runId = undefined;
+  }
+  const holds = typeof runId === "string" ? `the log of run ${runId}` : `${size} bytes`;
+  return `${path} already holds ${holds}; a JSONL log is never appended to by another run ` +
+    `(give a new path, or remove the file)`;
 }

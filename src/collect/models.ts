@@ -25,11 +25,22 @@ export interface ResolveModelOptions {
  * wrong (unreachable server, HTTP error, no models) — before any measured request is sent.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { Agent } from "../deps/undici.ts";
  * import { resolveModel } from "./models.ts";
+ * import { startSimulator } from "../sim/mod.ts";
+ * const sim = await startSimulator(); // or the base URL of your vLLM server
  * const dispatcher = new Agent();
- * const model = await resolveModel({ base: "http://127.0.0.1:8000", headers: {}, dispatcher, timeoutMs: 10_000, secrets: [] });
+ * try {
+ *   const model = await resolveModel({
+ *     base: sim.url, headers: {}, dispatcher, timeoutMs: 10_000, secrets: [],
+ *   });
+ *   assert.equal(model, "sim-llama-3-8b");
+ * } finally {
+ *   await dispatcher.close();
+ *   await sim.close();
+ * }
  * ```
  */
 export async function resolveModel(options: ResolveModelOptions): Promise<string> {

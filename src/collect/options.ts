@@ -7,6 +7,7 @@
 
 import type { Endpoint, Progress, RequestRecord, RequestSpec } from "../types.ts";
 import { describeValue } from "./body.ts";
+import { DEFAULT_MAX_EVENT_CHARS } from "./sse.ts";
 
 /** Options of `collect(options)`. */
 export interface CollectOptions {
@@ -42,10 +43,17 @@ export interface CollectOptions {
   apiKey?: string;
   /** Extra request headers. */
   headers?: Record<string, string>;
-  /** Per request: no headers, or no body bytes, for this long → timeout. Default 300000. */
+  /** Total deadline of each request, from sending it to the end of its response → timeout. Default 300000. */
   timeoutMs?: number;
+  /** Per request: no headers, or no body bytes, for this long → timeout. Default: timeoutMs. */
+  idleTimeoutMs?: number;
   /** Largest response accepted; beyond it → response_too_large, connection dropped. Default 64 MiB. */
   maxResponseBytes?: number;
+  /**
+   * Largest SSE event accepted, in characters; beyond it → event_too_large, connection dropped.
+   * Default 8 Mi (8,388,608).
+   */
+  maxEventChars?: number;
   /** Send traceparent flag 01 (default true); false sends 00 and vLLM exports no span. */
   sampled?: boolean;
   /** Stop scheduling; in-flight requests finish. */
@@ -58,7 +66,10 @@ export interface CollectOptions {
   onRecord?: (r: RequestRecord) => void;
   /**
    * Append each finished record to this file as one JSON line, immediately: first
-   * `{"type":"meta",...meta}`, then `{"type":"request",...record}` per request.
+   * `{"type":"meta",...meta}`, then `{"type":"request",...record}` per request, and a closing
+   * `{"type":"meta",ended_ms,duration_ms,interrupted}` (docs/FILES.md). The file must be new or
+   * empty (a log is never shared by two runs). A failed write does not stop the run: it is
+   * returned whole, with `meta.warnings` saying the log is incomplete.
    */
   jsonlPath?: string;
   /** Name of the run (default: the run id). */
@@ -67,7 +78,11 @@ export interface CollectOptions {
   runId?: string;
   /** This client's part of a load split over `count` machines: it sends specs i with i % count === index. */
   shard?: { index: number; count: number };
-  /** X-Request-Id = prefix + index (default `vm-<first 8 hex of the run id>-`). */
+  /**
+   * X-Request-Id = prefix + 16 random hex chars (fresh for every collect call) + `-<index>`
+   * (warmups: `warmup-` before it all). Default prefix `vm-`. The random part keeps ids unique across runs,
+   * sweep points, shards and machines, which the request-id join relies on.
+   */
   requestIdPrefix?: string;
   /** Copied to meta.extra. */
   extra?: Record<string, unknown>;
@@ -83,6 +98,7 @@ export const DEFAULTS = {
   stream: true,
   timeoutMs: 300_000,
   maxResponseBytes: 64 * 1024 * 1024,
+  maxEventChars: DEFAULT_MAX_EVENT_CHARS,
   sampled: true,
 } as const;
 
@@ -100,8 +116,9 @@ export interface ServerAddress {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseServerUrl } from "./options.ts";
- * console.log(parseServerUrl("http://127.0.0.1:8000/v1/").base); // "http://127.0.0.1:8000"
+ * assert.equal(parseServerUrl("http://127.0.0.1:8000/v1/").base, "http://127.0.0.1:8000");
  * ```
  */
 export function parseServerUrl(url: unknown): ServerAddress {
@@ -212,7 +229,9 @@ export function validateOptions(options: CollectOptions): void {
   checkNumber("warmup", options.warmup, { integer: true, min: 0 });
   checkNumber("seed", options.seed, {});
   checkNumber("timeoutMs", options.timeoutMs, { above: 0 });
+  checkNumber("idleTimeoutMs", options.idleTimeoutMs, { above: 0 });
   checkNumber("maxResponseBytes", options.maxResponseBytes, { integer: true, min: 1 });
+  checkNumber("maxEventChars", options.maxEventChars, { integer: true, min: 1 });
   checkType("stream", options.stream, "boolean");
   checkType("continuousUsage", options.continuousUsage, "boolean");
   checkType("sampled", options.sampled, "boolean");
@@ -221,6 +240,13 @@ export function validateOptions(options: CollectOptions): void {
   checkType("label", options.label, "string");
   checkType("runId", options.runId, "string");
   checkType("requestIdPrefix", options.requestIdPrefix, "string");
+  if (options.requestIdPrefix !== undefined && !/^[\x21-\x7e]*$/.test(options.requestIdPrefix)) {
+    throw new TypeError(
+      `collect: option requestIdPrefix must be printable ASCII without spaces (it is sent as a header), got ${
+        describeValue(options.requestIdPrefix)
+      }`,
+    );
+  }
   checkType("onProgress", options.onProgress, "function");
   checkType("onRecord", options.onRecord, "function");
   if (options.runId !== undefined && !/^[A-Za-z0-9._-]+$/.test(options.runId)) {

@@ -5,6 +5,10 @@
  * Hot path: the arrival time of each body piece is taken before the piece is parsed; SSE events
  * in that piece share it.
  *
+ * The stream ends at `data: [DONE]`: nothing after it is timed or counted (it is noted in
+ * `stream_notes`), and a server that keeps the connection open after it gets
+ * {@link AFTER_DONE_GRACE_MS} to end the body before the client closes it.
+ *
  * @module
  */
 
@@ -17,10 +21,12 @@ import { estimatePromptTokens } from "./body.ts";
 import {
   classifyException,
   httpError,
+  isUnexpectedResponse,
   redactError,
   RequestFailure,
   type RequestPhase,
   streamError,
+  unexpectedResponseError,
 } from "./errors.ts";
 import { SseParser } from "./sse.ts";
 import { newTraceContext } from "./traceparent.ts";
@@ -28,6 +34,12 @@ import { NO_SERVER_METRICS } from "../metrics/server.ts";
 
 /** Bytes of an HTTP error body kept for its message. */
 const ERROR_BODY_LIMIT = 64 * 1024;
+
+/**
+ * After `data: [DONE]`, how long the server has to end the body before the client closes the
+ * connection. Short: the request is already complete and holds its concurrency slot meanwhile.
+ */
+export const AFTER_DONE_GRACE_MS = 100;
 
 /** Settings shared by every request of a run. */
 export interface RequestContext {
@@ -41,7 +53,12 @@ export interface RequestContext {
   /** Headers sent with every request (auth, user headers). */
   headers: Record<string, string>;
   maxResponseBytes: number;
+  /** Largest SSE event accepted, in characters (beyond it → event_too_large). */
+  maxEventChars: number;
+  /** Total deadline of one request, from its start. */
   timeoutMs: number;
+  /** Longest wait for headers or for the next body piece. */
+  idleTimeoutMs: number;
   sampled: boolean;
   /** Strings scrubbed from error messages. */
   secrets: readonly string[];
@@ -64,33 +81,64 @@ export interface RequestJob {
 /** A request in flight, as the timeout watchdog sees it. */
 export interface ActiveRequest {
   controller: AbortController;
+  /** Epoch ms the request was sent. */
+  startMs: number;
   /** Epoch ms of the last sign of life (dispatch, headers, a body piece). */
   lastActivityMs: number;
   phase: RequestPhase;
 }
 
+/** The two timeouts of a request. */
+export interface TimeoutLimits {
+  /** Total deadline from the request's start (`timeoutMs`). */
+  totalMs: number;
+  /** Longest time without a sign of life (`idleTimeoutMs`). */
+  idleMs: number;
+}
+
 /**
- * Aborts, with a timeout failure, every active request that has shown no sign of life for
- * `timeoutMs`. Called periodically by `collect`.
+ * Aborts, with a timeout failure, every active request past its total deadline or silent for
+ * longer than the idle limit. Called periodically by `collect`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { abortStalled, type ActiveRequest } from "./request.ts";
+ * const trickling: ActiveRequest = {
+ *   controller: new AbortController(), startMs: 0, lastActivityMs: 2_900, phase: "body",
+ * };
+ * abortStalled([trickling], { totalMs: 3_000, idleMs: 60_000 }, 3_000);
+ * assert.equal(trickling.controller.signal.aborted, true);
+ * assert.match(trickling.controller.signal.reason.message, /had not ended after 3000 ms/);
+ * ```
  */
 export function abortStalled(
   active: Iterable<ActiveRequest>,
-  timeoutMs: number,
+  limits: TimeoutLimits,
   now: number,
 ): void {
   for (const entry of active) {
-    if (!entry.controller.signal.aborted && now - entry.lastActivityMs >= timeoutMs) {
-      const what = entry.phase === "body" ? "the stream stalled" : "no response headers";
-      entry.controller.abort(
-        new RequestFailure(
-          "timeout",
-          `timeout: ${what} for ${
-            Math.round(now - entry.lastActivityMs)
-          } ms (limit ${timeoutMs} ms)`,
-        ),
-      );
-    }
+    if (entry.controller.signal.aborted) continue;
+    const message = timeoutMessage(entry, limits, now);
+    if (message !== null) entry.controller.abort(new RequestFailure("timeout", message));
   }
+}
+
+/** Why the request has timed out, or null if it has not. */
+function timeoutMessage(entry: ActiveRequest, limits: TimeoutLimits, now: number): string | null {
+  const idleMs = Math.round(now - entry.lastActivityMs);
+  const headers = entry.phase !== "body";
+  if (now - entry.startMs >= limits.totalMs) {
+    return headers
+      ? `timeout: no response headers within ${limits.totalMs} ms (timeoutMs, the total deadline)`
+      : `timeout: the response had not ended after ${limits.totalMs} ms (timeoutMs, the total ` +
+        `deadline; last data ${idleMs} ms before)`;
+  }
+  if (now - entry.lastActivityMs >= limits.idleMs) {
+    const what = headers ? "no response headers" : "the stream stalled";
+    return `timeout: ${what} for ${idleMs} ms (idleTimeoutMs ${limits.idleMs} ms)`;
+  }
+  return null;
 }
 
 type Body = AsyncIterable<Uint8Array> & {
@@ -124,12 +172,14 @@ export async function sendRequest(job: RequestJob, ctx: RequestContext): Promise
   };
   const builder = new StreamMetricsBuilder(ctx.endpoint);
   const controller = new AbortController();
-  const entry: ActiveRequest = { controller, lastActivityMs: 0, phase: "connect" };
+  const entry: ActiveRequest = { controller, startMs: 0, lastActivityMs: 0, phase: "connect" };
   let headersMs: number | null = null;
   let failure: RequestError | null = null;
   let nonStream: { response: unknown; endMs: number } | null = null;
+  let streamNotes: string[] = [];
 
   const start = nowMs();
+  entry.startMs = start;
   entry.lastActivityMs = start;
   ctx.active.add(entry);
   try {
@@ -150,8 +200,19 @@ export async function sendRequest(job: RequestJob, ctx: RequestContext): Promise
     const body = response.body as unknown as Body;
     if (response.statusCode >= 400) {
       failure = httpError(response.statusCode, await readLimited(body, ERROR_BODY_LIMIT));
+    } else if (isUnexpectedResponse(response.statusCode, response.headers, ctx.stream)) {
+      const text = await readLimited(body, ERROR_BODY_LIMIT);
+      failure = unexpectedResponseError(response.statusCode, response.headers, text);
     } else if (ctx.stream) {
-      await readStream(body, builder, entry, start, ctx.maxResponseBytes);
+      // At [DONE] the request is complete: out of the watchdog's reach while the body closes.
+      streamNotes = await readStream(
+        body,
+        builder,
+        entry,
+        start,
+        ctx,
+        () => ctx.active.delete(entry),
+      );
       if (builder.streamError !== null) failure = streamError(builder.streamError);
       else if (!builder.isDone) {
         failure = {
@@ -224,6 +285,10 @@ export async function sendRequest(job: RequestJob, ctx: RequestContext): Promise
     trace_url: null,
     ...NO_SERVER_METRICS,
     server_spans: [],
+    ...(streamNotes.length > 0 ? { stream_notes: streamNotes } : {}),
+    ...(job.spec.prompt_tokens_requested !== undefined
+      ? { prompt_tokens_requested: job.spec.prompt_tokens_requested }
+      : {}),
   };
 }
 
@@ -234,72 +299,117 @@ function tooLarge(limit: number): RequestFailure {
   );
 }
 
+/**
+ * Reads an SSE body into the builder; resolves with notes on what the server did wrong without
+ * failing the request (messages after [DONE], a connection kept open after it).
+ */
 function readStream(
   body: Body,
   builder: StreamMetricsBuilder,
   entry: ActiveRequest,
   start: number,
-  maxBytes: number,
-): Promise<void> {
-  let pieceAt = 0;
-  let messages = 0;
-  const parser = new SseParser({
-    onEvent(data) {
-      messages++;
-      if (data === "[DONE]") {
-        builder.done(pieceAt);
-        return;
-      }
-      let message: unknown;
-      try {
-        message = JSON.parse(data);
-      } catch {
-        throw new RequestFailure(
-          "malformed_stream",
-          `SSE message ${messages} is not JSON: ${JSON.stringify(data.slice(0, 120))}`,
-        );
-      }
-      if (typeof message !== "object" || message === null || Array.isArray(message)) {
-        throw new RequestFailure(
-          "malformed_stream",
-          `SSE message ${messages} is not a JSON object: ${JSON.stringify(data.slice(0, 120))}`,
-        );
-      }
-      builder.add(pieceAt, message);
-    },
-    onInvalidLine(line) {
-      throw new RequestFailure(
-        "malformed_stream",
-        `not an SSE line after ${messages} messages: ${JSON.stringify(line.slice(0, 120))}`,
-      );
-    },
-  });
+  limits: Pick<RequestContext, "maxResponseBytes" | "maxEventChars">,
+  onDone: () => void,
+): Promise<string[]> {
   // Flowing mode ('data' events) rather than `for await`: undici hands each piece over
   // synchronously from its HTTP parser, so the arrival time is taken without the async
   // iterator's promise and microtask hops per piece (perf/client.ts measures the difference).
-  return new Promise<void>((resolve, reject) => {
+  return new Promise<string[]>((resolve, reject) => {
+    let pieceAt = 0;
+    let messages = 0;
+    let afterDone = 0;
     let bytes = 0;
     let settled = false;
+    let grace: ReturnType<typeof setTimeout> | undefined;
+    const succeed = (note?: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(grace);
+      const notes = afterDone > 0
+        ? [`the server sent ${afterDone} SSE message(s) after data: [DONE]; ignored`]
+        : [];
+      resolve(note === undefined ? notes : [...notes, note]);
+    };
     const fail = (err: unknown) => {
       if (settled) return;
       settled = true;
+      clearTimeout(grace);
       body.destroy(); // like leaving a for-await loop: the connection is dropped
       reject(err);
     };
+    const closeAfterDone = (why: string) => {
+      succeed(why);
+      body.destroy();
+    };
+    const parser = new SseParser({
+      onEvent(data) {
+        if (builder.isDone) {
+          afterDone++;
+          return;
+        }
+        messages++;
+        if (data === "[DONE]") {
+          builder.done(pieceAt);
+          onDone();
+          grace = setTimeout(
+            () =>
+              closeAfterDone(
+                `the server kept the connection open after data: [DONE]; closed by the client ` +
+                  `after ${AFTER_DONE_GRACE_MS} ms`,
+              ),
+            AFTER_DONE_GRACE_MS,
+          );
+          return;
+        }
+        builder.add(pieceAt, parseMessage(data, messages));
+      },
+      onInvalidLine(line) {
+        if (builder.isDone) {
+          afterDone++;
+          return;
+        }
+        throw new RequestFailure(
+          "malformed_stream",
+          `not an SSE line after ${messages} messages: ${JSON.stringify(line.slice(0, 120))}`,
+        );
+      },
+      onEventTooLarge(chars, limitChars) {
+        if (builder.isDone) {
+          afterDone++;
+          return;
+        }
+        throw new RequestFailure(
+          "event_too_large",
+          `SSE message ${messages + 1} grew past maxEventChars (${limitChars} characters; ` +
+            `${chars} read); connection dropped`,
+        );
+      },
+    }, { maxEventChars: limits.maxEventChars });
     body.on("data", (piece: Uint8Array) => {
       if (settled) return;
-      const at = nowMs();
-      entry.lastActivityMs = at;
-      pieceAt = at - start;
       bytes += piece.length;
-      if (bytes > maxBytes) return fail(tooLarge(maxBytes));
+      if (builder.isDone) {
+        if (bytes > limits.maxResponseBytes) {
+          return closeAfterDone(
+            "the server kept sending after data: [DONE] past maxResponseBytes; closed by the client",
+          );
+        }
+      } else {
+        const at = nowMs();
+        entry.lastActivityMs = at;
+        pieceAt = at - start;
+        if (bytes > limits.maxResponseBytes) return fail(tooLarge(limits.maxResponseBytes));
+      }
       try {
         parser.feed(piece);
       } catch (err) {
         fail(err);
       }
     });
-    body.on("error", fail);
+    body.on("error", (err: unknown) => {
+      if (builder.isDone) succeed(`the connection failed after data: [DONE]: ${String(err)}`);
+      else fail(err);
+    });
     body.on("end", () => {
       if (settled) return;
       try {
@@ -307,14 +417,34 @@ function readStream(
       } catch (err) {
         return fail(err);
       }
-      settled = true;
-      resolve();
+      succeed();
     });
     body.on("close", () => {
       if (settled) return;
+      if (builder.isDone) return succeed();
       fail(Object.assign(new Error("Premature close"), { code: "ERR_STREAM_PREMATURE_CLOSE" }));
     });
   });
+}
+
+/** One `data:` payload as a JSON object, else a malformed_stream failure. */
+function parseMessage(data: string, position: number): Record<string, unknown> {
+  let message: unknown;
+  try {
+    message = JSON.parse(data);
+  } catch {
+    throw new RequestFailure(
+      "malformed_stream",
+      `SSE message ${position} is not JSON: ${JSON.stringify(data.slice(0, 120))}`,
+    );
+  }
+  if (typeof message !== "object" || message === null || Array.isArray(message)) {
+    throw new RequestFailure(
+      "malformed_stream",
+      `SSE message ${position} is not a JSON object: ${JSON.stringify(data.slice(0, 120))}`,
+    );
+  }
+  return message as Record<string, unknown>;
 }
 
 async function readJson(

@@ -26,10 +26,13 @@ export interface ArrivalOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { arrivalOffsets } from "./schedule.ts";
- * const due = arrivalOffsets({ rate: 10, seed: 1 });
- * const first = due.next().value; // about 100 ms on average
- * console.log(first > 0); // true
+ * const due = arrivalOffsets({ rate: 10, seed: 1 }); // gaps of 100 ms on average
+ * const first = due.next().value;
+ * const second = due.next().value;
+ * assert.ok(0 < first && first < second);
+ * assert.equal(arrivalOffsets({ rate: 10, seed: 1 }).next().value, first); // same seed, same times
  * ```
  */
 export function* arrivalOffsets(options: ArrivalOptions = {}): Generator<number, never, void> {
@@ -56,11 +59,13 @@ export function* arrivalOffsets(options: ArrivalOptions = {}): Generator<number,
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Semaphore } from "./schedule.ts";
  * const slots = new Semaphore(2);
  * await slots.acquire();
- * console.log(slots.inUse); // 1
+ * assert.equal(slots.inUse, 1);
  * slots.release();
+ * assert.equal(slots.inUse, 0);
  * ```
  */
 export class Semaphore {

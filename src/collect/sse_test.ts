@@ -196,3 +196,91 @@ Deno.test("SseParser returns exactly the generated events, whatever the line end
     { numRuns: 500 },
   );
 });
+
+// ---- long lines and the event size limit ----
+
+function parseWithLimit(pieces: Uint8Array[], maxEventChars: number) {
+  const events: string[] = [];
+  const tooLarge: Array<[number, number]> = [];
+  const parser = new SseParser({
+    onEvent: (data) => events.push(data),
+    onEventTooLarge: (chars, limit) => tooLarge.push([chars, limit]),
+  }, { maxEventChars });
+  for (const piece of pieces) parser.feed(piece);
+  return { events, tooLarge, end: parser.end() };
+}
+
+function pieces(bytes: Uint8Array, size: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < bytes.length; i += size) out.push(bytes.subarray(i, i + size));
+  return out;
+}
+
+Deno.test("SseParser joins a 2 MB data line fed in 16 KiB pieces into exactly one event", () => {
+  const payload = "x".repeat(2_000_000);
+  const bytes = encoder.encode(`data: ${payload}\n\ndata: [DONE]\n\n`);
+  const result = parseWithLimit(pieces(bytes, 16 * 1024), 4_000_000);
+  assert.equal(result.events.length, 2);
+  assert.equal(result.events[0].length, payload.length);
+  assert.equal(result.events[0], payload);
+  assert.equal(result.events[1], "[DONE]");
+  assert.deepEqual(result.tooLarge, []);
+});
+
+Deno.test("SseParser drops an event over maxEventChars, reports it once, and parses the next event", () => {
+  const big = "y".repeat(5_000);
+  const bytes = encoder.encode(`data: small\n\ndata: ${big}\ndata: more\n\ndata: [DONE]\n\n`);
+  for (const size of [1, 7, 16 * 1024]) {
+    const result = parseWithLimit(pieces(bytes, size), 1_000);
+    assert.deepEqual(result.events, ["small", "[DONE]"], `pieces of ${size} bytes`);
+    assert.equal(result.tooLarge.length, 1);
+    assert.equal(result.tooLarge[0][1], 1_000);
+    assert.ok(result.tooLarge[0][0] > 1_000);
+    assert.deepEqual(result.end, { partialLine: false, undispatchedEvent: false });
+  }
+});
+
+Deno.test("SseParser counts every line of an event against the limit, not only the longest", () => {
+  const line = "data: " + "z".repeat(94); // 100 characters
+  const text = `${line}\n${line}\n${line}\n\n`;
+  assert.deepEqual(parseWithLimit([encoder.encode(text)], 300).events.length, 1);
+  const over = parseWithLimit([encoder.encode(text)], 299);
+  assert.deepEqual(over.events, []);
+  assert.deepEqual(over.tooLarge, [[300, 299]]);
+});
+
+Deno.test("SseParser reports an unterminated oversized line at the end without dispatching it", () => {
+  const result = parseWithLimit(pieces(encoder.encode("data: " + "q".repeat(500)), 64), 100);
+  assert.deepEqual(result.events, []);
+  assert.equal(result.tooLarge.length, 1);
+  assert.deepEqual(result.end, { partialLine: true, undispatchedEvent: true });
+});
+
+Deno.test("SseParser rejects a maxEventChars below 1", () => {
+  assert.throws(() => new SseParser({ onEvent() {} }, { maxEventChars: 0 }), RangeError);
+});
+
+Deno.test("SseParser keeps or drops each event by its size alone, whatever the split", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.array(safeText, { minLength: 1, maxLength: 3 }), { maxLength: 6 }),
+      fc.integer({ min: 1, max: 60 }),
+      fc.array(fc.nat({ max: 600 }), { maxLength: 12 }),
+      (events, limit, cuts) => {
+        let text = "";
+        const kept: string[] = [];
+        let dropped = 0;
+        for (const lines of events) {
+          const raw = lines.map((l) => "data: " + l);
+          text += raw.join("\n") + "\n\n";
+          if (raw.reduce((n, l) => n + l.length, 0) > limit) dropped++;
+          else kept.push(lines.join("\n"));
+        }
+        const result = parseWithLimit(splitAt(encoder.encode(text), cuts), limit);
+        assert.deepEqual(result.events, kept);
+        assert.equal(result.tooLarge.length, dropped);
+      },
+    ),
+    { numRuns: 500 },
+  );
+});

@@ -42,9 +42,10 @@ export function randomHex(byteCount: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { newTraceContext } from "./traceparent.ts";
  * const ctx = newTraceContext(true);
- * console.log(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/.test(ctx.traceparent)); // true
+ * assert.match(ctx.traceparent, /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
  * ```
  */
 export function newTraceContext(sampled = true): TraceContext {

@@ -95,10 +95,14 @@ function parseLine(line: string): RequestSpec {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { jsonlDataset } from "./jsonl.ts";
  * const path = Deno.makeTempFileSync({ suffix: ".jsonl" });
  * Deno.writeTextFileSync(path, '{"prompt": "Hello", "max_tokens": 8, "temperature": 0}\n');
- * console.log(jsonlDataset(path)[0].params); // { temperature: 0 }
+ * const [first] = jsonlDataset(path);
+ * assert.equal(first.prompt, "Hello");
+ * assert.deepEqual(first.params, { temperature: 0 }); // unknown keys become sampling params
+ * Deno.removeSync(path);
  * ```
  */
 export function jsonlDataset(path: string, options: JsonlDatasetOptions = {}): RequestSpec[] {

@@ -9,3 +9,13 @@ export { randomDataset, type RandomDatasetOptions } from "./random.ts";
 export { sharegptDataset, type SharegptDatasetOptions } from "./sharegpt.ts";
 export { jsonlDataset, type JsonlDatasetOptions } from "./jsonl.ts";
 export { repeatEndlessly, seededShuffle } from "./shuffle.ts";
+export {
+  exactPromptLengths,
+  type ExactPromptOptions,
+  prebuildExactPrompts,
+  PromptFitter,
+  type PromptTokenizer,
+  serverTokenizer,
+  type ServerTokenizerOptions,
+  TokenizerError,
+} from "./exact_prompts.ts";

@@ -6,8 +6,9 @@
  * `estimateTokens` (src/util/tokens.ts, 4 characters per token) counts exactly one token per
  * word. A real tokenizer differs: English BPE vocabularies average roughly 4 characters per
  * token, but random letter triples often split into 2 tokens, so the server's `prompt_tokens`
- * can be larger than `inputTokens`. Records keep the server's count (`usage.prompt_tokens`)
- * next to the dataset's estimate (`prompt_tokens_estimate`), so the difference is visible.
+ * can be larger than `inputTokens`. `exactPromptLengths` (./exact_prompts.ts) cuts each prompt to
+ * exactly its length with the server's own tokenizer (`POST /tokenize`). Records keep the
+ * requested length (`prompt_tokens_requested`) next to the server's count (`prompt_tokens`).
  *
  * @module
  */
@@ -66,9 +67,11 @@ function lengthDrawer(rng: Rng, target: number, rangeRatio: number): () => numbe
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { randomDataset } from "./random.ts";
  * const [first] = randomDataset({ inputTokens: 8, outputTokens: 16, count: 1 });
- * console.log(first.prompt?.length, first.max_tokens); // 31 16
+ * assert.equal(first.prompt?.length, 31);
+ * assert.equal(first.max_tokens, 16);
  * ```
  */
 export function randomDataset(options: RandomDatasetOptions): Iterable<RequestSpec> {
@@ -97,6 +100,7 @@ export function randomDataset(options: RandomDatasetOptions): Iterable<RequestSp
           params: { ...params },
           tag: "random",
           prompt_tokens_estimate: promptTokens,
+          prompt_tokens_requested: promptTokens,
         };
       }
     },

@@ -53,11 +53,15 @@ function describe(value: unknown): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sharegptDataset } from "./sharegpt.ts";
  * const path = Deno.makeTempFileSync({ suffix: ".json" });
  * Deno.writeTextFileSync(path, JSON.stringify([{ conversations: [
  *   { from: "human", value: "Hi there" }, { from: "gpt", value: "Hello! How can I help?" }] }]));
- * console.log(sharegptDataset(path)[0]); // { prompt: "Hi there", max_tokens: 6, ... }
+ * assert.deepEqual(sharegptDataset(path)[0], {
+ *   prompt: "Hi there", max_tokens: 6, params: {}, tag: "sharegpt", prompt_tokens_estimate: 2,
+ * });
+ * Deno.removeSync(path);
  * ```
  */
 export function sharegptDataset(path: string, options: SharegptDatasetOptions = {}): RequestSpec[] {

@@ -32,9 +32,10 @@ export function takeCycling<T>(items: readonly T[], count: number): T[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { repeatEndlessly } from "./shuffle.ts";
  * const it = repeatEndlessly([1, 2])[Symbol.iterator]();
- * console.log(it.next().value, it.next().value, it.next().value); // 1 2 1
+ * assert.deepEqual([it.next().value, it.next().value, it.next().value], [1, 2, 1]);
  * ```
  */
 export function repeatEndlessly<T>(items: readonly T[]): Iterable<T> {

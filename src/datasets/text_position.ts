@@ -12,8 +12,9 @@ import { jsonErrorOffset, lineColumn } from "../io/json_text.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { lineOf } from "./text_position.ts";
- * console.log(lineOf("a\nb\nc", 2)); // 2
+ * assert.equal(lineOf("a\nb\nc", 2), 2);
  * ```
  */
 export function lineOf(text: string, offset: number): number {
@@ -36,8 +37,9 @@ export function jsonErrorLine(text: string): number | null {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { topLevelArrayElementOffsets } from "./text_position.ts";
- * console.log(topLevelArrayElementOffsets('[1,\n {"a": [2]}]')); // [1, 5]
+ * assert.deepEqual(topLevelArrayElementOffsets('[1,\n {"a": [2]}]'), [1, 5]);
  * ```
  */
 export function topLevelArrayElementOffsets(text: string): number[] {

@@ -30,9 +30,13 @@ export interface DisplayableOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { displayable } from "./displayable.ts";
- * const point = displayable({ x: 1 }, () => ({ "text/html": "<b>x = 1</b>", "text/plain": "x = 1" }));
- * console.log(JSON.stringify(point)); // {"x":1}
+ * const point = displayable({ x: 1 }, () => ({ "text/html": "<b>x = 1</b>" }), {
+ *   text: () => "x = 1",
+ * });
+ * assert.equal(JSON.stringify(point), '{"x":1}');
+ * assert.equal(Deno.inspect(point), "x = 1"); // what console.log(point) prints
  * ```
  */
 export function displayable<T extends object>(

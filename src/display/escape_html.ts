@@ -17,8 +17,9 @@ const ENTITIES: Record<string, string> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { escapeHtml } from "./escape_html.ts";
- * console.log(escapeHtml("<script>")); // &lt;script&gt;
+ * assert.equal(escapeHtml("<script>"), "&lt;script&gt;");
  * ```
  */
 export function escapeHtml(text: string): string {

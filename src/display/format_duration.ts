@@ -9,8 +9,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatMs } from "./format_duration.ts";
- * console.log(formatMs(12.345), formatMs(12345)); // 12.3 ms 12.35 s
+ * assert.equal(formatMs(12.345), "12.3 ms");
+ * assert.equal(formatMs(12345), "12.35 s");
  * ```
  */
 export function formatMs(ms: number | null | undefined): string {

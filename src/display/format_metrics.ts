@@ -14,12 +14,15 @@ import { percentile } from "../summarize/percentile.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatMetrics } from "./format_metrics.ts";
  * import { makeRecord } from "../table/fixtures.ts";
- * console.log(formatMetrics(makeRecord()));
- * // #0 req-0 ok  finish=length
- * //   ttft 20.0 ms  tpot 10.0 ms  itl p50 10.0 ms max 10.0 ms  e2e 50.0 ms
- * //   tokens prompt 10  completion 4 (usage)  chunks 4
+ * assert.equal(
+ *   formatMetrics(makeRecord()),
+ *   "#0 req-0 ok  finish=length\n" +
+ *     "  ttft 20.0 ms  tpot 10.0 ms  itl p50 10.0 ms max 10.0 ms  e2e 50.0 ms\n" +
+ *     "  tokens prompt 10  completion 4 (usage)  chunks 4",
+ * );
  * ```
  */
 export function formatMetrics(record: RequestRecord): string {

@@ -10,16 +10,22 @@ import { alignColumns } from "./text_table.ts";
 
 /**
  * Aligned plain text of a `summarize` result: per group a title line (group values), counts,
- * throughput and goodput, then a metric × statistic table with units in the header
+ * throughput, input and output lengths (total, mean, p50, p99 tokens) and goodput, then a metric × statistic table with units in the header
  * (`mean (ms)`, `p99 (ms)`, `count`). No colour codes, so it reads the same with NO_COLOR.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatSummary } from "./format_summary.ts";
  * import { summarize } from "../summarize/summarize.ts";
  * import { toTable } from "../table/to_table.ts";
  * import { makeRecord, makeRun } from "../table/fixtures.ts";
- * console.log(formatSummary(summarize(toTable(makeRun([makeRecord()])))));
+ * const lines = formatSummary(summarize(toTable(makeRun([makeRecord()])))).split("\n");
+ * assert.equal(lines[0], "run_id=run-1 label=test concurrency=4");
+ * assert.equal(lines[1], "  requests 1  succeeded 1  failed 0  duration 0.0500 s");
+ * assert.equal(lines[3], "  input tokens 10  per request mean 10  p50 10  p99 10");
+ * assert.match(lines[6], /^metric +mean \(ms\) +std \(ms\) +min \(ms\) +p50 \(ms\)/);
+ * assert.match(lines[8], /^ttft_ms +20 +0 +20 +20 /);
  * ```
  */
 export function formatSummary(summary: ColumnTable): string {

@@ -10,8 +10,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatNumber } from "./format_value.ts";
- * console.log(formatNumber(12.3456)); // 12.35
+ * assert.equal(formatNumber(12.3456), "12.35");
  * ```
  */
 export function formatNumber(value: number): string {
@@ -29,8 +30,9 @@ export function formatNumber(value: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatCell } from "./format_value.ts";
- * console.log(formatCell(new Float64Array([1.5, 2]))); // [1.50, 2]
+ * assert.equal(formatCell(new Float64Array([1.5, 2])), "[1.50, 2]");
  * ```
  */
 export function formatCell(value: unknown, maxChars = 60): string {

@@ -53,9 +53,16 @@ function metaFacts(run: Run): [string, string][] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runBundle } from "./show_run.ts";
  * import { makeRecord, makeRun } from "../table/fixtures.ts";
- * console.log(runBundle(makeRun([makeRecord()]))["text/plain"]);
+ * const bundle = runBundle(makeRun([makeRecord()]));
+ * assert.deepEqual(Object.keys(bundle), ["text/html", "text/plain"]);
+ * const lines = String(bundle["text/plain"]).split("\n");
+ * assert.deepEqual(lines.slice(0, 2), [
+ *   "run       test (run-1)",
+ *   "model     facebook/opt-125m at http://127.0.0.1:8000 (chat)",
+ * ]);
  * ```
  */
 export function runBundle(run: Run): MimeBundle {
@@ -87,9 +94,12 @@ export function runBundle(run: Run): MimeBundle {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { showRun } from "./show_run.ts";
  * import { makeRecord, makeRun } from "../table/fixtures.ts";
- * showRun(makeRun([makeRecord()])); // last expression of a notebook cell → run summary
+ * const run = showRun(makeRun([makeRecord()])); // last expression of a cell → run summary
+ * assert.match(Deno.inspect(run), /^run +test \(run-1\)\n/); // console.log(run) prints it too
+ * assert.equal(JSON.parse(JSON.stringify(run)).meta.run_id, "run-1"); // JSON unaffected
  * ```
  */
 export function showRun(run: Run): Run {

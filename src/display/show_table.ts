@@ -15,9 +15,11 @@ import { tableBundle } from "./table_bundle.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { table } from "../deps/arquero.ts";
  * import { showTable } from "./show_table.ts";
- * showTable(table({ ttft_ms: [12.5, 14] })); // last expression of a notebook cell → HTML table
+ * const t = showTable(table({ ttft_ms: [12.5, 14] })); // last expression of a cell → HTML table
+ * assert.equal(Deno.inspect(t), "ttft_ms\n-------\n  12.50\n     14\n2 rows × 1 column");
  * ```
  */
 export function showTable(table: ColumnTable, options: { limit?: number } = {}): ColumnTable {

@@ -63,6 +63,21 @@ export function summaryBlocks(summary: ColumnTable): SummaryBlock[] {
           show(row.output_throughput)
         } tok/s  total ${show(row.total_token_throughput)} tok/s`,
       );
+      if (row.joined_by_trace_context != null && row.joined_by_request_id != null) {
+        const joined = (row.joined_by_trace_context as number) +
+          (row.joined_by_request_id as number);
+        facts.push(
+          `server spans joined ${joined}: ${row.joined_by_trace_context} by trace context, ${row.joined_by_request_id} by request id`,
+        );
+      }
+      for (const what of ["input", "output"]) {
+        if (row[`total_${what}_tokens`] === undefined) continue;
+        facts.push(
+          `${what} tokens ${show(row[`total_${what}_tokens`])}  per request mean ${
+            show(row[`${what}_tokens_mean`])
+          }  p50 ${show(row[`${what}_tokens_p50`])}  p99 ${show(row[`${what}_tokens_p99`])}`,
+        );
+      }
       if (row.goodput != null) {
         facts.push(
           `goodput ${show(row.goodput)} req/s  (${

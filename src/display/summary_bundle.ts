@@ -32,11 +32,14 @@ export function summaryHtml(summary: ColumnTable): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { summaryBundle } from "./summary_bundle.ts";
  * import { summarize } from "../summarize/summarize.ts";
  * import { toTable } from "../table/to_table.ts";
  * import { makeRecord, makeRun } from "../table/fixtures.ts";
- * console.log(summaryBundle(summarize(toTable(makeRun([makeRecord()]))))["text/plain"]);
+ * const bundle = summaryBundle(summarize(toTable(makeRun([makeRecord()]))));
+ * assert.match(String(bundle["text/plain"]), /^run_id=run-1 label=test concurrency=4\n/);
+ * assert.match(String(bundle["text/html"]), /<table/);
  * ```
  */
 export function summaryBundle(summary: ColumnTable): MimeBundle {

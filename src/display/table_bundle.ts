@@ -46,10 +46,12 @@ export function tableCells(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { table } from "../deps/arquero.ts";
  * import { tableBundle } from "./table_bundle.ts";
  * const bundle = tableBundle(table({ "<b>": ["<i>x</i>"] }));
- * console.log(String(bundle["text/html"]).includes("&lt;b&gt;")); // true
+ * assert.ok(String(bundle["text/html"]).includes("<th>&lt;b&gt;</th>")); // names are escaped
+ * assert.equal(bundle["text/plain"], "<b>\n--------\n<i>x</i>\n1 row × 1 column");
  * ```
  */
 export function tableBundle(table: ColumnTable, options: TableBundleOptions = {}): MimeBundle {

@@ -11,8 +11,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { alignColumns } from "./text_table.ts";
- * console.log(alignColumns(["metric", "p50 (ms)"], [["ttft", "12.5"]], [false, true]));
+ * assert.equal(
+ *   alignColumns(["metric", "p50 (ms)"], [["ttft", "12.5"]], [false, true]),
+ *   "metric  p50 (ms)\n------  --------\nttft        12.5",
+ * );
  * ```
  */
 export function alignColumns(

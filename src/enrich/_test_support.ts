@@ -1,23 +1,34 @@
 /**
- * Test helpers (not part of the public API): records, spans built from the real vLLM 0.29.0
- * fixture, and a loopback HTTP server that is always closed.
+ * Test helpers (not part of the public API): records, spans built from the `llm_request` export
+ * recorded from vLLM's own Python exporter (src/otlp/testdata), and a loopback HTTP server that
+ * is always closed.
  *
  * @module
  */
+import { fileURLToPath } from "node:url";
 import type { RequestRecord, ServerSpan } from "../types.ts";
 import type { OtlpExportRequest } from "../otlp/protobuf.ts";
-import { flattenSpans } from "../otlp/spans.ts";
+import { flattenSpans, nanosToMs } from "../otlp/spans.ts";
 import { NO_SERVER_METRICS } from "../metrics/server.ts";
-import { readFixture as readFixtureText } from "../otlp/test_helpers.ts";
+import { readFixture as readOtlpFixture } from "../otlp/test_helpers.ts";
 
-/** Reads a shared fixture (../shared/fixtures) as JSON. */
+const TESTDATA = new URL("./testdata/", import.meta.url);
+
+/** Reads a JSON file of src/enrich/testdata (see README.md and NOTICE there). */
 export function readFixture(name: string): unknown {
-  return JSON.parse(readFixtureText(name));
+  const path = fileURLToPath(new URL(name, TESTDATA));
+  try {
+    return JSON.parse(Deno.readTextFileSync(path));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    throw new Error(`fixture ${name} not found at ${path}`);
+  }
 }
 
 /**
- * The real vLLM 0.29.0 OTLP export with ids filled in (its publisher stripped them), optionally
- * with extra attributes and another start time. Ids are written as given (hex or base64).
+ * The recorded vLLM OTLP export (src/otlp/testdata/llm_request.otlp.json) with the given ids,
+ * optionally with another request id, name and start time. Ids are written as given (hex or
+ * base64).
  */
 export function vllmOtlp(ids: {
   traceId: string;
@@ -27,7 +38,7 @@ export function vllmOtlp(ids: {
   startOffsetMs?: number;
   name?: string;
 }): OtlpExportRequest {
-  const otlp = readFixture("vllm-0.29.0-llm_request.otlp.json") as OtlpExportRequest;
+  const otlp = JSON.parse(readOtlpFixture("llm_request.otlp.json")) as OtlpExportRequest;
   const span = otlp.resourceSpans![0].scopeSpans![0].spans![0];
   span.traceId = ids.traceId;
   span.spanId = ids.spanId;
@@ -46,15 +57,18 @@ export function vllmOtlp(ids: {
   return otlp;
 }
 
-/** One ServerSpan from the real vLLM fixture, with the given ids. */
+/** One ServerSpan from the recorded vLLM export, with the given ids. */
 export function vllmSpan(ids: Parameters<typeof vllmOtlp>[0]): ServerSpan {
   const { spans, rejected } = flattenSpans(vllmOtlp(ids));
   if (rejected.length > 0) throw new Error(`fixture span rejected: ${rejected[0].reason}`);
   return spans[0];
 }
 
-/** Epoch ms at which the fixture span starts. */
-export const FIXTURE_START_MS = 1790341371953.418752;
+/** Epoch ms at which the recorded span starts. */
+export const FIXTURE_START_MS: number = nanosToMs(
+  vllmOtlp({ traceId: "1".repeat(32), spanId: "2".repeat(16) }).resourceSpans![0].scopeSpans![0]
+    .spans![0].startTimeUnixNano as string,
+)![1];
 
 /** A successful streamed request record (all server fields unset), with overrides. */
 export function makeRecord(overrides: Partial<RequestRecord> = {}): RequestRecord {

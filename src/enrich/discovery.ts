@@ -36,7 +36,8 @@ export function readSpans(
 
 /**
  * Memoises the list of services that emit a span name. A fixed service short-circuits it;
- * a failed discovery is not cached (the next round asks again), a successful one is.
+ * a failed discovery is not cached (the next round asks again), nor an empty one (a store that
+ * has not seen vLLM's first span yet lists no service), a non-empty one is.
  */
 export function cachedServiceDiscovery(
   fixed: string | undefined,
@@ -48,7 +49,7 @@ export function cachedServiceDiscovery(
     const known = cache.get(spanName);
     if (known) return known;
     const services = await discover(spanName, call);
-    cache.set(spanName, services);
+    if (services.length > 0) cache.set(spanName, services);
     return services;
   };
 }

@@ -6,7 +6,10 @@
  * unsampled are not looked up. The others are asked of the {@link TraceSource} in one call that
  * waits for late spans until the deadline (vLLM exports after a 5 s batch delay); those the
  * trace-id join leaves without a span get a second chance by `gen_ai.request.id` when the
- * source supports it. Back-end failures never throw: they end up in `span_note`.
+ * source supports it, joined only when the span fits the request (same endpoint kind, inside
+ * the request's client window ± `clockSkewMs`, joined to no other request; see
+ * request_id_join.ts) and marked `found_by_request_id`. Back-end failures never throw: they
+ * end up in `span_note`.
  *
  * @module
  */
@@ -15,7 +18,8 @@ import { normalizeSpanId, normalizeTraceId } from "../otlp/ids.ts";
 import { derivedMetrics, NO_SERVER_METRICS, serverMetrics } from "../metrics/server.ts";
 import { nowMs } from "../util/clock.ts";
 import { errorMessage } from "./http.ts";
-import { joinByTraceId, pickByRequestId, requestIdCandidates, spanKey } from "./join.ts";
+import { joinByTraceId, requestIdCandidates, spanKey } from "./join.ts";
+import { joinByRequestId, type RequestIdClaim } from "./request_id_join.ts";
 import { showRun } from "../display/show_run.ts";
 
 /** Options of {@link enrich}. */
@@ -26,7 +30,16 @@ export interface EnrichOptions {
   signal?: AbortSignal;
   /** Name of vLLM's request span. Default `llm_request`. */
   spanName?: string;
+  /**
+   * How far the server's clock may be from the client's, in ms. A span found by
+   * `gen_ai.request.id` is joined only if it started and ended inside the request's client
+   * window widened by this much on both sides. Default 1000.
+   */
+  clockSkewMs?: number;
 }
+
+/** Default clock-skew allowance of the request-id join, ms. */
+export const DEFAULT_CLOCK_SKEW_MS = 1000;
 
 /** The span search window is widened by this much on both sides (client/server clock skew). */
 const WINDOW_MARGIN_MS = 60_000;
@@ -50,7 +63,11 @@ function checkOptions(caller: string, source: TraceSource, options: EnrichOption
   if (typeof spanName !== "string" || spanName === "") {
     throw new TypeError(`${caller}: options.spanName must be a non-empty string, got ${spanName}`);
   }
-  return { timeoutMs, spanName, signal: options.signal };
+  const clockSkewMs = options.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS;
+  if (typeof clockSkewMs !== "number" || !Number.isFinite(clockSkewMs) || clockSkewMs < 0) {
+    throw new RangeError(`${caller}: options.clockSkewMs must be a number ≥ 0, got ${clockSkewMs}`);
+  }
+  return { timeoutMs, spanName, clockSkewMs, signal: options.signal };
 }
 
 function withoutSpan(
@@ -72,6 +89,7 @@ function withoutSpan(
 function withSpans(
   record: RequestRecord,
   spans: ServerSpan[],
+  status: "found" | "found_by_request_id",
   note: string | null,
   traceUrl: string | null,
 ): RequestRecord {
@@ -86,11 +104,17 @@ function withSpans(
   return {
     ...merged,
     ...derivedMetrics(merged),
-    span_status: "found",
+    span_status: status,
     span_note: note,
     trace_url: traceUrl,
     server_spans: spans,
   };
+}
+
+/** The first few reasons a request-id join was turned down, and how many more there were. */
+function summarizeReasons(reasons: string[]): string {
+  const shown = reasons.slice(0, 3).join("; ");
+  return reasons.length > 3 ? `${shown}; and ${reasons.length - 3} more` : shown;
 }
 
 function failedNote(record: RequestRecord): string {
@@ -125,10 +149,10 @@ function timeWindow(records: RequestRecord[]): { start_ms: number; end_ms: numbe
 async function enrichRecords(
   records: readonly RequestRecord[],
   source: TraceSource,
-  options: { timeoutMs: number; spanName: string; signal?: AbortSignal },
+  options: { timeoutMs: number; spanName: string; clockSkewMs: number; signal?: AbortSignal },
   caller: string,
 ): Promise<RequestRecord[]> {
-  const { timeoutMs, spanName, signal } = options;
+  const { timeoutMs, spanName, clockSkewMs, signal } = options;
   const started = nowMs();
   const deadline_ms = started + timeoutMs;
   const out: RequestRecord[] = new Array(records.length);
@@ -193,7 +217,13 @@ async function enrichRecords(
     );
     if (join.joined.length > 0) {
       join.joined.forEach((s) => used.add(spanKey(s)));
-      out[lookup.index] = withSpans(lookup.record, join.joined, null, traceUrl(lookup.traceId));
+      out[lookup.index] = withSpans(
+        lookup.record,
+        join.joined,
+        "found",
+        null,
+        traceUrl(lookup.traceId),
+      );
     } else {
       unjoined.push({ lookup, mismatched: join.mismatched });
     }
@@ -215,32 +245,51 @@ async function enrichRecords(
     }
   }
 
+  const claims: RequestIdClaim[] = unjoined.map(({ lookup }) => ({
+    record: {
+      ...lookup.record,
+      index: lookup.index,
+      trace_id: lookup.traceId,
+      span_id: lookup.spanId,
+    },
+    candidates: fallback ? requestIdCandidates(lookup.record) : [],
+  }));
+  // Every record's trace, looked up or not: a span in it belongs to that request.
+  const traceOwners = new Map<string, number>();
+  records.forEach((r, index) => {
+    const id = typeof r.trace_id === "string" ? normalizeTraceId(r.trace_id) : null;
+    if (id !== null && !traceOwners.has(id)) traceOwners.set(id, index);
+  });
+  const outcomes = joinByRequestId(claims, byRequestId, {
+    spanName,
+    clockSkewMs,
+    used,
+    traceOwners,
+  });
+
   const waited = () => Math.round(nowMs() - started);
-  for (const { lookup, mismatched } of unjoined) {
+  for (const [i, { lookup, mismatched }] of unjoined.entries()) {
     const { record, traceId, spanId, index } = lookup;
     const mismatch = mismatched.length > 0
       ? mismatchNote(mismatched, spanName, traceId, spanId)
       : null;
-    const candidates = fallback ? requestIdCandidates(record) : [];
-    let joinedBy: string | null = null;
-    let spans: ServerSpan[] = [];
-    for (const candidate of candidates) {
-      spans = pickByRequestId(
-        { ...record, trace_id: traceId, span_id: spanId },
-        byRequestId.get(candidate) ?? [],
-        spanName,
-        used,
-      );
-      if (spans.length > 0) {
-        joinedBy = candidate;
-        break;
-      }
-    }
-    if (joinedBy !== null) {
+    const outcome = outcomes[i];
+    if (outcome.joined !== null) {
+      const spans = outcome.joined;
       spans.forEach((s) => used.add(spanKey(s)));
       const why = mismatch ?? `trace ${traceId} had no ${spanName} span`;
-      const note = `joined by gen_ai.request.id ${JSON.stringify(joinedBy)}, because ${why}`;
-      out[index] = withSpans(record, spans, note, traceUrl(spans[0].trace_id));
+      const note = `joined by gen_ai.request.id ${JSON.stringify(outcome.requestId)} (span ${
+        spans[0].span_id
+      } of trace ${
+        spans[0].trace_id
+      }: same endpoint, inside the request's window ±${clockSkewMs} ms, joined to no other request), because ${why}`;
+      out[index] = withSpans(
+        record,
+        spans,
+        "found_by_request_id",
+        note,
+        traceUrl(spans[0].trace_id),
+      );
       continue;
     }
     const parts: string[] = [];
@@ -253,7 +302,10 @@ async function enrichRecords(
         `no ${spanName} span for trace ${traceId} by the deadline (waited ${waited()} ms)`,
       );
     }
-    if (candidates.length > 0) {
+    const candidates = claims[i].candidates;
+    if (outcome.reasons.length > 0) {
+      parts.push(`by gen_ai.request.id: ${summarizeReasons(outcome.reasons)}`);
+    } else if (candidates.length > 0) {
       parts.push(
         `none found by gen_ai.request.id ${
           candidates.map((c) => JSON.stringify(c)).join(" / ")
@@ -276,13 +328,37 @@ async function enrichRecords(
  *
  * @example
  * ```ts
- * import { enrich, jaegerSource } from "./mod.ts";
- * import type { Run } from "../types.ts";
- * async function countJoined(run: Run): Promise<number> {
- *   const source = jaegerSource("http://localhost:16686");
- *   const enriched = await enrich(run, source, { timeoutMs: 20_000 });
- *   return enriched.requests.filter((r) => r.span_status === "found").length;
- * }
+ * import assert from "node:assert/strict";
+ * import { enrich, spansSource } from "./mod.ts";
+ * import { flattenSpans } from "../otlp/spans.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * // a run of one request (trace 0af7…319c, client span b7ad…3331) and vLLM's span for it
+ * const run = makeRun([makeRecord()]);
+ * const seconds = (key: string, value: number) => ({ key, value: { doubleValue: value } });
+ * const { spans } = flattenSpans({
+ *   resourceSpans: [{ scopeSpans: [{ spans: [{
+ *     traceId: "0af7651916cd43dd8448eb211c80319c", spanId: "00f067aa0ba902b7",
+ *     parentSpanId: "b7ad6b7169203331", name: "llm_request",
+ *     startTimeUnixNano: "1700000000002000000", endTimeUnixNano: "1700000000047000000",
+ *     attributes: [
+ *       seconds("gen_ai.latency.time_in_queue", 0.001),
+ *       seconds("gen_ai.latency.time_to_first_token", 0.015),
+ *       seconds("gen_ai.latency.e2e", 0.045),
+ *     ],
+ *   }] }] }],
+ * });
+ * // or the embedded receiver, jaegerSource(url), jaegerV3Source(url), tempoSource(url)
+ * const source = spansSource(spans, { name: "file=spans.json" });
+ * const enriched = await enrich(run, source, { timeoutMs: 20_000 });
+ * const [record] = enriched.requests;
+ * // "found": verified by trace context; "found_by_request_id": by gen_ai.request.id
+ * assert.equal(record.span_status, "found");
+ * assert.deepEqual([record.server_queue_ms, record.server_ttft_ms, record.server_e2e_ms], [
+ *   1, 15, 45,
+ * ]);
+ * assert.equal(record.client_overhead_ms, 5); // client TTFT 20 ms − server TTFT 15 ms
+ * assert.equal(enriched.meta.trace_source, "file=spans.json");
+ * assert.equal(run.requests[0].span_status, "not_enriched"); // the input is unchanged
  * ```
  */
 export async function enrich(
@@ -304,12 +380,24 @@ export async function enrich(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { enrichRecord } from "./enrich.ts";
- * import type { RequestRecord, TraceSource } from "../types.ts";
- * async function serverTtft(record: RequestRecord, source: TraceSource) {
- *   const enriched = await enrichRecord(record, source, { timeoutMs: 5000 });
- *   return enriched.span_status === "found" ? enriched.server_ttft_ms : null;
- * }
+ * import { spansSource } from "./spans_source.ts";
+ * import { flattenSpans } from "../otlp/spans.ts";
+ * import { makeRecord } from "../table/fixtures.ts";
+ * const { spans } = flattenSpans({
+ *   resourceSpans: [{ scopeSpans: [{ spans: [{
+ *     traceId: "0af7651916cd43dd8448eb211c80319c", spanId: "00f067aa0ba902b7",
+ *     parentSpanId: "b7ad6b7169203331", name: "llm_request",
+ *     startTimeUnixNano: "1700000000002000000", endTimeUnixNano: "1700000000047000000",
+ *     attributes: [{ key: "gen_ai.latency.time_to_first_token", value: { doubleValue: 0.015 } }],
+ *   }] }] }],
+ * });
+ * const source = spansSource(spans); // or any TraceSource, e.g. the embedded receiver
+ * const record = makeRecord(); // trace 0af7…319c, client span b7ad…3331
+ * const enriched = await enrichRecord(record, source, { timeoutMs: 5000 });
+ * assert.equal(enriched.span_status, "found");
+ * assert.equal(enriched.server_ttft_ms, 15);
  * ```
  */
 export async function enrichRecord(

@@ -139,10 +139,10 @@ Deno.test("enrich() falls back to gen_ai.request.id chatcmpl-<X-Request-Id> for 
   ]);
   const record = makeRecord({ request_id: "bench-7", endpoint: "chat", trace_id: TRACE_A });
   const r = (await enrich(makeRun([record]), source, { timeoutMs: 50 })).requests[0];
-  assert.equal(r.span_status, "found");
+  assert.equal(r.span_status, "found_by_request_id");
   assert.match(
     r.span_note!,
-    /joined by gen_ai\.request\.id "chatcmpl-bench-7", because trace 4bf9.* had no llm_request span/,
+    /joined by gen_ai\.request\.id "chatcmpl-bench-7" \(span 1234567890abcdef of trace 0af7.*, because trace 4bf9.* had no llm_request span/,
   );
   assert.equal(r.trace_url, `http://ui.example/trace/${TRACE_B}`);
   assert.equal(r.server_prompt_tokens, 14);
@@ -157,7 +157,7 @@ Deno.test("enrich() falls back to gen_ai.request.id cmpl-<X-Request-Id>-0 for co
   ]);
   const record = makeRecord({ request_id: "bench-8", endpoint: "completions", trace_id: TRACE_A });
   const r = (await enrich(makeRun([record]), source, { timeoutMs: 50 })).requests[0];
-  assert.equal(r.span_status, "found");
+  assert.equal(r.span_status, "found_by_request_id");
   assert.match(r.span_note!, /"cmpl-bench-8-0"/);
 });
 
@@ -175,7 +175,10 @@ Deno.test("enrich() does not join a span found by request id in its own trace un
   const r = (await enrich(makeRun([makeRecord({ trace_id: TRACE_A })]), source, { timeoutMs: 50 }))
     .requests[0];
   assert.equal(r.span_status, "not_found");
-  assert.match(r.span_note!, /not joined; none found by gen_ai\.request\.id "chatcmpl-req-1"/);
+  assert.match(
+    r.span_note!,
+    /by gen_ai\.request\.id: span 1234567890abcdef of trace 4bf9.* not joined: it is in this request's trace under parent 9999999999999999, not the client's span/,
+  );
 });
 
 Deno.test("enrich() keeps every span of an n>1 request, sorted by start, scalars from the first", async () => {
@@ -338,7 +341,7 @@ Deno.test("enrich() clears server fields of a record enriched before when its sp
   assert.equal(r.server_ttft_ms, null);
 });
 
-Deno.test("enrich() never joins one span to two records sharing a request id", async () => {
+Deno.test("enrich() joins a span that fits two records sharing a request id to neither", async () => {
   const source = new ScriptedSource([
     { span: vllmSpan({ traceId: TRACE_C, spanId: "1234567890abcdef", requestId: "chatcmpl-dup" }) },
   ]);
@@ -347,7 +350,9 @@ Deno.test("enrich() never joins one span to two records sharing a request id", a
     makeRecord({ index: 1, request_id: "dup", trace_id: TRACE_B }),
   ]);
   const out = await enrich(run, source, { timeoutMs: 10 });
-  assert.deepEqual(out.requests.map((r) => r.span_status), ["found", "not_found"]);
+  assert.deepEqual(out.requests.map((r) => r.span_status), ["not_found", "not_found"]);
+  assert.match(out.requests[0].span_note!, /fits request #1 as well, so it is joined to none/);
+  assert.match(out.requests[1].span_note!, /fits request #0 as well, so it is joined to none/);
 });
 
 Deno.test("enrich() rejects bad options before looking anything up", async () => {

@@ -11,6 +11,7 @@ import type { OtlpExportRequest } from "../otlp/protobuf.ts";
 import { spansSource } from "./spans_source.ts";
 import { BackendError, getJson } from "./http.ts";
 import { json, readFixture, vllmSpan, withServer } from "./_test_support.ts";
+import { readFixture as readOtlpFixture } from "../otlp/test_helpers.ts";
 
 Deno.test("backoffDelayMs() doubles up to the cap and jitters by ±50 %", () => {
   const mid = { initialMs: 100, maxMs: 1000, random: () => 0.5 };
@@ -44,19 +45,19 @@ Deno.test("forEachConcurrent() runs every item and rejects a bad limit", async (
 });
 
 Deno.test("requestIdCandidates() lists vLLM's id forms for the record's endpoint", () => {
-  assert.deepEqual(requestIdCandidates({ request_id: "x", endpoint: "chat" }), ["chatcmpl-x", "x"]);
+  assert.deepEqual(requestIdCandidates({ request_id: "x", endpoint: "chat" }), ["chatcmpl-x"]);
   assert.deepEqual(
     requestIdCandidates({ request_id: "x", endpoint: "completions", response_id: "cmpl-x" }),
-    ["cmpl-x-0", "x"],
+    ["cmpl-x-0"],
   );
   // A server that ignored X-Request-Id named the request after its own response id.
   assert.deepEqual(
     requestIdCandidates({ request_id: "x", endpoint: "completions", response_id: "cmpl-9f3a" }),
-    ["cmpl-x-0", "x", "cmpl-9f3a-0"],
+    ["cmpl-x-0", "cmpl-9f3a-0"],
   );
   assert.deepEqual(
     requestIdCandidates({ request_id: "x", endpoint: "chat", response_id: "chatcmpl-9f3a" }),
-    ["chatcmpl-x", "x", "chatcmpl-9f3a"],
+    ["chatcmpl-x", "chatcmpl-9f3a"],
   );
   assert.deepEqual(
     requestIdCandidates({ request_id: "", endpoint: "chat", response_id: null }),
@@ -168,7 +169,9 @@ Deno.test("getJson() parses JSON sent as text/plain and returns accepted error s
 });
 
 Deno.test("jaegerResponseToSpans() gives the same spans as the OTLP Jaeger converted", () => {
-  const fromOtlp = flattenSpans(readFixture("jaeger-otlp2jaeger-in.json") as OtlpExportRequest);
+  const fromOtlp = flattenSpans(
+    JSON.parse(readOtlpFixture("jaeger-otlp2jaeger-in.json")) as OtlpExportRequest,
+  );
   const fromJaeger = jaegerResponseToSpans(readFixture("jaeger-otlp2jaeger-out.json"));
   assert.deepEqual(fromOtlp.rejected, []);
   assert.deepEqual(fromJaeger.rejected, []);

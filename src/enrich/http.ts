@@ -133,10 +133,20 @@ export async function getText(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { getJson } from "./http.ts";
- * async function services(base: string): Promise<unknown> {
- *   const { body } = await getJson(`${base}/api/services`, { label: "jaeger", timeoutMs: 5000 });
- *   return body; // a BackendError says e.g. "connection refused (GET http://…/api/services)"
+ * // a stand-in for Jaeger, which answers JSON as text/plain
+ * const server = Deno.serve(
+ *   { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+ *   () => new Response('{"data":["vllm"]}', { headers: { "content-type": "text/plain" } }),
+ * );
+ * try {
+ *   const url = `http://127.0.0.1:${server.addr.port}/api/services`;
+ *   const { status, body } = await getJson(url, { label: "jaeger", timeoutMs: 5000 });
+ *   assert.equal(status, 200);
+ *   assert.deepEqual(body, { data: ["vllm"] });
+ * } finally {
+ *   await server.shutdown();
  * }
  * ```
  */

@@ -53,10 +53,14 @@ function traceIdOf(entry: unknown): string | null {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { jaegerSource } from "./jaeger.ts";
  * const source = jaegerSource("http://localhost:16686", { service: "vllm-server" });
- * console.log(source.name, source.traceUrl?.("4bf92f3577b34da6a3ce929d0e0e4736"));
- * // jaeger=http://localhost:16686 http://localhost:16686/trace/4bf92f3577b34da6a3ce929d0e0e4736
+ * assert.equal(source.name, "jaeger=http://localhost:16686");
+ * assert.equal(
+ *   source.traceUrl?.("4bf92f3577b34da6a3ce929d0e0e4736"),
+ *   "http://localhost:16686/trace/4bf92f3577b34da6a3ce929d0e0e4736",
+ * );
  * ```
  */
 export function jaegerSource(baseUrl: string, options: JaegerSourceOptions = {}): TraceSource {

@@ -4,7 +4,14 @@ import type { OtlpAnyValue } from "../otlp/protobuf.ts";
 import { normalizeTraceId } from "../otlp/ids.ts";
 import { enrich, enrichRecord } from "./enrich.ts";
 import { jaegerSource } from "./jaeger.ts";
-import { json, makeRecord, readFixture, vllmOtlp, withServer } from "./_test_support.ts";
+import {
+  FIXTURE_START_MS,
+  json,
+  makeRecord,
+  readFixture,
+  vllmOtlp,
+  withServer,
+} from "./_test_support.ts";
 
 const NOT_FOUND_BODY = {
   data: null,
@@ -220,7 +227,7 @@ Deno.test("jaegerSource() uses the configured service instead of discovering one
     const found = await source.getSpans(["aa".repeat(16), "bb".repeat(16)], {
       deadline_ms: 0,
       span_name: "llm_request",
-      time_window: { start_ms: 1790341371000, end_ms: 1790341373000 },
+      time_window: { start_ms: FIXTURE_START_MS - 1000, end_ms: FIXTURE_START_MS + 1000 },
     });
     assert.ok(found.has("aa".repeat(16)));
     assert.equal(seen.filter((s) => s.path.startsWith("/api/services")).length, 0);
@@ -232,7 +239,7 @@ Deno.test("jaegerSource() finds spans by gen_ai.request.id with a tag search", a
   await withServer(mockJaeger([trace]), async (base, seen) => {
     const record = makeRecord({ request_id: "lost-1", trace_id: "dd".repeat(16) });
     const r = await enrichRecord(record, jaegerSource(base), { timeoutMs: 300 });
-    assert.equal(r.span_status, "found");
+    assert.equal(r.span_status, "found_by_request_id");
     assert.match(r.span_note!, /joined by gen_ai\.request\.id "chatcmpl-lost-1"/);
     const tagSearch = seen.find((s) => s.query.get("tags")?.includes("chatcmpl-lost-1"));
     assert.deepEqual(JSON.parse(tagSearch!.query.get("tags")!), {
@@ -275,7 +282,7 @@ Deno.test("jaegerSource() between its first and last rounds fetches by id only w
       searchMinTraces: 1,
       backoff: { initialMs: 20, maxMs: 40 },
     });
-    const window = { start_ms: 1790341371000, end_ms: 1790341373000 };
+    const window = { start_ms: FIXTURE_START_MS - 1000, end_ms: FIXTURE_START_MS + 1000 };
     const found = await source.getSpans([present, missing], {
       deadline_ms: performance.timeOrigin + performance.now() + 500,
       span_name: "llm_request",

@@ -152,9 +152,31 @@ export function jaegerTraceToSpans(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { jaegerResponseToSpans } from "./jaeger_v1_spans.ts";
- * const body = JSON.parse(Deno.readTextFileSync("../shared/fixtures/jaeger-otlp2jaeger-out.json"));
- * jaegerResponseToSpans(body).spans[0].parent_span_id; // "909541b92cf05311"
+ * const traceID = "83a9efd15c1c98a977e0711cc93ee28b";
+ * const body = {
+ *   data: [{
+ *     traceID,
+ *     processes: { p1: { serviceName: "vllm", tags: [] } },
+ *     spans: [{
+ *       traceID, spanID: "e127af99e3b3e074", operationName: "llm_request", processID: "p1",
+ *       references: [{ refType: "CHILD_OF", traceID, spanID: "909541b92cf05311" }],
+ *       startTime: 1706678909209712, duration: 123, // µs
+ *       tags: [
+ *         { key: "span.kind", type: "string", value: "server" },
+ *         { key: "gen_ai.usage.prompt_tokens", type: "int64", value: 14 },
+ *       ],
+ *     }],
+ *   }],
+ * };
+ * const { spans, rejected } = jaegerResponseToSpans(body);
+ * assert.equal(rejected.length, 0);
+ * assert.equal(spans[0].parent_span_id, "909541b92cf05311");
+ * assert.equal(spans[0].kind, 2); // server
+ * assert.equal(spans[0].end_time_unix_nano, "1706678909209835000");
+ * assert.deepEqual(spans[0].attributes, { "gen_ai.usage.prompt_tokens": 14 });
+ * assert.deepEqual(spans[0].resource, { "service.name": "vllm" });
  * ```
  */
 export function jaegerResponseToSpans(

@@ -43,9 +43,10 @@ export function apiV3ResponseToSpans(body: unknown) {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { jaegerV3Source } from "./jaeger_v3.ts";
  * const source = jaegerV3Source("http://localhost:16686");
- * console.log(source.name); // jaeger-v3=http://localhost:16686
+ * assert.equal(source.name, "jaeger-v3=http://localhost:16686");
  * ```
  */
 export function jaegerV3Source(baseUrl: string, options: JaegerSourceOptions = {}): TraceSource {

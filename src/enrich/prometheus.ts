@@ -161,11 +161,14 @@ function parseSample(line: string): { key: string; value: number } | string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parsePrometheusText } from "./prometheus.ts";
  * const { values, types } = parsePrometheusText(
- *   '# TYPE vllm:prompt_tokens_total counter\nvllm:prompt_tokens_total{model_name="m",engine="0"} 14\n',
+ *   "# TYPE vllm:prompt_tokens_total counter\n" +
+ *     'vllm:prompt_tokens_total{model_name="m",engine="0"} 14\n',
  * );
- * console.log(values['vllm:prompt_tokens_total{engine="0",model_name="m"}'], types); // 14 { "vllm:prompt_tokens_total": "counter" }
+ * assert.equal(values['vllm:prompt_tokens_total{engine="0",model_name="m"}'], 14); // labels sorted
+ * assert.deepEqual(types, { "vllm:prompt_tokens_total": "counter" });
  * ```
  */
 export function parsePrometheusText(text: string): ParsedExposition {
@@ -205,12 +208,21 @@ export interface ScrapeOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { prometheusDelta, scrapePrometheus } from "./prometheus.ts";
- * async function measured(runBenchmark: () => Promise<void>) {
- *   const before = await scrapePrometheus("http://localhost:8000");
- *   await runBenchmark();
- *   const after = await scrapePrometheus("http://localhost:8000");
- *   return prometheusDelta(before, after); // e.g. "vllm:prompt_tokens_total{...}": 1400
+ * import { collect } from "../collect/collect.ts";
+ * import { startSimulator } from "../sim/mod.ts";
+ * const sim = await startSimulator(); // or the URL of your vLLM server
+ * try {
+ *   const before = await scrapePrometheus(sim.url);
+ *   await collect({ url: sim.url, requests: [{ prompt: "Hi", max_tokens: 4 }] });
+ *   const after = await scrapePrometheus(sim.url);
+ *   const delta = prometheusDelta(before, after);
+ *   const labels = '{engine="0",model_name="sim-llama-3-8b"}';
+ *   assert.equal(delta[`vllm:generation_tokens_total${labels}`], 4);
+ *   assert.equal(delta[`vllm:e2e_request_latency_seconds_count${labels}`], 1);
+ * } finally {
+ *   await sim.close();
  * }
  * ```
  */
@@ -282,11 +294,13 @@ function isCumulative(name: string, types: Record<string, string>): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { prometheusDelta } from "./prometheus.ts";
- * prometheusDelta(
+ * const delta = prometheusDelta(
  *   { at_ms: 0, values: { "vllm:prompt_tokens_total": 100, "vllm:num_requests_running": 3 } },
  *   { at_ms: 1, values: { "vllm:prompt_tokens_total": 140, "vllm:num_requests_running": 0 } },
- * ); // { "vllm:prompt_tokens_total": 40 }
+ * );
+ * assert.deepEqual(delta, { "vllm:prompt_tokens_total": 40 }); // counters only, not gauges
  * ```
  */
 export function prometheusDelta(

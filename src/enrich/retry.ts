@@ -22,8 +22,9 @@ export interface BackoffOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { backoffDelayMs } from "./retry.ts";
- * backoffDelayMs(3, { initialMs: 100, random: () => 0.5 }); // 800
+ * assert.equal(backoffDelayMs(3, { initialMs: 100, random: () => 0.5 }), 800);
  * ```
  */
 export function backoffDelayMs(attempt: number, options: BackoffOptions = {}): number {
@@ -57,9 +58,13 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { forEachConcurrent } from "./retry.ts";
  * const seen: number[] = [];
- * await forEachConcurrent([1, 2, 3], 2, async (n) => { seen.push(n); });
+ * await forEachConcurrent([1, 2, 3], 2, async (n) => {
+ *   seen.push(n);
+ * });
+ * assert.deepEqual(seen, [1, 2, 3]);
  * ```
  */
 export async function forEachConcurrent<T>(

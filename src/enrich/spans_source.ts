@@ -13,11 +13,12 @@ import { groupByTrace } from "./http_source.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { spansSource } from "./spans_source.ts";
  * import { flattenSpans } from "../otlp/spans.ts";
- * const otlp = { resourceSpans: [] };
+ * const otlp = { resourceSpans: [] }; // e.g. JSON.parse of an OTLP file export
  * const source = spansSource(flattenSpans(otlp).spans, { name: "file=spans.json" });
- * console.log(source.name); // file=spans.json
+ * assert.equal(source.name, "file=spans.json");
  * ```
  */
 export function spansSource(

@@ -69,10 +69,13 @@ function traceQlString(value: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tempoSource } from "./tempo.ts";
  * const source = tempoSource("http://localhost:3200");
- * console.log(source.traceUrl?.("4bf92f3577b34da6a3ce929d0e0e4736"));
- * // http://localhost:3200/api/traces/4bf92f3577b34da6a3ce929d0e0e4736
+ * assert.equal(
+ *   source.traceUrl?.("4bf92f3577b34da6a3ce929d0e0e4736"),
+ *   "http://localhost:3200/api/traces/4bf92f3577b34da6a3ce929d0e0e4736",
+ * );
  * ```
  */
 export function tempoSource(baseUrl: string, options: TempoSourceOptions = {}): TraceSource {

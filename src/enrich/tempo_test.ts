@@ -113,7 +113,7 @@ Deno.test("tempoSource() finds a span by gen_ai.request.id through TraceQL", asy
   }, async (base, seen) => {
     const record = makeRecord({ request_id: "r9", endpoint: "completions" });
     const r = await enrichRecord(record, tempoSource(base), { timeoutMs: 200 });
-    assert.equal(r.span_status, "found");
+    assert.equal(r.span_status, "found_by_request_id");
     assert.match(r.span_note!, /"cmpl-r9-0"/);
     const q = seen.map((s) => s.query.get("q")).find((x) => x?.includes("cmpl-r9-0"));
     assert.equal(q, '{name="llm_request" && span."gen_ai.request.id"="cmpl-r9-0"}');

@@ -28,9 +28,11 @@ export interface CsvRow {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseCsv } from "./csv.ts";
  * const [row] = parseCsv('a,"b,""c""",\n', "x.csv");
- * console.log(row.cells, row.quoted); // ["a", 'b,"c"', ""] [false, true, false]
+ * assert.deepEqual(row.cells, ["a", 'b,"c"', ""]);
+ * assert.deepEqual(row.quoted, [false, true, false]);
  * ```
  */
 export function parseCsv(text: string, file: string, firstLine = 1): CsvRow[] {
@@ -111,8 +113,9 @@ export function parseCsv(text: string, file: string, firstLine = 1): CsvRow[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatCsvRow } from "./csv.ts";
- * console.log(formatCsvRow(["a", null, "", 'say "hi"'])); // a,,"","say ""hi"""\n
+ * assert.equal(formatCsvRow(["a", null, "", 'say "hi"']), 'a,,"","say ""hi"""\n');
  * ```
  */
 export function formatCsvRow(cells: readonly (string | null)[]): string {

@@ -13,6 +13,12 @@
  * (itl_ms, chunk_times_ms, chunk_tokens, params, error, server_spans, and any extra field) as JSON
  * text in the cell. So every record round-trips exactly.
  *
+ * Formula injection (OWASP): a text cell starting with `=`, `+`, `-`, `@`, TAB or CR would be
+ * evaluated by a spreadsheet, so it gets a `'` in front; so does one where quote marks come before
+ * such a character, which makes the prefix exactly reversible: the loader removes one `'` from
+ * text cells of that shape (`'…'=…`), and leaves any other text as it is.
+ * Numbers, booleans and JSON cells are written as they are.
+ *
  * @module
  */
 
@@ -28,6 +34,8 @@ const VERSION_LINE = /^# vllm-metrics schema_version=(.*)$/;
 const META_PREFIX = "# meta=";
 const NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const KINDS = new Map<string, FieldKind>(RECORD_FIELDS.map((f) => [f.name, f.kind]));
+/** Optional fields: an empty cell means the record did not have the field. */
+const OPTIONAL = new Set<string>(RECORD_FIELDS.filter((f) => f.optional).map((f) => f.name));
 
 /** The lines of a `.csv` run file. */
 export function* encodeCsv(run: Run): Generator<string> {
@@ -49,7 +57,36 @@ function encodeCell(value: unknown, kind: FieldKind): string | null {
   if (value === undefined) return null;
   if (kind === "json") return JSON.stringify(value);
   if (value === null) return null;
-  return String(value);
+  return kind === "string" || kind === "nullable_string"
+    ? neutralizeFormula(String(value))
+    : String(value);
+}
+
+/** Text a spreadsheet would run as a formula, after any quote marks (kept reversible). */
+const FORMULA_START = /^'*[=+\-@\t\r]/;
+const NEUTRALIZED = /^'+[=+\-@\t\r]/;
+
+/**
+ * A text cell made safe to open in a spreadsheet (OWASP CSV injection): a `'` in front of text
+ * starting with `= + - @` TAB or CR, possibly after quote marks. {@link restoreFormula} undoes it
+ * exactly.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { neutralizeFormula, restoreFormula } from "./csv_format.ts";
+ * assert.equal(neutralizeFormula("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+ * assert.equal(restoreFormula(neutralizeFormula("'+1")), "'+1");
+ * assert.equal(neutralizeFormula("'x"), "'x");
+ * ```
+ */
+export function neutralizeFormula(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+/** The text {@link neutralizeFormula} was given: its added `'` removed. */
+export function restoreFormula(cell: string): string {
+  return NEUTRALIZED.test(cell) ? cell.slice(1) : cell;
 }
 
 /** Reads a `.csv` run file; salvaging skips bad rows and a cut-off last row. */
@@ -116,7 +153,8 @@ export async function decodeCsv(path: string, salvager: Salvager): Promise<Run> 
       header.forEach((name, c) => {
         const at = { file: path, line: row.line, column: c + 1, field: name };
         const value = decodeCell(row.cells[c], row.quoted[c], KINDS.get(name) ?? "json", at);
-        if (value !== undefined) entries.push([name, value]);
+        const absent = value === undefined || (value === null && OPTIONAL.has(name));
+        if (!absent) entries.push([name, value]);
       });
       // fromEntries defines own properties, so a column named __proto__ stays data.
       const record = Object.fromEntries(entries);
@@ -178,9 +216,9 @@ function decodeCell(
   const empty = cell === "" && !quoted;
   switch (kind) {
     case "string":
-      return cell;
+      return restoreFormula(cell);
     case "nullable_string":
-      return empty ? null : cell;
+      return empty ? null : restoreFormula(cell);
     case "number":
     case "nullable_number": {
       if (empty) {

@@ -3,6 +3,10 @@ import fc from "../deps/fast_check.ts";
 import { formatCsvRow, parseCsv } from "./csv.ts";
 import { FileFormatError } from "./errors.ts";
 import { textArb } from "./record_arbitrary.ts";
+import { join } from "node:path";
+import { save } from "./save.ts";
+import { load } from "./load.ts";
+import { makeRecord, makeRun } from "../table/fixtures.ts";
 
 Deno.test("parseCsv() reads quoted commas, doubled quotes, newlines and CRLF endings", () => {
   const rows = parseCsv('a,"b,c","say ""hi""","two\nlines"\r\nx,,"",z\n', "f.csv");
@@ -64,4 +68,35 @@ Deno.test("parseCsv() on arbitrary text returns rows or throws a FileFormatError
       }
     }),
   );
+});
+
+Deno.test("run CSVs neutralise formula text with a quote mark, leave numbers alone, and load back exactly", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const record = makeRecord({
+      response_id: '=HYPERLINK("http://evil")',
+      finish_reason: "+cmd|' /C calc'!A0",
+      model: "@SUM(1)",
+      tag: "\tx",
+      span_note: "'=already quoted",
+      request_id: "'plain quote",
+      lateness_ms: -5,
+    });
+    const path = await save(makeRun([record]), join(dir, "run.csv"));
+    const text = await Deno.readTextFile(path);
+    for (
+      const cell of [
+        `"'=HYPERLINK(""http://evil"")"`,
+        `'+cmd|' /C calc'!A0`,
+        `'@SUM(1)`,
+        `'\tx`,
+        `''=already quoted`,
+        `,'plain quote,`,
+        `,-5,`,
+      ]
+    ) assert.ok(text.includes(cell), cell);
+    assert.deepEqual((await load(path)).requests, [record]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

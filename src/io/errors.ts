@@ -20,9 +20,10 @@ export interface FilePosition {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { FileFormatError } from "./errors.ts";
  * const e = new FileFormatError({ file: "run.csv", line: 3, column: 2 }, "bad number");
- * console.log(e.message); // run.csv:3:2: bad number
+ * assert.equal(e.message, "run.csv:3:2: bad number");
  * ```
  */
 export class FileFormatError extends Error {

@@ -22,8 +22,9 @@ export const EXTENSIONS: Record<string, FileFormat> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatOf } from "./file_format.ts";
- * console.log(formatOf("runs/a.JSONL")); // jsonl
+ * assert.equal(formatOf("runs/a.JSONL"), "jsonl");
  * ```
  */
 export function formatOf(path: string, explicit?: string): FileFormat {

@@ -15,9 +15,13 @@ import { FileFormatError } from "./errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseJson } from "./json_text.ts";
- * try { parseJson('{\n"a": tru}', "x.json"); } catch (e) { console.log((e as Error).message); }
- * // x.json:2:6: invalid JSON (...)
+ * assert.deepEqual(parseJson('{"a": true}', "x.json"), { a: true });
+ * assert.throws(() => parseJson('{\n"a": tru}', "x.json"), {
+ *   name: "FileFormatError",
+ *   message: /^x\.json:2:6: invalid JSON/, // file:line:column
+ * });
  * ```
  */
 export function parseJson(text: string, file: string, firstLine = 1): unknown {

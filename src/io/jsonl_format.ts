@@ -2,8 +2,9 @@
  * The crash-safe `.jsonl` run file written by collect while it runs: line 1 is
  * `{"type":"meta",...meta}`, then one `{"type":"request",...record}` per finished request.
  * A later `{"type":"meta",...}` line updates the meta (fields merged over the earlier ones), so a
- * writer can append the final times when the run ends. When started_ms/ended_ms/duration_ms are
- * missing or null (the run never finished), the loader derives them from the requests.
+ * writer can append the final times when the run ends. When ended_ms is missing or null (the run
+ * never finished: the closing meta line was never written), the run is `interrupted` and the
+ * loader derives started_ms/ended_ms/duration_ms from the requests.
  *
  * @module
  */
@@ -78,8 +79,12 @@ export async function decodeJsonl(path: string, salvager: Salvager): Promise<Run
   return { meta: checked, requests };
 }
 
-/** Derives missing (NaN) started/ended/duration from the requests. */
+/**
+ * Derives missing (NaN) started/ended/duration from the requests; a run without its end time
+ * never finished, so it was interrupted.
+ */
 function fillTimes(meta: Run["meta"], requests: RequestRecord[]): void {
+  if (Number.isNaN(meta.ended_ms)) meta.interrupted = true;
   if (Number.isNaN(meta.started_ms)) {
     let start = Infinity;
     for (const r of requests) start = Math.min(start, r.start_ms);

@@ -29,9 +29,20 @@ export interface LoadOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { load } from "./load.ts";
- * const run = await load("runs/partial.jsonl", { salvage: true });
- * console.log(run.requests.length, run.meta.salvage?.skipped_lines ?? 0);
+ * import { save } from "./save.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * const dir = await Deno.makeTempDir();
+ * const path = await save(makeRun([makeRecord(), makeRecord({ index: 1 })]), `${dir}/run.jsonl`);
+ * assert.equal((await load(path)).requests.length, 2);
+ * // a run that crashed while writing its last line:
+ * await Deno.writeTextFile(path, '{"type":"request","ind', { append: true });
+ * await assert.rejects(load(path), { message: `${path}:4: truncated last line` });
+ * const salvaged = await load(path, { salvage: true });
+ * assert.equal(salvaged.requests.length, 2);
+ * assert.equal(salvaged.meta.salvage?.skipped_lines, 1);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function load(path: string, options: LoadOptions = {}): Promise<Run> {

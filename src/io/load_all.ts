@@ -17,36 +17,97 @@ import { showRun } from "../display/show_run.ts";
  * shards of one run (`meta.load.shard`) and are merged into one: requests concatenated, ordered
  * by start time and re-indexed 0…n−1; started_ms/ended_ms the union, duration_ms = ended − started,
  * `interrupted` if any shard was, `load.shard` removed and `load.requests` summed. Two files
- * holding the same shard of the same run (e.g. `run.jsonl` streamed by collect and `run.json`
- * saved after) are copies: the one with more requests is kept. Runs come in order of first file.
- * `options` go to every {@link load}: `{ salvage: true }` reads past a crashed run's cut-off
- * last line instead of failing the whole call.
+ * holding the same shard of the same run (same run_id, shard, created_at and started_ms, e.g.
+ * `run.jsonl` streamed by collect and `run.json` saved after) are copies: the one with more
+ * requests is kept. Two different unsharded runs that share a run_id (e.g. `--run-id` reused) are
+ * both returned, and `options.onWarning` (default: console.warn) names both files; two different
+ * runs of the same shard cannot be merged safely and throw an Error naming both files. Runs come
+ * in order of first file. `options` go to every {@link load}: `{ salvage: true }` reads past a
+ * crashed run's cut-off last line instead of failing the whole call.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadAll } from "./load_all.ts";
- * const runs = await loadAll("runs/");
- * console.log(runs.map((r) => `${r.meta.label}: ${r.requests.length}`));
+ * import { save } from "./save.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * const dir = await Deno.makeTempDir();
+ * await save(makeRun([makeRecord({ run_id: "a" })], { label: "baseline" }), `${dir}/a.json`);
+ * await save(makeRun([makeRecord({ run_id: "b" })], { label: "tuned" }), `${dir}/b.csv`);
+ * const runs = await loadAll(dir);
+ * assert.deepEqual(runs.map((r) => `${r.meta.label}: ${r.requests.length}`), [
+ *   "baseline: 1",
+ *   "tuned: 1",
+ * ]);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function loadAll(
   dirOrPaths: string | string[],
-  options: LoadOptions = {},
+  options: LoadAllOptions = {},
 ): Promise<Run[]> {
   const paths = typeof dirOrPaths === "string" ? await runFiles(dirOrPaths) : [...dirOrPaths];
-  const byRun = new Map<string, Map<string, Run>>();
+  const warn = options.onWarning ?? ((message: string) => console.warn(message));
+  // run_id → the runs under it (usually one); each run is its files by shard.
+  const byRun = new Map<string, Map<string, Loaded>[]>();
+  const order: Map<string, Loaded>[] = [];
   for (const path of paths) {
-    const run = await load(path, options);
+    const run = await load(path, { salvage: options.salvage });
     const shard = run.meta.load?.shard ? String(run.meta.load.shard.index) : "whole";
-    const shards = byRun.get(run.meta.run_id) ?? new Map<string, Run>();
-    byRun.set(run.meta.run_id, shards);
-    const copy = shards.get(shard);
-    if (!copy || run.requests.length > copy.requests.length) shards.set(shard, run);
+    const groups = byRun.get(run.meta.run_id) ?? [];
+    byRun.set(run.meta.run_id, groups);
+    const copyOf = groups.find((g) => g.has(shard) && sameRun(g.get(shard)!.run, run));
+    if (copyOf) {
+      if (run.requests.length > copyOf.get(shard)!.run.requests.length) {
+        copyOf.set(shard, { run, path });
+      }
+      continue;
+    }
+    const clash = groups.find((g) => g.has(shard));
+    if (clash && shard !== "whole") {
+      const seen = clash.get(shard)!;
+      throw new Error(
+        `loadAll: ${seen.path} and ${path} are different runs of shard ${shard} of run ` +
+          `${run.meta.run_id} (started ${new Date(seen.run.meta.started_ms).toISOString()} and ` +
+          `${new Date(run.meta.started_ms).toISOString()}): cannot tell which to merge`,
+      );
+    }
+    if (clash) {
+      warn(
+        `loadAll: ${clash.get(shard)!.path} and ${path} are different runs with the same ` +
+          `run_id ${run.meta.run_id}; both are returned`,
+      );
+    }
+    // Another shard of a run already seen joins it; anything else starts a run of its own.
+    const joins = clash ? undefined : groups.find((g) => shard !== "whole" && !g.has("whole"));
+    const group = joins ?? new Map<string, Loaded>();
+    if (!joins) {
+      groups.push(group);
+      order.push(group);
+    }
+    group.set(shard, { run, path });
   }
-  return [...byRun.values()].map((shards) => {
-    const parts = [...shards.values()];
+  return order.map((shards) => {
+    const parts = [...shards.values()].map((part) => part.run);
     return parts.length === 1 ? parts[0] : showRun(mergeShards(parts));
   });
+}
+
+/** Options of {@link loadAll}: those of {@link load}, and where warnings go. */
+export interface LoadAllOptions extends LoadOptions {
+  /** Receives a warning naming both files when two runs share a run_id; default console.warn. */
+  onWarning?: (message: string) => void;
+}
+
+/** A loaded run and the file it came from. */
+interface Loaded {
+  run: Run;
+  path: string;
+}
+
+/** Whether two files hold the same run (copies: e.g. the streamed .jsonl and the saved .json). */
+function sameRun(a: Run, b: Run): boolean {
+  return a.meta.created_at === b.meta.created_at && a.meta.started_ms === b.meta.started_ms;
 }
 
 /** The run files in `dir`, by name. */

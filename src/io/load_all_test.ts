@@ -87,3 +87,43 @@ Deno.test("loadAll(dir, { salvage: true }) reads past a crashed run's cut-off la
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("loadAll() returns both of two different runs that reuse a run id, and warns naming both files", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const run = (started: number) =>
+      makeRun([makeRecord({ run_id: "same", start_ms: started })], {
+        run_id: "same",
+        created_at: new Date(started).toISOString(),
+        started_ms: started,
+        ended_ms: started + 1000,
+      });
+    await save(run(T0), join(dir, "a.json"));
+    await save(run(T0), join(dir, "a.jsonl")); // a copy of a: not a second run
+    await save(run(T0 + 60_000), join(dir, "b.json"));
+    const warnings: string[] = [];
+    const runs = await loadAll(dir, { onWarning: (w) => warnings.push(w) });
+    assert.deepEqual(runs.map((r) => r.meta.started_ms), [T0, T0 + 60_000]);
+    assert.equal(warnings.length, 1);
+    assert.match(
+      warnings[0],
+      /a\.json.* and .*b\.json are different runs with the same run_id same/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadAll() refuses two different runs of the same shard, naming both files", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const first = shard(0, [0]);
+    const again = shard(0, [0]);
+    again.meta.started_ms += 60_000;
+    await save(first, join(dir, "a.json"));
+    await save(again, join(dir, "b.json"));
+    await assert.rejects(loadAll(dir), /a\.json and .*b\.json are different runs of shard 0/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

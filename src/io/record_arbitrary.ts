@@ -111,3 +111,68 @@ export function runArb(maxRequests = 5): fc.Arbitrary<Run> {
 function fixNegativeZero(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value));
 }
+
+/** Numbers a hostile server or span can put in a record: non-finite, −0, huge. */
+const hostileNumberArb: fc.Arbitrary<number> = fc.oneof(
+  numberArb,
+  fc.constantFrom(Infinity, -Infinity, NaN, -0, 1e306 * 1000, Number.MAX_VALUE),
+);
+
+/** Strings a hostile server can send: formulas, quote marks, lone surrogates, CSV specials. */
+const hostileTextArb: fc.Arbitrary<string> = fc.oneof(
+  textArb,
+  fc.tuple(
+    fc.constantFrom("=", "+", "-", "@", "\t", "\r", "'", "''=", "'x", "\ud800", "\udc00x"),
+    textArb,
+  ).map(([head, tail]) => head + tail),
+);
+
+const hostileNumbers = fc.array(hostileNumberArb, { maxLength: 6 });
+const hostileJson = fc.dictionary(
+  hostileTextArb,
+  fc.oneof(hostileNumberArb, hostileTextArb, fc.array(hostileNumberArb, { maxLength: 3 })),
+  { maxKeys: 3, noNullPrototype: true },
+);
+
+/**
+ * Any record as a hostile server and span could make it before it is made storable: every
+ * number field may be non-finite or −0, strings may start like formulas or hold lone
+ * surrogates, and lists, params and spans may hold all of these.
+ */
+export const hostileRecordArb: fc.Arbitrary<RequestRecord> = fc.record({
+  base: recordArb,
+  response_id: fc.option(hostileTextArb, { nil: null }),
+  model: hostileTextArb,
+  tag: fc.option(hostileTextArb, { nil: null }),
+  finish_reason: fc.option(hostileTextArb, { nil: null }),
+  ttft_ms: fc.option(hostileNumberArb, { nil: null }),
+  e2e_ms: fc.option(hostileNumberArb, { nil: null }),
+  tpot_ms: fc.option(hostileNumberArb, { nil: null }),
+  completion_tokens: fc.option(hostileNumberArb, { nil: null }),
+  server_queue_ms: fc.option(hostileNumberArb, { nil: null }),
+  server_frontend_ms: fc.option(hostileNumberArb, { nil: null }),
+  output_chars: hostileNumberArb,
+  itl_ms: hostileNumbers,
+  chunk_times_ms: hostileNumbers,
+  chunk_tokens: fc.option(hostileNumbers, { nil: null }),
+  params: hostileJson,
+  server_spans: fc.array(hostileJson, { maxLength: 2 }),
+  span_note: fc.option(hostileTextArb, { nil: null }),
+}).map(({ base, ...hostile }) => ({ ...base, ...hostile }) as unknown as RequestRecord);
+
+/** A run of up to `maxRequests` hostile records, with hostile label and extra. */
+export function hostileRunArb(maxRequests = 4): fc.Arbitrary<Run> {
+  return fc.record({
+    records: fc.array(hostileRecordArb, { maxLength: maxRequests }),
+    label: hostileTextArb,
+    extra: hostileJson,
+  }).map(({ records, label, extra }) =>
+    makeRun(records.map((r, index) => ({ ...r, index })), {
+      label,
+      extra,
+      started_ms: 1_700_000_000_000,
+      ended_ms: 1_700_000_001_000,
+      duration_ms: 1000,
+    })
+  );
+}

@@ -11,9 +11,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { timestampedName } from "./timestamped_name.ts";
- * console.log(timestampedName("opt 125m/c=8", "json", new Date("2026-11-27T23:59:01.5Z")));
- * // 2026-11-27T23-59-01Z_opt_125m_c_8.json
+ * assert.equal(
+ *   timestampedName("opt 125m/c=8", "json", new Date("2026-11-27T23:59:01.5Z")),
+ *   "2026-11-27T23-59-01Z_opt_125m_c_8.json",
+ * );
  * ```
  */
 export function timestampedName(label: string, ext: string, now: Date = new Date()): string {

@@ -122,6 +122,8 @@ const EXPECTED: Record<string, string> = {
   chunk_tokens: "null or a list of numbers",
   error: "null or an object with kind and message",
   server_spans: "a list of objects",
+  value_notes: "a list of strings",
+  stream_notes: "a list of strings",
 };
 
 function checkJsonField(name: string, v: unknown): boolean {
@@ -139,6 +141,9 @@ function checkJsonField(name: string, v: unknown): boolean {
         (isObject(v) && typeof v.kind === "string" && typeof v.message === "string");
     case "server_spans":
       return Array.isArray(v) && v.every(isObject);
+    case "value_notes":
+    case "stream_notes":
+      return Array.isArray(v) && v.every((note) => typeof note === "string");
     default:
       return true;
   }

@@ -100,8 +100,9 @@ function finiteNumber(value: unknown): number | null {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gapsMs } from "./client.ts";
- * console.log(gapsMs([10, 12, 17])); // [2, 5]
+ * assert.deepEqual(gapsMs([10, 12, 17]), [2, 5]);
  * ```
  */
 export function gapsMs(times: readonly number[]): number[] {
@@ -116,8 +117,9 @@ export function gapsMs(times: readonly number[]): number[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tpotMs } from "./client.ts";
- * console.log(tpotMs(110, 10, 11)); // 10
+ * assert.equal(tpotMs(110, 10, 11), 10);
  * ```
  */
 export function tpotMs(
@@ -171,6 +173,7 @@ function choiceOutput(choice: Obj, endpoint: Endpoint, streamed: boolean): {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { StreamMetricsBuilder } from "./client.ts";
  * const b = new StreamMetricsBuilder("chat");
  * b.add(5, { id: "chatcmpl-1", choices: [{ delta: { role: "assistant", content: "" } }] });
@@ -179,7 +182,7 @@ function choiceOutput(choice: Obj, endpoint: Endpoint, streamed: boolean): {
  * b.add(9, { choices: [], usage: { prompt_tokens: 3, completion_tokens: 2 } });
  * b.done(10);
  * const m = b.finish({ completed: true });
- * console.log(m.ttft_ms, m.itl_ms, m.e2e_ms, m.tpot_ms); // 5 [4] 10 5
+ * assert.deepEqual([m.ttft_ms, m.itl_ms, m.e2e_ms, m.tpot_ms], [5, [4], 10, 5]);
  * ```
  */
 export class StreamMetricsBuilder {
@@ -351,6 +354,7 @@ export interface ClientMetricsOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { clientMetrics } from "./client.ts";
  * const m = clientMetrics([
  *   { t_ms: 20, data: { choices: [{ text: "Hello" }] } },
@@ -358,7 +362,7 @@ export interface ClientMetricsOptions {
  *   { t_ms: 31, data: { choices: [], usage: { prompt_tokens: 4, completion_tokens: 3 } } },
  *   { t_ms: 32, data: "[DONE]" },
  * ], { endpoint: "completions" });
- * console.log(m.ttft_ms, m.itl_ms, m.e2e_ms, m.tpot_ms); // 20 [10] 32 6
+ * assert.deepEqual([m.ttft_ms, m.itl_ms, m.e2e_ms, m.tpot_ms], [20, [10], 32, 6]);
  * ```
  */
 export function clientMetrics(
@@ -383,13 +387,14 @@ export function clientMetrics(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { nonStreamMetrics } from "./client.ts";
  * const m = nonStreamMetrics({
  *   id: "cmpl-1",
  *   choices: [{ text: "abc", finish_reason: "stop" }],
  *   usage: { prompt_tokens: 2, completion_tokens: 1 },
  * }, 40, { endpoint: "completions" });
- * console.log(m.e2e_ms, m.ttft_ms, m.completion_tokens); // 40 null 1
+ * assert.deepEqual([m.e2e_ms, m.ttft_ms, m.completion_tokens], [40, null, 1]);
  * ```
  */
 export function nonStreamMetrics(
@@ -465,6 +470,7 @@ export type VllmBenchInput =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { vllmBenchMetrics } from "./client.ts";
  * const bench = vllmBenchMetrics({
  *   endpoint: "chat",
@@ -472,7 +478,10 @@ export type VllmBenchInput =
  *   chunk_times_ms: [11, 20, 30], non_content_chunk_times_ms: [10],
  *   completion_tokens: 3,
  * });
- * console.log(bench.ttft_ms, bench.itl_ms, bench.e2e_ms, bench.tpot_ms); // 10 [1, 9, 10] 31 10.5
+ * assert.deepEqual(
+ *   [bench.ttft_ms, bench.itl_ms, bench.e2e_ms, bench.tpot_ms],
+ *   [10, [1, 9, 10], 31, 10.5],
+ * );
  * ```
  */
 export function vllmBenchMetrics(record: VllmBenchInput): VllmBenchMetrics {
@@ -516,9 +525,12 @@ function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { metricsFromChunkTimes } from "./client.ts";
- * const m = metricsFromChunkTimes({ chunk_times_ms: [5, 7, 12], e2e_ms: 13, completion_tokens: 3 });
- * console.log(m.ttft_ms, m.itl_ms, m.tpot_ms); // 5 [2, 5] 4
+ * const m = metricsFromChunkTimes({
+ *   chunk_times_ms: [5, 7, 12], e2e_ms: 13, completion_tokens: 3,
+ * });
+ * assert.deepEqual([m.ttft_ms, m.itl_ms, m.tpot_ms], [5, [2, 5], 4]);
  * ```
  */
 export function metricsFromChunkTimes(

@@ -84,9 +84,10 @@ export interface ServerRequestParams {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { numberAttribute } from "./server.ts";
- * numberAttribute({ a: "14" }, "a"); // 14
- * numberAttribute({}, "a"); // null
+ * assert.equal(numberAttribute({ a: "14" }, "a"), 14);
+ * assert.equal(numberAttribute({}, "a"), null);
  * ```
  */
 export function numberAttribute(
@@ -142,6 +143,7 @@ function checkedAttributes(span: ServerSpan, caller: string): Record<string, Att
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { serverMetrics } from "./server.ts";
  * const m = serverMetrics({
  *   trace_id: "0".repeat(31) + "1", span_id: "0".repeat(15) + "2", parent_span_id: null,
@@ -150,7 +152,7 @@ function checkedAttributes(span: ServerSpan, caller: string): Record<string, Att
  *   attributes: { "gen_ai.latency.time_to_first_token": 0.1, "gen_ai.usage.prompt_tokens": "14" },
  *   resource: {}, scope: "vllm.llm_engine",
  * });
- * console.log(m.server_ttft_ms, m.server_prompt_tokens, m.server_e2e_ms); // 100 14 null
+ * assert.deepEqual([m.server_ttft_ms, m.server_prompt_tokens, m.server_e2e_ms], [100, 14, null]);
  * ```
  */
 export function serverMetrics(span: ServerSpan): ServerMetrics {
@@ -183,10 +185,19 @@ export function serverMetrics(span: ServerSpan): ServerMetrics {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { serverRequestParams } from "./server.ts";
- * const span = { attributes: { "gen_ai.request.max_tokens": "8", "gen_ai.request.n": 1 } };
- * // deno-lint-ignore no-explicit-any
- * serverRequestParams(span as any); // { temperature: null, top_p: null, max_tokens: 8, n: 1 }
+ * import type { ServerSpan } from "../types.ts";
+ * const span: ServerSpan = {
+ *   trace_id: "0".repeat(31) + "1", span_id: "0".repeat(15) + "2", parent_span_id: null,
+ *   name: "llm_request", kind: 2, start_time_unix_nano: "1000000000",
+ *   end_time_unix_nano: "2000000000", start_ms: 1000, end_ms: 2000,
+ *   attributes: { "gen_ai.request.max_tokens": "8", "gen_ai.request.n": 1 },
+ *   resource: {}, scope: "vllm.llm_engine",
+ * };
+ * assert.deepEqual(serverRequestParams(span), {
+ *   temperature: null, top_p: null, max_tokens: 8, n: 1,
+ * });
  * ```
  */
 export function serverRequestParams(span: ServerSpan): ServerRequestParams {
@@ -215,9 +226,13 @@ export function serverRequestParams(span: ServerSpan): ServerRequestParams {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { derivedMetrics } from "./server.ts";
- * derivedMetrics({ ttft_ms: 130, server_ttft_ms: 115, server_e2e_ms: 250, server_inference_ms: 190, server_queue_ms: 1 });
- * // { client_overhead_ms: 15, server_frontend_ms: 59 }
+ * const derived = derivedMetrics({
+ *   ttft_ms: 130, server_ttft_ms: 115, server_e2e_ms: 250, server_inference_ms: 190,
+ *   server_queue_ms: 1,
+ * });
+ * assert.deepEqual(derived, { client_overhead_ms: 15, server_frontend_ms: 59 });
  * ```
  */
 export function derivedMetrics(

@@ -21,9 +21,10 @@ function constantTimeEqual(a: string, b: string): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bearerTokenMatches } from "./auth.ts";
- * bearerTokenMatches("Bearer s3cret", "s3cret"); // true
- * bearerTokenMatches("Bearer nope", "s3cret"); // false
+ * assert.equal(bearerTokenMatches("Bearer s3cret", "s3cret"), true);
+ * assert.equal(bearerTokenMatches("Bearer nope", "s3cret"), false);
  * ```
  */
 export function bearerTokenMatches(header: string | null | undefined, token: string): boolean {

@@ -69,9 +69,10 @@ function sliceStream(sliceBytes: number): TransformStream<Uint8Array, Uint8Array
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readLimitedBody } from "./body.ts";
  * const bytes = await readLimitedBody(new Response("hello").body, "identity", 1024);
- * console.log(bytes.length); // 5
+ * assert.equal(new TextDecoder().decode(bytes), "hello");
  * ```
  */
 export async function readLimitedBody(

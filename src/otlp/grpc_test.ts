@@ -11,6 +11,7 @@ import {
   gzipBomb,
   llmRequestPayload,
   readFixture,
+  readRecordedExport,
   spanIdOf,
   traceIdOf,
   V1_ATTRIBUTES,
@@ -96,14 +97,29 @@ Deno.test("the gRPC receiver stores spans sent plain and gzip-compressed", async
   });
 });
 
-Deno.test("the gRPC receiver answers the id-less vLLM fixture with a partial success", async () => {
+Deno.test("the gRPC receiver answers the recorded vLLM span without ids with a partial success", async () => {
   await withReceiver({}, async (receiver) => {
-    const payload = JSON.parse(readFixture("vllm-0.29.0-llm_request.otlp.json"));
+    const payload = JSON.parse(readFixture("llm_request.otlp.json"));
+    const span = payload.resourceSpans[0].scopeSpans[0].spans[0];
+    delete span.traceId;
+    delete span.spanId;
     const outcome = await exportOverGrpc(receiver, message(payload));
     assert.equal(outcome.error, null);
     assert.equal(outcome.response?.partialSuccess?.rejectedSpans, "1");
     assert.match(outcome.response?.partialSuccess?.errorMessage ?? "", /invalid traceId/);
     assert.equal(receiver.store.size, 0);
+  });
+});
+
+Deno.test("the gRPC receiver stores the export recorded from vLLM's Python exporter", async () => {
+  await withReceiver({}, async (receiver) => {
+    const outcome = await exportOverGrpc(receiver, readRecordedExport());
+    assert.equal(outcome.error, null);
+    assert.deepEqual(outcome.response, {});
+    const [span] = receiver.store.get("4bf92f3577b34da6a3ce929d0e0e4736")!;
+    assert.equal(span.parent_span_id, "00f067aa0ba902b7");
+    assert.equal(span.attributes["gen_ai.usage.prompt_tokens"], 14);
+    assert.equal(span.attributes["gen_ai.latency.time_to_first_token"], 0.11554598808288574);
   });
 });
 

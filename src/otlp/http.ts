@@ -142,6 +142,7 @@ function decodeBody(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { handleOtlpHttp } from "./http.ts";
  * import { emptyCounters } from "./ingest.ts";
  * import { SpanStore } from "./store.ts";
@@ -151,12 +152,20 @@ function decodeBody(
  *   maxBodyBytes: 1 << 20,
  *   spanName: "llm_request",
  * };
+ * const span = {
+ *   traceId: "0af7651916cd43dd8448eb211c80319c", spanId: "b7ad6b7169203331",
+ *   name: "llm_request", startTimeUnixNano: "1700000000000000000",
+ *   endTimeUnixNano: "1700000000250000000",
+ * };
  * const request = new Request("http://localhost/v1/traces", {
  *   method: "POST",
  *   headers: { "content-type": "application/json" },
- *   body: JSON.stringify({ resourceSpans: [] }),
+ *   body: JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] }),
  * });
- * const response = await handleOtlpHttp(request, context); // 200, body {}
+ * const response = await handleOtlpHttp(request, context);
+ * assert.equal(response.status, 200);
+ * assert.equal(await response.text(), "{}");
+ * assert.equal(context.store.size, 1);
  * ```
  */
 export async function handleOtlpHttp(

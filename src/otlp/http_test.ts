@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { handleOtlpHttp, type HttpHandlerContext } from "./http.ts";
 import { emptyCounters } from "./ingest.ts";
 import {
+  decodeExportRequest,
   decodeExportResponse,
   decodeRpcStatus,
   encodeExportRequest,
@@ -13,6 +14,7 @@ import {
   gzipBomb,
   llmRequestPayload,
   readFixture,
+  readRecordedExport,
   spanIdOf,
   traceIdOf,
   V0_ATTRIBUTES,
@@ -122,13 +124,16 @@ Deno.test("handleOtlpHttp() accepts gzip-compressed JSON and protobuf bodies", a
   assert.equal(ctx.store.get(traceIdOf(2))![0].attributes["gen_ai.usage.completion_tokens"], 8);
 });
 
-Deno.test("handleOtlpHttp() reports the id-less vLLM 0.29.0 fixture as a partial success", async () => {
-  const fixture = readFixture("vllm-0.29.0-llm_request.otlp.json");
+Deno.test("handleOtlpHttp() reports the recorded vLLM span with its ids removed as a partial success", async () => {
+  const payload = JSON.parse(readFixture("llm_request.otlp.json"));
+  const span = payload.resourceSpans[0].scopeSpans[0].spans[0];
+  delete span.traceId;
+  delete span.spanId;
   for (
     const [type, body] of [
-      [JSON_TYPE, new TextEncoder().encode(fixture)],
+      [JSON_TYPE, jsonBody(payload)],
       // The protobuf form cannot carry the missing ids either: empty bytes.
-      [PROTO_TYPE, protoBody(JSON.parse(fixture))],
+      [PROTO_TYPE, protoBody(payload)],
     ] as const
   ) {
     const ctx = context();
@@ -143,37 +148,86 @@ Deno.test("handleOtlpHttp() reports the id-less vLLM 0.29.0 fixture as a partial
   }
 });
 
-Deno.test("handleOtlpHttp() accepts the vLLM 0.29.0 fixture with ids added, exact values", async () => {
-  const payload = JSON.parse(readFixture("vllm-0.29.0-llm_request.otlp.json"));
-  const span = payload.resourceSpans[0].scopeSpans[0].spans[0];
-  span.traceId = "4BF92F3577B34DA6A3CE929D0E0E4736"; // upper case is valid OTLP/JSON
-  span.spanId = "00F067AA0BA902B7";
-  span.parentSpanId = "B7AD6B7169203331";
+/** What testdata/llm_request.otlp.* hold (recorded from the Python SDK; see README.md there). */
+const RECORDED = {
+  traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+  spanId: "6917812a96cb42c0",
+  parentSpanId: "00f067aa0ba902b7",
+  start: "1796313046766670080",
+  end: "1796313047022209430",
+  attributes: {
+    "gen_ai.latency.time_to_first_token": 0.11554598808288574,
+    "gen_ai.latency.e2e": 0.25359678268432617,
+    "gen_ai.latency.time_in_queue": 5.4589007049798965e-05,
+    "gen_ai.usage.prompt_tokens": 14,
+    "gen_ai.usage.completion_tokens": 8,
+    "gen_ai.latency.time_in_model_prefill": 0.057814636995317414,
+    "gen_ai.latency.time_in_model_decode": 0.13830458300071768,
+    "gen_ai.latency.time_in_model_inference": 0.1961192199960351,
+    "gen_ai.request.id": "cmpl-3f1c2a9e4b5d4e0f8a7b6c5d4e3f2a1b-0",
+    "gen_ai.request.max_tokens": 8,
+    "gen_ai.request.n": 1,
+  },
+};
+
+Deno.test("handleOtlpHttp() stores the recorded vLLM export exactly, as sent and as OTLP/JSON", async () => {
+  const text = readFixture("llm_request.otlp.json");
+  // OTLP/JSON writes int64 as strings: the form the JSON path must read.
+  assert.match(text, /"intValue": "14"/);
+  const upperCase = JSON.parse(text);
+  const span = upperCase.resourceSpans[0].scopeSpans[0].spans[0];
+  span.traceId = span.traceId.toUpperCase(); // upper case is valid OTLP/JSON
+  span.parentSpanId = span.parentSpanId.toUpperCase();
   for (
     const [type, body] of [
-      [JSON_TYPE, jsonBody(payload)],
-      [PROTO_TYPE, protoBody(payload)],
+      [PROTO_TYPE, readRecordedExport()], // the bytes the Python exporter sent
+      [JSON_TYPE, new TextEncoder().encode(text)],
+      [JSON_TYPE, jsonBody(upperCase)],
+      [PROTO_TYPE, protoBody(upperCase)],
     ] as const
   ) {
     const ctx = context();
-    const response = await handleOtlpHttp(post(body, type), ctx);
+    const response = await handleOtlpHttp(post(body as BodyInit, type), ctx);
     assert.equal(response.status, 200, type);
-    const [stored] = ctx.store.get("4bf92f3577b34da6a3ce929d0e0e4736")!;
-    assert.equal(stored.span_id, "00f067aa0ba902b7");
-    assert.equal(stored.parent_span_id, "b7ad6b7169203331");
-    assert.equal(stored.start_time_unix_nano, "1790341371953418752");
-    assert.equal(stored.end_time_unix_nano, "1790341372208341144");
-    assert.deepEqual(stored.attributes, {
-      "gen_ai.latency.time_to_first_token": 0.11554598808288574,
-      "gen_ai.latency.e2e": 0.25359678268432617,
-      "gen_ai.latency.time_in_queue": 5.4589007049798965e-05,
-      "gen_ai.usage.prompt_tokens": 14,
-      "gen_ai.usage.completion_tokens": 8,
-      "gen_ai.latency.time_in_model_prefill": 0.057814636995317414,
-      "gen_ai.latency.time_in_model_decode": 0.13830458300071768,
-      "gen_ai.request.id": "req-vllm-029-001",
-    });
+    const [stored] = ctx.store.get(RECORDED.traceId)!;
+    assert.equal(stored.span_id, RECORDED.spanId);
+    assert.equal(stored.parent_span_id, RECORDED.parentSpanId);
+    assert.equal(stored.kind, 2);
+    assert.equal(stored.scope, "vllm.tracing.otel");
+    assert.equal(stored.start_time_unix_nano, RECORDED.start);
+    assert.equal(stored.end_time_unix_nano, RECORDED.end);
+    assert.deepEqual(stored.attributes, RECORDED.attributes);
+    assert.equal(stored.resource["service.name"], "vllm-server");
   }
+});
+
+Deno.test("the recorded vLLM export carries the exporter's types: ints, doubles, a SERVER span", () => {
+  const request = decodeExportRequest(readRecordedExport());
+  const [span] = request.resourceSpans![0].scopeSpans![0].spans!;
+  assert.equal(span.kind, 2);
+  assert.equal(span.name, "llm_request");
+  const types = Object.fromEntries(
+    span.attributes!.map((a) => [a.key, Object.keys(a.value ?? {})[0]]),
+  );
+  assert.deepEqual(types, {
+    "gen_ai.latency.time_to_first_token": "doubleValue",
+    "gen_ai.latency.e2e": "doubleValue",
+    "gen_ai.latency.time_in_queue": "doubleValue",
+    "gen_ai.usage.prompt_tokens": "intValue",
+    "gen_ai.usage.completion_tokens": "intValue",
+    "gen_ai.latency.time_in_model_prefill": "doubleValue",
+    "gen_ai.latency.time_in_model_decode": "doubleValue",
+    "gen_ai.latency.time_in_model_inference": "doubleValue",
+    "gen_ai.request.id": "stringValue",
+    "gen_ai.request.max_tokens": "intValue",
+    "gen_ai.request.n": "intValue",
+  });
+  // The protobuf decoder and the Python protobuf runtime's JSON agree on every field.
+  assert.deepEqual(
+    JSON.parse(JSON.stringify(request)).resourceSpans[0].scopeSpans[0].spans[0].attributes,
+    JSON.parse(readFixture("llm_request.otlp.json")).resourceSpans[0].scopeSpans[0].spans[0]
+      .attributes,
+  );
 });
 
 Deno.test("handleOtlpHttp() accepts the Jaeger OTLP/JSON fixture as JSON and as protobuf", async () => {

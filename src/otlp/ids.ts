@@ -38,9 +38,10 @@ function normalizeId(raw: string, width: 32 | 16): string | null {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { normalizeTraceId } from "./ids.ts";
- * normalizeTraceId("006c3cf93508f205"); // "0000000000000000006c3cf93508f205"
- * normalizeTraceId("g0"); // null
+ * assert.equal(normalizeTraceId("006c3cf93508f205"), "0000000000000000006c3cf93508f205");
+ * assert.equal(normalizeTraceId("g0"), null);
  * ```
  */
 export function normalizeTraceId(raw: string): string | null {

@@ -52,10 +52,19 @@ const QUOTED_REJECTIONS = 3;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { emptyCounters, ingestExport } from "./ingest.ts";
  * import { SpanStore } from "./store.ts";
- * const result = ingestExport({ resourceSpans: [] }, new SpanStore(), "llm_request", emptyCounters());
- * console.log(result.errorMessage === ""); // true
+ * const span = {
+ *   traceId: "0af7651916cd43dd8448eb211c80319c", spanId: "b7ad6b7169203331",
+ *   name: "llm_request", startTimeUnixNano: "1700000000000000000",
+ *   endTimeUnixNano: "1700000000250000000",
+ * };
+ * const store = new SpanStore();
+ * const request = { resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] };
+ * const result = ingestExport(request, store, "llm_request", emptyCounters());
+ * assert.deepEqual(result, { accepted: 1, rejected: 0, ignored: 0, errorMessage: "" });
+ * assert.equal(store.size, 1);
  * ```
  */
 export function ingestExport(

@@ -4,9 +4,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { startReceiver } from "./mod.ts";
  * const receiver = await startReceiver({ grpcPort: 0, httpPort: 0 });
- * console.log(`vllm serve ... --otlp-traces-endpoint ${receiver.grpcEndpoint}`);
+ * // then: vllm serve ... --otlp-traces-endpoint <receiver.grpcEndpoint>
+ * assert.match(receiver.grpcEndpoint ?? "", /^http:\/\/127\.0\.0\.1:\d+$/);
  * await receiver.close();
  * ```
  *

@@ -208,9 +208,19 @@ function idsToBytes(value: unknown, key = "", where = "request"): unknown {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeExportRequest, encodeExportRequest } from "./protobuf.ts";
- * const bytes = encodeExportRequest({ resourceSpans: [] });
- * console.log(decodeExportRequest(bytes)); // { resourceSpans: [] }
+ * const span = {
+ *   traceId: "0af7651916cd43dd8448eb211c80319c", spanId: "b7ad6b7169203331",
+ *   name: "llm_request", kind: 2, startTimeUnixNano: "1700000000000000000",
+ *   endTimeUnixNano: "1700000000250000000",
+ *   attributes: [{ key: "gen_ai.usage.prompt_tokens", value: { intValue: "14" } }],
+ * };
+ * const bytes = encodeExportRequest({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] });
+ * const decoded = decodeExportRequest(bytes).resourceSpans?.[0].scopeSpans?.[0].spans?.[0];
+ * assert.equal(decoded?.traceId, span.traceId); // ids as hex, as in OTLP/JSON
+ * assert.equal(decoded?.endTimeUnixNano, span.endTimeUnixNano);
+ * assert.deepEqual(decoded?.attributes, span.attributes);
  * ```
  */
 export function decodeExportRequest(bytes: Uint8Array): OtlpExportRequest {

@@ -22,6 +22,11 @@ export interface ReceiverOptions {
   maxBodyBytes?: number;
   /** Most spans kept; default 1,000,000. Over it, the oldest traces are evicted first. */
   maxSpans?: number;
+  /**
+   * Most bytes of spans kept (estimated, see `spanBytes`); default 256 MiB. Over it, the oldest
+   * traces are evicted first. String attributes longer than 16,384 characters are cut.
+   */
+  maxBytes?: number;
   /** When set, requests must carry `authorization: Bearer <token>` (HTTP header / gRPC metadata). */
   bearerToken?: string;
   /** Keep only spans with this name; default "llm_request"; null keeps every span. */
@@ -130,22 +135,36 @@ function urlHost(hostname: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { startReceiver } from "./receiver.ts";
+ * import { startSimulator } from "../sim/mod.ts";
  * const receiver = await startReceiver({ grpcPort: 0, httpPort: 0 });
+ * // stands in for `vllm serve ... --otlp-traces-endpoint <receiver.grpcEndpoint>`
+ * const sim = await startSimulator({ otlpEndpoint: receiver.grpcEndpoint!, exportDelayMs: 50 });
  * try {
- *   console.log(receiver.grpcEndpoint, receiver.httpEndpoint);
- *   const spans = await receiver.getSpans(["0af7651916cd43dd8448eb211c80319c"], {
- *     deadline_ms: Date.now() + 10_000,
+ *   const traceId = "0af7651916cd43dd8448eb211c80319c";
+ *   const response = await fetch(`${sim.url}/v1/completions`, {
+ *     method: "POST",
+ *     headers: {
+ *       "content-type": "application/json",
+ *       traceparent: `00-${traceId}-b7ad6b7169203331-01`,
+ *     },
+ *     body: JSON.stringify({ prompt: "Hello", max_tokens: 2 }),
  *   });
- *   console.log(spans.size, receiver.stats());
+ *   await response.body?.cancel();
+ *   const spans = await receiver.getSpans([traceId], { deadline_ms: Date.now() + 10_000 });
+ *   assert.equal(spans.get(traceId)?.[0].name, "llm_request");
+ *   assert.equal(spans.get(traceId)?.[0].parent_span_id, "b7ad6b7169203331");
+ *   assert.equal(receiver.stats().accepted_spans, 1);
  * } finally {
+ *   await sim.close();
  *   await receiver.close();
  * }
  * ```
  */
 export async function startReceiver(options: ReceiverOptions = {}): Promise<OtlpReceiver> {
   const resolved = resolveOptions(options);
-  const store = new SpanStore({ maxSpans: resolved.maxSpans });
+  const store = new SpanStore({ maxSpans: resolved.maxSpans, maxBytes: options.maxBytes });
   const counters = emptyCounters();
   const shutdown = new AbortController();
   const context = {

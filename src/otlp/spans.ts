@@ -111,9 +111,31 @@ export interface RejectedSpan {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { flattenSpans } from "./spans.ts";
- * const { spans, rejected } = flattenSpans({ resourceSpans: [] });
- * console.log(spans.length, rejected.length); // 0 0
+ * const { spans, rejected } = flattenSpans({
+ *   resourceSpans: [{
+ *     resource: { attributes: [{ key: "service.name", value: { stringValue: "vllm" } }] },
+ *     scopeSpans: [{
+ *       scope: { name: "vllm.llm_engine" },
+ *       spans: [{
+ *         traceId: "0af7651916cd43dd8448eb211c80319c", spanId: "b7ad6b7169203331",
+ *         name: "llm_request", kind: 2, startTimeUnixNano: "1700000000000000000",
+ *         endTimeUnixNano: "1700000000250000000",
+ *         attributes: [{ key: "gen_ai.usage.prompt_tokens", value: { intValue: "14" } }],
+ *       }],
+ *     }],
+ *   }],
+ * });
+ * assert.equal(rejected.length, 0);
+ * assert.deepEqual(spans, [{
+ *   trace_id: "0af7651916cd43dd8448eb211c80319c", span_id: "b7ad6b7169203331",
+ *   parent_span_id: null, name: "llm_request", kind: 2,
+ *   start_time_unix_nano: "1700000000000000000", end_time_unix_nano: "1700000000250000000",
+ *   start_ms: 1700000000000, end_ms: 1700000000250,
+ *   attributes: { "gen_ai.usage.prompt_tokens": 14 },
+ *   resource: { "service.name": "vllm" }, scope: "vllm.llm_engine",
+ * }]);
  * ```
  */
 export function flattenSpans(

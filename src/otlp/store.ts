@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ServerSpan } from "../types.ts";
+import type { AttributeValue, ServerSpan } from "../types.ts";
 import { nowMs } from "../util/clock.ts";
 import { normalizeTraceId } from "./ids.ts";
 
@@ -15,10 +15,81 @@ export interface SpanStoreOptions {
    * first (in order of their first span's arrival), until the store is back within the bound.
    */
   maxSpans?: number;
+  /**
+   * Most bytes of spans kept, as estimated by {@link spanBytes} (default 256 MiB). Evicts like
+   * `maxSpans`: a few spans with huge attributes cannot take the heap either.
+   */
+  maxBytes?: number;
+  /**
+   * Longest string attribute value kept, in characters (default 16 384); longer ones are cut and
+   * end with `…[cut N chars]`. vLLM's own attributes are numbers and short strings.
+   */
+  maxAttributeChars?: number;
 }
 
 /** Default bound of a {@link SpanStore}: one million spans (roughly 1–2 GB of heap at most). */
 export const DEFAULT_MAX_SPANS = 1_000_000;
+/** Default byte bound of a {@link SpanStore}: 256 MiB of estimated span size. */
+export const DEFAULT_MAX_STORE_BYTES = 256 * 1024 * 1024;
+/** Default cut of one string attribute: 16 384 characters. */
+export const DEFAULT_MAX_ATTRIBUTE_CHARS = 16_384;
+
+/** Fixed cost of one span in the estimate: its object, ids, times and map entries. */
+const SPAN_OVERHEAD_BYTES = 512;
+
+/**
+ * Estimated heap bytes of a span: a fixed overhead plus 2 bytes per character (UTF-16) of every
+ * string and 16 per other value, attribute names included. An estimate to bound memory by, not an
+ * exact count.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { spanBytes } from "./store.ts";
+ * import type { ServerSpan } from "../types.ts";
+ * const span = { name: "llm_request", scope: "vllm", attributes: { big: "x".repeat(1000) }, resource: {} };
+ * assert.ok(spanBytes(span as unknown as ServerSpan) > 2000);
+ * ```
+ */
+export function spanBytes(span: ServerSpan): number {
+  return SPAN_OVERHEAD_BYTES + 2 * (span.name.length + span.scope.length) +
+    valueBytes(span.attributes) + valueBytes(span.resource);
+}
+
+function valueBytes(value: AttributeValue): number {
+  if (typeof value === "string") return 2 * value.length;
+  if (Array.isArray(value)) return value.reduce((sum: number, v) => sum + valueBytes(v), 16);
+  if (value !== null && typeof value === "object") {
+    let sum = 16;
+    for (const [key, v] of Object.entries(value)) sum += 2 * key.length + valueBytes(v);
+    return sum;
+  }
+  return 16;
+}
+
+/** `value` with every string longer than `max` characters cut (same object when none is). */
+function cutStrings(value: AttributeValue, max: number): AttributeValue {
+  if (typeof value === "string") {
+    return value.length <= max ? value : `${value.slice(0, max)}…[cut ${value.length - max} chars]`;
+  }
+  if (Array.isArray(value)) {
+    let copy: AttributeValue[] | null = null;
+    value.forEach((v, i) => {
+      const cut = cutStrings(v, max);
+      if (cut !== v) (copy ??= [...value])[i] = cut;
+    });
+    return copy ?? value;
+  }
+  if (value !== null && typeof value === "object") {
+    let copy: Record<string, AttributeValue> | null = null;
+    for (const [key, v] of Object.entries(value)) {
+      const cut = cutStrings(v, max);
+      if (cut !== v) (copy ??= { ...value })[key] = cut;
+    }
+    return copy ?? value;
+  }
+  return value;
+}
 
 interface Waiter {
   /** Requested id as given by the caller → normalised id. */
@@ -34,11 +105,22 @@ interface Waiter {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SpanStore } from "./store.ts";
+ * import { flattenSpans } from "./spans.ts";
+ * const traceId = "0af7651916cd43dd8448eb211c80319c";
  * const store = new SpanStore({ maxSpans: 10_000 });
- * const pending = store.waitFor(["0af7651916cd43dd8448eb211c80319c"], Date.now() + 5_000);
- * // ... the receiver calls store.add(spans) as exports arrive ...
+ * const pending = store.waitFor([traceId], Date.now() + 5_000);
+ * // the receiver calls store.add(spans) as exports arrive:
+ * const { spans } = flattenSpans({
+ *   resourceSpans: [{ scopeSpans: [{ spans: [{
+ *     traceId, spanId: "b7ad6b7169203331", name: "llm_request",
+ *     startTimeUnixNano: "1700000000000000000", endTimeUnixNano: "1700000000250000000",
+ *   }] }] }],
+ * });
+ * assert.equal(store.add(spans), 1);
  * const found = await pending; // resolves once every trace has a span, or at the deadline
+ * assert.equal(found.get(traceId)?.[0].span_id, "b7ad6b7169203331");
  * ```
  */
 export class SpanStore {
@@ -46,6 +128,11 @@ export class SpanStore {
   readonly #traces = new Map<string, ServerSpan[]>();
   readonly #waiters = new Map<string, Set<Waiter>>();
   readonly #maxSpans: number;
+  readonly #maxBytes: number;
+  readonly #maxAttributeChars: number;
+  /** Estimated bytes of each held trace's spans, for the byte bound. */
+  readonly #traceBytes = new Map<string, number>();
+  #bytes = 0;
   /** Span-id sets of large traces only, so duplicate checks stay O(1) without a Set per trace. */
   readonly #largeTraceIds = new WeakMap<ServerSpan[], Set<string>>();
   #size = 0;
@@ -58,6 +145,17 @@ export class SpanStore {
       throw new RangeError(`maxSpans must be a positive integer, got ${String(maxSpans)}`);
     }
     this.#maxSpans = maxSpans;
+    this.#maxBytes = positiveOption("maxBytes", options.maxBytes, DEFAULT_MAX_STORE_BYTES);
+    this.#maxAttributeChars = positiveOption(
+      "maxAttributeChars",
+      options.maxAttributeChars,
+      DEFAULT_MAX_ATTRIBUTE_CHARS,
+    );
+  }
+
+  /** Estimated bytes held ({@link spanBytes} summed); at most `maxBytes` after every add. */
+  get bytes(): number {
+    return this.#bytes;
   }
 
   /** Number of spans held. */
@@ -87,7 +185,8 @@ export class SpanStore {
   add(spans: readonly ServerSpan[]): number {
     let added = 0;
     const arrived: string[] = [];
-    for (const span of spans) {
+    for (const received of spans) {
+      const span = this.#cut(received);
       let list = this.#traces.get(span.trace_id);
       if (list === undefined) {
         list = [];
@@ -98,6 +197,9 @@ export class SpanStore {
       }
       list.push(span);
       this.#largeTraceIds.get(list)?.add(span.span_id);
+      const bytes = spanBytes(span);
+      this.#traceBytes.set(span.trace_id, (this.#traceBytes.get(span.trace_id) ?? 0) + bytes);
+      this.#bytes += bytes;
       added++;
     }
     this.#size += added;
@@ -128,7 +230,9 @@ export class SpanStore {
   /** Drops every span (waiters keep waiting for new ones). */
   clear(): void {
     this.#traces.clear();
+    this.#traceBytes.clear();
     this.#size = 0;
+    this.#bytes = 0;
   }
 
   /**
@@ -245,13 +349,32 @@ export class SpanStore {
   }
 
   #evict(): void {
-    while (this.#size > this.#maxSpans) {
+    while (this.#size > this.#maxSpans || this.#bytes > this.#maxBytes) {
       const oldest = this.#traces.keys().next();
       if (oldest.done) break;
       const list = this.#traces.get(oldest.value)!;
       this.#traces.delete(oldest.value);
+      this.#bytes -= this.#traceBytes.get(oldest.value) ?? 0;
+      this.#traceBytes.delete(oldest.value);
       this.#size -= list.length;
       this.#evicted += list.length;
     }
   }
+
+  /** The span with over-long string attributes cut (the same object when none is). */
+  #cut(span: ServerSpan): ServerSpan {
+    const attributes = cutStrings(span.attributes, this.#maxAttributeChars);
+    const resource = cutStrings(span.resource, this.#maxAttributeChars);
+    return attributes === span.attributes && resource === span.resource
+      ? span
+      : { ...span, attributes, resource } as ServerSpan;
+  }
+}
+
+function positiveOption(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
+  }
+  return value;
 }

@@ -168,3 +168,34 @@ Deno.test("SpanStore.waitFor() rejects a non-numeric deadline with a TypeError",
     { name: "TypeError", message: /deadlineMs must be a number/ },
   );
 });
+
+Deno.test("SpanStore cuts a 4 MB attribute and stays within its byte bound, evicting the oldest traces", () => {
+  const store = new SpanStore({ maxBytes: 200_000, maxAttributeChars: 10_000 });
+  const big = "x".repeat(4_000_000);
+  for (let i = 1; i <= 40; i++) {
+    store.add([{ ...span(i, i), attributes: { "gen_ai.request.id": "r", huge: big } }]);
+    assert.ok(store.bytes <= 200_000, `after ${i} exports: ${store.bytes} bytes`);
+  }
+  const kept = store.get(traceIdOf(40))![0].attributes.huge as string;
+  assert.equal(kept.length, 10_000 + "…[cut 3990000 chars]".length);
+  assert.ok(kept.endsWith("…[cut 3990000 chars]"));
+  assert.ok(store.evictedSpans > 0, "old traces were evicted");
+  assert.ok(!store.has(traceIdOf(1)));
+  assert.ok(store.has(traceIdOf(40)));
+});
+
+Deno.test("SpanStore's default byte bound holds: 40 spans with 4 MB attributes keep well under 256 MiB", () => {
+  const store = new SpanStore();
+  const big = "y".repeat(4_000_000);
+  for (let i = 1; i <= 40; i++) store.add([{ ...span(i, i), resource: { big } }]);
+  assert.equal(store.size, 40, "cut attributes are small: nothing needed evicting");
+  assert.ok(store.bytes < 40 * 40_000, `${store.bytes} bytes`);
+});
+
+Deno.test("SpanStore rejects a byte bound that is not a positive integer", () => {
+  assert.throws(() => new SpanStore({ maxBytes: 0 }), /maxBytes must be a positive integer, got 0/);
+  assert.throws(
+    () => new SpanStore({ maxAttributeChars: 1.5 }),
+    /maxAttributeChars must be a positive integer/,
+  );
+});

@@ -1,6 +1,6 @@
 /**
  * Shared test data for the receiver's tests: vLLM span attribute sets (V1 and V0), OTLP/JSON
- * payload builders, and the shared fixtures. Test-only; not exported from mod.ts.
+ * payload builders, and the recorded fixtures in testdata/. Test-only; not exported from mod.ts.
  *
  * @module
  */
@@ -97,23 +97,25 @@ export function spanIdOf(n: number): string {
   return "e" + (n + 1).toString(16).padStart(15, "0");
 }
 
-const FIXTURES = new URL("../../../shared/fixtures/", import.meta.url);
+const TESTDATA = new URL("./testdata/", import.meta.url);
 
 /**
- * Reads a shared fixture (../shared/fixtures beside the project root: real recorded data, kept
- * outside the repository) as text; a missing one is an error saying where it was looked for.
+ * Reads a file of src/otlp/testdata (recorded data, see README.md and NOTICE there) as text; a
+ * missing one is an error saying where it was looked for.
  */
 export function readFixture(name: string): string {
-  const path = fileURLToPath(new URL(name, FIXTURES));
+  const path = fileURLToPath(new URL(name, TESTDATA));
   try {
     return Deno.readTextFileSync(path);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
-    throw new Error(
-      `fixture ${name} not found at ${path}: the tests expect the shared fixtures folder ` +
-        "beside the project (../shared/fixtures)",
-    );
+    throw new Error(`fixture ${name} not found at ${path}`);
   }
+}
+
+/** The recorded OTLP/protobuf export of vLLM's `llm_request` span (testdata/README.md). */
+export function readRecordedExport(): Uint8Array {
+  return Deno.readFileSync(new URL("llm_request.otlp.pb", TESTDATA));
 }
 
 /** gzip-compresses bytes with the platform's CompressionStream. */

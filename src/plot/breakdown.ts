@@ -56,10 +56,23 @@ const COLUMNS = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { breakdown } from "./breakdown.ts";
  * import { render } from "./render.ts";
- * declare const table: import("./columns.ts").TableLike; // toTable(enrichedRun)
- * const svg = await render(breakdown(table));
+ * import { toTable } from "../table/to_table.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * // one request joined to its span; in real use, toTable(await enrich(run, source))
+ * const table = toTable(makeRun([makeRecord({
+ *   span_status: "found", server_queue_ms: 1, server_prefill_ms: 9, server_decode_ms: 30,
+ *   server_ttft_ms: 15, server_e2e_ms: 45, server_inference_ms: 39, client_overhead_ms: 5,
+ *   server_frontend_ms: 5,
+ * })]));
+ * const spec = breakdown(table);
+ * assert.deepEqual((spec.data as { values: unknown[] }).values, [
+ *   { x0: 1, x1: 2, client_overhead: 5, queue: 1, prefill: 9, decode: 30, other: 5 },
+ * ]);
+ * const svg = await render(spec);
+ * assert.match(svg, /^<svg /);
  * ```
  */
 export function breakdown(table: TableLike, options: BreakdownOptions = {}): VegaLiteSpec {

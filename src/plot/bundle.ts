@@ -26,11 +26,19 @@ export type VegaLiteBundle = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { specBundle } from "./bundle.ts";
  * import { ecdf } from "./ecdf.ts";
- * declare const table: import("./columns.ts").TableLike;
+ * import { toTable } from "../table/to_table.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * const table = toTable(makeRun([makeRecord(), makeRecord({ index: 1, ttft_ms: 30 })]));
  * const bundle = await specBundle(ecdf(table, { metric: "ttft_ms" }));
  * // in a notebook: Deno.jupyter.display(bundle, { raw: true });
+ * assert.match(bundle["image/svg+xml"], /^<svg /);
+ * assert.equal(
+ *   bundle["text/plain"],
+ *   "Vega-Lite chart: TTFT: cumulative distribution — ECDF of TTFT (ms)",
+ * );
  * ```
  */
 export async function specBundle(spec: VegaLiteSpec): Promise<VegaLiteBundle> {
@@ -58,9 +66,15 @@ export function describeSpec(spec: VegaLiteSpec): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { displayableSpec } from "./bundle.ts";
- * const spec = displayableSpec({ $schema: "https://vega.github.io/schema/vega-lite/v5.json", mark: "point" });
+ * const spec = displayableSpec({
+ *   $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+ *   mark: "point",
+ * });
  * spec; // as the last expression of a notebook cell: shows the chart
+ * assert.ok(Symbol.for("Jupyter.display") in spec);
+ * assert.deepEqual(Object.keys(spec), ["$schema", "mark"]); // still plain JSON
  * ```
  */
 export function displayableSpec<T extends VegaLiteSpec>(spec: T): T {

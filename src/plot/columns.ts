@@ -20,9 +20,15 @@ export interface TableLike {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "../deps/arquero.ts";
  * import { requireColumns } from "./columns.ts";
- * requireColumns(aq.table({ ttft_ms: [1] }), ["ttft_ms"], "plot.histogram"); // ok
+ * const t = aq.table({ ttft_ms: [1] });
+ * requireColumns(t, ["ttft_ms"], "plot.histogram"); // ok
+ * assert.throws(() => requireColumns(t, ["success"], "plot.histogram"), {
+ *   name: "TypeError",
+ *   message: 'plot.histogram: column "success" not found in the table (it has: ttft_ms)',
+ * });
  * ```
  */
 export function requireColumns(table: TableLike, names: string[], where: string): void {

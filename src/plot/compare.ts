@@ -33,9 +33,19 @@ export interface CompareOptions extends ChartOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { compare } from "./compare.ts";
- * declare const table: import("./columns.ts").TableLike; // toTable([runA, runB])
+ * import { toTable } from "../table/to_table.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * const table = toTable([ // in real use, toTable([runA, runB])
+ *   makeRun([makeRecord({ run_id: "a" })], { label: "baseline" }),
+ *   makeRun([makeRecord({ run_id: "b", ttft_ms: 15 })], { label: "tuned" }),
+ * ]);
  * const spec = compare(table, { metric: "ttft_ms", by: "label" });
+ * assert.deepEqual((spec.data as { values: unknown[] }).values, [
+ *   { group: "baseline", n: 1, p5: 20, p25: 20, p50: 20, p75: 20, p95: 20, p99: 20, max: 20 },
+ *   { group: "tuned", n: 1, p5: 15, p25: 15, p50: 15, p75: 15, p95: 15, p99: 15, max: 15 },
+ * ]);
  * ```
  */
 export function compare(table: TableLike, options: CompareOptions): VegaLiteSpec {

@@ -38,10 +38,14 @@ export interface EcdfOptions extends ChartOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "../deps/arquero.ts";
  * import { ecdf } from "./ecdf.ts";
  * const t = aq.table({ ttft_ms: [12, 15, 14, 40], label: ["a", "a", "b", "b"] });
  * const spec = ecdf(t, { metric: "ttft_ms", color: "label" });
+ * assert.deepEqual(spec.title, {
+ *   text: "TTFT: cumulative distribution", subtitle: "a: 2, b: 2 values", anchor: "start",
+ * });
  * ```
  */
 export function ecdf(table: TableLike, options: EcdfOptions): VegaLiteSpec {

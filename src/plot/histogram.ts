@@ -47,11 +47,14 @@ export interface HistogramOptions extends ChartOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "../deps/arquero.ts";
  * import { histogram } from "./histogram.ts";
  * const t = aq.table({ ttft_ms: [12, 15, 14, 40], success: [true, true, true, true] });
  * const spec = histogram(t, { metric: "ttft_ms" });
- * console.log(spec.$schema); // https://vega.github.io/schema/vega-lite/v5.json
+ * assert.equal(spec.$schema, "https://vega.github.io/schema/vega-lite/v5.json");
+ * const bins = (spec.data as { values: { count: number }[] }).values;
+ * assert.equal(bins.reduce((sum, bin) => sum + bin.count, 0), 4); // each value counted once
  * ```
  */
 export function histogram(table: TableLike, options: HistogramOptions): VegaLiteSpec {

@@ -17,8 +17,9 @@ const ENTITIES: Record<string, string> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { escapeHtml } from "./html.ts";
- * console.log(escapeHtml("<script>alert(1)</script>")); // &lt;script&gt;alert(1)&lt;/script&gt;
+ * assert.equal(escapeHtml("<script>alert(1)</script>"), "&lt;script&gt;alert(1)&lt;/script&gt;");
  * ```
  */
 export function escapeHtml(value: unknown): string {
@@ -31,8 +32,9 @@ export function escapeHtml(value: unknown): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { jsonForScript } from "./html.ts";
- * console.log(jsonForScript({ a: "</script>" })); // {"a":"\u003c/script\u003e"}
+ * assert.equal(jsonForScript({ a: "</script>" }), String.raw`{"a":"\u003c/script\u003e"}`);
  * ```
  */
 export function jsonForScript(value: unknown): string {
@@ -65,8 +67,14 @@ export interface Cell {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { htmlTable } from "./html.ts";
  * const html = htmlTable(["run", "requests"], [[{ text: "a" }, { text: "10", numeric: true }]]);
+ * assert.equal(
+ *   html,
+ *   "<table><thead><tr><th>run</th><th>requests</th></tr></thead>\n" +
+ *     '<tbody>\n<tr><td>a</td><td class="num">10</td></tr>\n</tbody></table>',
+ * );
  * ```
  */
 export function htmlTable(headers: string[], rows: Cell[][], caption?: string): string {

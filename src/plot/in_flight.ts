@@ -37,9 +37,18 @@ const SERIES = ["in flight (client)", "queued (server)", "running (server)"];
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { inFlight } from "./in_flight.ts";
- * declare const table: import("./columns.ts").TableLike; // toTable(run)
+ * import { toTable } from "../table/to_table.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * // two 50 ms requests started 100 ms apart; in real use, toTable(run)
+ * const table = toTable(makeRun([makeRecord(), makeRecord({ index: 1 })]));
  * const spec = inFlight(table);
+ * assert.deepEqual(spec.title, {
+ *   text: "Requests in flight",
+ *   subtitle: "2 requests, mean per bin of 0.002 s · no server times: client view only",
+ *   anchor: "start",
+ * });
  * ```
  */
 export function inFlight(table: TableLike, options: InFlightOptions = {}): VegaLiteSpec {

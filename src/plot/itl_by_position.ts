@@ -35,9 +35,19 @@ export interface ItlByPositionOptions extends ChartOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { itlByPosition } from "./itl_by_position.ts";
- * declare const chunks: import("./columns.ts").TableLike; // toChunkTable(run)
+ * import { toChunkTable } from "../table/to_chunk_table.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * // two requests with gaps of 10 ms; in real use, toChunkTable(run)
+ * const chunks = toChunkTable(makeRun([makeRecord(), makeRecord({ index: 1 })]));
  * const spec = itlByPosition(chunks, { maxBins: 32 });
+ * const points = (spec.data as { values: { stat: string; pos: number; ms: number }[] }).values;
+ * assert.deepEqual(points.filter((p) => p.stat === "p50").map((p) => [p.pos, p.ms]), [
+ *   [1, 10], // the gap after the first token
+ *   [2, 10],
+ *   [3, 10],
+ * ]);
  * ```
  */
 export function itlByPosition(

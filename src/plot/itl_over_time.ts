@@ -36,9 +36,20 @@ export interface ItlOverTimeOptions extends ChartOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { itlOverTime } from "./itl_over_time.ts";
- * declare const chunks: import("./columns.ts").TableLike; // toChunkTable(run)
+ * import { toChunkTable } from "../table/to_chunk_table.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * // two requests with gaps of 10 ms; in real use, toChunkTable(run)
+ * const chunks = toChunkTable(makeRun([makeRecord(), makeRecord({ index: 1 })]));
  * const spec = itlOverTime(chunks);
+ * assert.deepEqual(spec.title, {
+ *   text: "Inter-token latency over time",
+ *   subtitle: "6 gaps in bins of 0.0025 s",
+ *   anchor: "start",
+ * });
+ * const points = (spec.data as { values: { ms: number }[] }).values;
+ * assert.ok(points.every((p) => p.ms === 10));
  * ```
  */
 export function itlOverTime(chunkTable: TableLike, options: ItlOverTimeOptions = {}): VegaLiteSpec {

@@ -36,6 +36,8 @@ const PLAIN: Record<string, string> = {
   requests: "requests",
   succeeded: "succeeded requests",
   failed: "failed requests",
+  joined_by_trace_context: "spans joined by trace context",
+  joined_by_request_id: "spans joined by request id",
   prompt_tokens: "prompt tokens",
   completion_tokens: "completion tokens",
   chunks: "chunks",
@@ -48,8 +50,9 @@ const PLAIN: Record<string, string> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { columnTitle } from "./labels.ts";
- * console.log(columnTitle("ttft_ms_p99")); // "TTFT p99 (ms)"
+ * assert.equal(columnTitle("ttft_ms_p99"), "TTFT p99 (ms)");
  * ```
  */
 export function columnTitle(column: string): string {
@@ -83,8 +86,9 @@ export function columnUnit(column: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { metricColumn } from "./labels.ts";
- * console.log(metricColumn("tpot")); // "tpot_ms"
+ * assert.equal(metricColumn("tpot"), "tpot_ms");
  * ```
  */
 export function metricColumn(metric: string): string {

@@ -7,9 +7,14 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { plot, render } from "./mod.ts";
- * declare const table: import("./columns.ts").TableLike; // toTable(run)
+ * import { toTable } from "../table/to_table.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * // two requests with TTFT 20 and 30 ms; in real use, toTable(run) of a collected run
+ * const table = toTable(makeRun([makeRecord(), makeRecord({ index: 1, ttft_ms: 30 })]));
  * const svg = await render(plot.ecdf(table, { metric: "ttft_ms" }));
+ * assert.match(svg, /^<svg /);
  * ```
  *
  * @module
@@ -45,9 +50,16 @@ import type { VegaLiteSpec } from "../types.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { plot } from "./mod.ts";
- * declare const table: import("./columns.ts").TableLike;
+ * import { toTable } from "../table/to_table.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * const table = toTable(makeRun([makeRecord(), makeRecord({ index: 1, ttft_ms: 30 })]));
  * const spec = plot.histogram(table, { metric: "ttft_ms" });
+ * assert.deepEqual(spec.title, {
+ *   text: "TTFT distribution", subtitle: "2 values, bins of 0.25 ms", anchor: "start",
+ * });
+ * assert.ok(Symbol.for("Jupyter.display") in spec); // shows as a chart in a notebook
  * ```
  */
 export function histogram(table: TableLike, options: HistogramOptions): VegaLiteSpec {
@@ -60,9 +72,16 @@ export function histogram(table: TableLike, options: HistogramOptions): VegaLite
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { plot } from "./mod.ts";
- * declare const table: import("./columns.ts").TableLike;
+ * import { toTable } from "../table/to_table.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * const table = toTable(makeRun([makeRecord(), makeRecord({ index: 1, ttft_ms: 30 })]));
  * const spec = plot.ecdf(table, { metric: "tpot_ms", color: "label" });
+ * assert.deepEqual(spec.title, {
+ *   text: "TPOT: cumulative distribution", subtitle: "test: 2 values", anchor: "start",
+ * });
+ * assert.ok(Symbol.for("Jupyter.display") in spec); // shows as a chart in a notebook
  * ```
  */
 export function ecdf(table: TableLike, options: EcdfOptions): VegaLiteSpec {
@@ -75,9 +94,19 @@ export function ecdf(table: TableLike, options: EcdfOptions): VegaLiteSpec {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { plot } from "./mod.ts";
- * declare const table: import("./columns.ts").TableLike;
+ * import { toTable } from "../table/to_table.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * // one request joined to its span; in real use, toTable(await enrich(run, source))
+ * const table = toTable(makeRun([makeRecord({
+ *   span_status: "found", server_queue_ms: 1, server_prefill_ms: 9, server_decode_ms: 30,
+ *   server_ttft_ms: 15, server_e2e_ms: 45, server_inference_ms: 39, client_overhead_ms: 5,
+ *   server_frontend_ms: 5,
+ * })]));
  * const spec = plot.breakdown(table);
+ * assert.equal((spec.title as { text: string }).text, "Latency breakdown per request");
+ * assert.ok(Symbol.for("Jupyter.display") in spec); // shows as a chart in a notebook
  * ```
  */
 export function breakdown(table: TableLike, options: BreakdownOptions = {}): VegaLiteSpec {
@@ -90,9 +119,14 @@ export function breakdown(table: TableLike, options: BreakdownOptions = {}): Veg
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { plot } from "./mod.ts";
- * declare const table: import("./columns.ts").TableLike;
+ * import { toTable } from "../table/to_table.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * const table = toTable(makeRun([makeRecord(), makeRecord({ index: 1, ttft_ms: 30 })]));
  * const spec = plot.timeline(table, { maxRequests: 50 });
+ * assert.equal((spec.title as { text: string }).text, "Request timeline");
+ * assert.ok(Symbol.for("Jupyter.display") in spec); // shows as a chart in a notebook
  * ```
  */
 export function timeline(table: TableLike, options: TimelineOptions = {}): VegaLiteSpec {
@@ -105,9 +139,14 @@ export function timeline(table: TableLike, options: TimelineOptions = {}): VegaL
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { plot } from "./mod.ts";
- * declare const chunkTable: import("./columns.ts").TableLike;
+ * import { toChunkTable } from "../table/to_chunk_table.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * const chunkTable = toChunkTable(makeRun([makeRecord(), makeRecord({ index: 1 })]));
  * const spec = plot.itlOverTime(chunkTable);
+ * assert.equal((spec.title as { text: string }).text, "Inter-token latency over time");
+ * assert.ok(Symbol.for("Jupyter.display") in spec); // shows as a chart in a notebook
  * ```
  */
 export function itlOverTime(chunkTable: TableLike, options: ItlOverTimeOptions = {}): VegaLiteSpec {
@@ -120,9 +159,17 @@ export function itlOverTime(chunkTable: TableLike, options: ItlOverTimeOptions =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { plot } from "./mod.ts";
- * declare const chunkTable: import("./columns.ts").TableLike;
+ * import { toChunkTable } from "../table/to_chunk_table.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * const chunkTable = toChunkTable(makeRun([makeRecord(), makeRecord({ index: 1 })]));
  * const spec = plot.itlByPosition(chunkTable);
+ * assert.equal(
+ *   (spec.title as { text: string }).text,
+ *   "Inter-token latency by position in the response",
+ * );
+ * assert.ok(Symbol.for("Jupyter.display") in spec); // shows as a chart in a notebook
  * ```
  */
 export function itlByPosition(
@@ -138,9 +185,14 @@ export function itlByPosition(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { plot } from "./mod.ts";
- * declare const chunkTable: import("./columns.ts").TableLike;
+ * import { toChunkTable } from "../table/to_chunk_table.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * const chunkTable = toChunkTable(makeRun([makeRecord(), makeRecord({ index: 1 })]));
  * const spec = plot.throughputOverTime(chunkTable);
+ * assert.equal((spec.title as { text: string }).text, "Output throughput over time");
+ * assert.ok(Symbol.for("Jupyter.display") in spec); // shows as a chart in a notebook
  * ```
  */
 export function throughputOverTime(
@@ -156,9 +208,14 @@ export function throughputOverTime(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { plot } from "./mod.ts";
- * declare const table: import("./columns.ts").TableLike;
+ * import { toTable } from "../table/to_table.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * const table = toTable(makeRun([makeRecord(), makeRecord({ index: 1, ttft_ms: 30 })]));
  * const spec = plot.inFlight(table);
+ * assert.equal((spec.title as { text: string }).text, "Requests in flight");
+ * assert.ok(Symbol.for("Jupyter.display") in spec); // shows as a chart in a notebook
  * ```
  */
 export function inFlight(table: TableLike, options: InFlightOptions = {}): VegaLiteSpec {
@@ -171,9 +228,22 @@ export function inFlight(table: TableLike, options: InFlightOptions = {}): VegaL
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { plot } from "./mod.ts";
- * declare const summary: import("./columns.ts").TableLike;
- * const spec = plot.sweep(summary, { x: "concurrency", y: ["ttft_ms_p99"] });
+ * import { summarize } from "../summarize/summarize.ts";
+ * import { toTable } from "../table/to_table.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * // runs at concurrency 1 and 4; in real use, summarize(toTable(runs)) of a sweep
+ * const runs = [1, 4].map((c) =>
+ *   makeRun([makeRecord({ run_id: `c${c}`, ttft_ms: 10 * c })], {
+ *     label: `c=${c}`, load: { concurrency: c, burstiness: 1, warmup: 0, seed: 0 },
+ *   })
+ * );
+ * const spec = plot.sweep(summarize(toTable(runs)), { x: "concurrency", y: ["ttft_ms_p99"] });
+ * assert.deepEqual(spec.title, {
+ *   text: "Latency vs concurrency", subtitle: "2 load levels", anchor: "start",
+ * });
+ * assert.ok(Symbol.for("Jupyter.display") in spec); // shows as a chart in a notebook
  * ```
  */
 export function sweep(summary: TableLike, options: SweepOptions): VegaLiteSpec {
@@ -186,9 +256,20 @@ export function sweep(summary: TableLike, options: SweepOptions): VegaLiteSpec {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { plot } from "./mod.ts";
- * declare const summary: import("./columns.ts").TableLike;
- * const spec = plot.throughputVsLatency(summary, { latency: "tpot_ms_p50" });
+ * import { summarize } from "../summarize/summarize.ts";
+ * import { toTable } from "../table/to_table.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * // runs at concurrency 1 and 4; in real use, summarize(toTable(runs)) of a sweep
+ * const runs = [1, 4].map((c) =>
+ *   makeRun([makeRecord({ run_id: `c${c}`, ttft_ms: 10 * c })], {
+ *     label: `c=${c}`, load: { concurrency: c, burstiness: 1, warmup: 0, seed: 0 },
+ *   })
+ * );
+ * const spec = plot.throughputVsLatency(summarize(toTable(runs)), { latency: "tpot_ms_p50" });
+ * assert.equal((spec.title as { text: string }).text, "Throughput vs latency");
+ * assert.ok(Symbol.for("Jupyter.display") in spec); // shows as a chart in a notebook
  * ```
  */
 export function throughputVsLatency(
@@ -204,9 +285,17 @@ export function throughputVsLatency(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { plot } from "./mod.ts";
- * declare const table: import("./columns.ts").TableLike;
+ * import { toTable } from "../table/to_table.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * const table = toTable([ // in real use, toTable([baseline, tuned]) of two runs
+ *   makeRun([makeRecord({ run_id: "a" })], { label: "baseline" }),
+ *   makeRun([makeRecord({ run_id: "b", ttft_ms: 15 })], { label: "tuned" }),
+ * ]);
  * const spec = plot.compare(table, { metric: "ttft_ms", by: "label" });
+ * assert.equal((spec.title as { text: string }).text, "TTFT by label");
+ * assert.ok(Symbol.for("Jupyter.display") in spec); // shows as a chart in a notebook
  * ```
  */
 export function compare(table: TableLike, options: CompareOptions): VegaLiteSpec {
@@ -242,9 +331,14 @@ export type { Run, VegaLiteSpec } from "../types.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { plot } from "./mod.ts";
- * declare const summary: import("./columns.ts").TableLike; // summarize(table)
- * const spec = plot.sweep(summary, { x: "concurrency", y: ["ttft_ms_p99"] });
+ * import { toTable } from "../table/to_table.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * const table = toTable(makeRun([makeRecord(), makeRecord({ index: 1, ttft_ms: 30 })]));
+ * const spec = plot.ecdf(table, { metric: "ttft_ms" });
+ * assert.equal((spec.title as { text: string }).text, "TTFT: cumulative distribution");
+ * assert.ok(Symbol.for("Jupyter.display") in spec); // shows as a chart in a notebook
  * ```
  */
 export const plot = {

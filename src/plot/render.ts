@@ -31,14 +31,18 @@ let metricsInstalled = false;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { render } from "./render.ts";
- * const svg = await render({
+ * const spec = {
  *   $schema: "https://vega.github.io/schema/vega-lite/v5.json",
  *   data: { values: [{ a: 1, b: 2 }] },
  *   mark: "point",
  *   encoding: { x: { field: "a", type: "quantitative" }, y: { field: "b", type: "quantitative" } },
- * });
- * const png = await render({ $schema: "https://vega.github.io/schema/vega-lite/v5.json", mark: "point" }, { format: "png" });
+ * };
+ * const svg = await render(spec);
+ * assert.match(svg, /^<svg /);
+ * const png = await render(spec, { format: "png" });
+ * assert.deepEqual([...png.subarray(1, 4)], [80, 78, 71]); // "PNG"
  * ```
  */
 export function render(

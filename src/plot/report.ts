@@ -68,10 +68,18 @@ export interface ReportInput extends Omit<ReportTables, "table" | "runs"> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { report } from "./report.ts";
- * import type { Run } from "../types.ts";
- * declare const baseline: Run, tuned: Run;
- * await Deno.writeTextFile("compare.html", await report({ runs: [baseline, tuned], title: "A/B" }));
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * // in real use, two collected runs (e.g. loaded with load or loadAll)
+ * const baseline = makeRun([makeRecord({ run_id: "a" })], { label: "baseline" });
+ * const tuned = makeRun([makeRecord({ run_id: "b", ttft_ms: 15 })], { label: "tuned" });
+ * const html = await report({ runs: [baseline, tuned], title: "A/B" });
+ * assert.match(html, /<title>A\/B<\/title>/);
+ * assert.match(html, /<h2>Runs<\/h2>/);
+ * const path = await Deno.makeTempFile({ suffix: ".html" }); // e.g. "compare.html"
+ * await Deno.writeTextFile(path, html);
+ * await Deno.remove(path);
  * ```
  */
 export async function report(input: ReportInput): Promise<string> {
@@ -112,6 +120,8 @@ const SUMMARY_COLUMNS = [
   "requests",
   "succeeded",
   "failed",
+  "joined_by_trace_context",
+  "joined_by_request_id",
   "duration_s",
   "concurrency",
   "rate",
@@ -141,10 +151,18 @@ const QUICK_METRICS = ["ttft_ms", "tpot_ms", "itl_ms", "e2e_ms"];
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { reportFromTables } from "./report.ts";
- * declare const table: import("./columns.ts").TableLike; // toTable(run)
+ * import { toTable } from "../table/to_table.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * // in real use, toTable(run) of a collected run
+ * const table = toTable(makeRun([makeRecord(), makeRecord({ index: 1, ttft_ms: 30 })]));
  * const html = await reportFromTables({ table, title: "Llama 8B, c=16" });
- * await Deno.writeTextFile("report.html", html);
+ * assert.match(html, /<title>Llama 8B, c=16<\/title>/);
+ * assert.match(html, /<h2>Latency distributions<\/h2>/);
+ * const path = await Deno.makeTempFile({ suffix: ".html" }); // e.g. "report.html"
+ * await Deno.writeTextFile(path, html);
+ * await Deno.remove(path);
  * ```
  */
 export async function reportFromTables(input: ReportTables): Promise<string> {

@@ -83,9 +83,11 @@ export function base(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { noDataSpec } from "./spec.ts";
  * const spec = noDataSpec("TTFT", "no successful requests with ttft_ms");
- * console.log(spec.$schema);
+ * assert.equal(spec.$schema, "https://vega.github.io/schema/vega-lite/v5.json");
+ * assert.equal(spec.description, "TTFT: no data (no successful requests with ttft_ms)");
  * ```
  */
 export function noDataSpec(

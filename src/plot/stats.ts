@@ -11,8 +11,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { quantileSorted } from "./stats.ts";
- * console.log(quantileSorted([1, 2, 3, 4], 0.5)); // 2.5
+ * assert.equal(quantileSorted([1, 2, 3, 4], 0.5), 2.5);
  * ```
  */
 export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
@@ -38,8 +39,9 @@ export function sortNumbers(values: ArrayLike<number>): Float64Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { niceStep } from "./stats.ts";
- * console.log(niceStep(97, 40)); // 2.5
+ * assert.equal(niceStep(97, 40), 2.5);
  * ```
  */
 export function niceStep(span: number, maxBins: number): number {
@@ -71,8 +73,9 @@ export interface Bins {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { niceBins } from "./stats.ts";
- * console.log(niceBins(3, 97, 40)); // { start: 2.5, step: 2.5, count: 38 }
+ * assert.deepEqual(niceBins(3, 97, 40), { start: 2.5, step: 2.5, count: 38 });
  * ```
  */
 export function niceBins(min: number, max: number, maxBins: number): Bins {
@@ -108,9 +111,13 @@ export function binIndex(bins: Bins, x: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ecdfPoints } from "./stats.ts";
- * console.log(ecdfPoints(Float64Array.from([1, 2]), 100));
- * // [ { value: 1, fraction: 0 }, { value: 1, fraction: 0.5 }, { value: 2, fraction: 1 } ]
+ * assert.deepEqual(ecdfPoints(Float64Array.from([1, 2]), 100), [
+ *   { value: 1, fraction: 0 },
+ *   { value: 1, fraction: 0.5 },
+ *   { value: 2, fraction: 1 },
+ * ]);
  * ```
  */
 export function ecdfPoints(
@@ -141,9 +148,10 @@ export function ecdfPoints(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { meanOccupancy } from "./stats.ts";
  * // two requests, one over the whole first second, one over its second half
- * console.log(meanOccupancy([[0, 1], [0.5, 1]], { start: 0, step: 1, count: 1 })); // [1.5]
+ * assert.deepEqual([...meanOccupancy([[0, 1], [0.5, 1]], { start: 0, step: 1, count: 1 })], [1.5]);
  * ```
  */
 export function meanOccupancy(intervals: [number, number][], bins: Bins): number[] {

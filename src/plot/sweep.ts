@@ -45,9 +45,27 @@ export const SWEEP_DEFAULT_Y = ["ttft_ms_p50", "ttft_ms_p99", "tpot_ms_p50", "tp
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sweep } from "./sweep.ts";
- * declare const summary: import("./columns.ts").TableLike; // summarize(toTable(runs))
+ * import { summarize } from "../summarize/summarize.ts";
+ * import { toTable } from "../table/to_table.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * // runs at concurrency 1 and 4; in real use, summarize(toTable(runs)) of a sweep
+ * const runs = [1, 4].map((c) =>
+ *   makeRun([makeRecord({ run_id: `c${c}`, ttft_ms: 10 * c })], {
+ *     label: `c=${c}`, load: { concurrency: c, burstiness: 1, warmup: 0, seed: 0 },
+ *   })
+ * );
+ * const summary = summarize(toTable(runs));
  * const spec = sweep(summary, { x: "concurrency", y: ["ttft_ms_p99", "tpot_ms_p99"] });
+ * const points = (spec.data as { values: { x: number; metric: string; value: number }[] })
+ *   .values;
+ * assert.deepEqual(points.map((p) => [p.x, p.metric, p.value]), [
+ *   [1, "TTFT p99", 10],
+ *   [1, "TPOT p99", 10],
+ *   [4, "TTFT p99", 40],
+ *   [4, "TPOT p99", 10],
+ * ]);
  * ```
  */
 export function sweep(summary: TableLike, options: SweepOptions): VegaLiteSpec {

@@ -210,8 +210,10 @@ const BOLD = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { textWidth } from "./text_metrics.ts";
- * console.log(textWidth("TTFT (ms)", 11) > 40); // true
+ * const width = textWidth("TTFT (ms)", 11); // px at 11 px font size
+ * assert.ok(50 < width && width < 60);
  * ```
  */
 export function textWidth(text: string, fontSize: number, bold = false): number {

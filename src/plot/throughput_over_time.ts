@@ -34,9 +34,18 @@ export interface ThroughputOverTimeOptions extends ChartOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { throughputOverTime } from "./throughput_over_time.ts";
- * declare const chunks: import("./columns.ts").TableLike; // toChunkTable(run)
+ * import { toChunkTable } from "../table/to_chunk_table.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * // two requests of 4 chunks; in real use, toChunkTable(run)
+ * const chunks = toChunkTable(makeRun([makeRecord(), makeRecord({ index: 1 })]));
  * const spec = throughputOverTime(chunks);
+ * assert.deepEqual(spec.title, {
+ *   text: "Output throughput over time",
+ *   subtitle: "8 chunks in bins of 0.0025 s · token counts unknown: counting chunks",
+ *   anchor: "start",
+ * });
  * ```
  */
 export function throughputOverTime(

@@ -35,9 +35,23 @@ export interface ThroughputVsLatencyOptions extends ChartOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { throughputVsLatency } from "./throughput_vs_latency.ts";
- * declare const summary: import("./columns.ts").TableLike; // summarize(toTable(runs))
+ * import { summarize } from "../summarize/summarize.ts";
+ * import { toTable } from "../table/to_table.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * // runs at concurrency 1 and 4; in real use, summarize(toTable(runs)) of a sweep
+ * const runs = [1, 4].map((c) =>
+ *   makeRun([makeRecord({ run_id: `c${c}`, ttft_ms: 10 * c })], {
+ *     label: `c=${c}`, load: { concurrency: c, burstiness: 1, warmup: 0, seed: 0 },
+ *   })
+ * );
+ * const summary = summarize(toTable(runs));
  * const spec = throughputVsLatency(summary, { latency: "ttft_ms_p99" });
+ * assert.deepEqual((spec.data as { values: unknown[] }).values, [
+ *   { latency: 10, throughput: 80, order: 1, load: "c=1" }, // output tokens/s
+ *   { latency: 40, throughput: 80, order: 4, load: "c=4" },
+ * ]);
  * ```
  */
 export function throughputVsLatency(

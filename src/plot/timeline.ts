@@ -39,9 +39,18 @@ export const TIMELINE_PHASES = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { timeline } from "./timeline.ts";
- * declare const table: import("./columns.ts").TableLike; // toTable(run)
+ * import { toTable } from "../table/to_table.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * // two 50 ms requests started 100 ms apart; in real use, toTable(run)
+ * const table = toTable(makeRun([makeRecord(), makeRecord({ index: 1, ttft_ms: 30 })]));
  * const spec = timeline(table, { maxRequests: 50 });
+ * // per request: row y, start s, end e and first token f, in s since the first start
+ * assert.deepEqual((spec.data as { values: unknown[] }).values, [
+ *   { y: 0, s: 0, e: 0.05, f: 0.02 },
+ *   { y: 1, s: 0.1, e: 0.15, f: 0.13 },
+ * ]);
  * ```
  */
 export function timeline(table: TableLike, options: TimelineOptions = {}): VegaLiteSpec {

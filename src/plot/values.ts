@@ -34,10 +34,14 @@ export interface MetricGroups {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as aq from "../deps/arquero.ts";
  * import { metricGroups } from "./values.ts";
  * const t = aq.table({ ttft_ms: [30, 10, null], success: [true, true, false] });
- * console.log(metricGroups(t, "ttft", undefined, "plot.ecdf").groups.get("")); // [10, 30]
+ * const { metric, groups, failedExcluded } = metricGroups(t, "ttft", undefined, "plot.ecdf");
+ * assert.equal(metric, "ttft_ms");
+ * assert.deepEqual(groups.get(""), Float64Array.of(10, 30)); // sorted; one group without `by`
+ * assert.equal(failedExcluded, 1);
  * ```
  */
 export function metricGroups(

@@ -77,9 +77,15 @@ export function roleChunk(ctx: ResponseContext, usage: Usage | null): Record<str
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { contentChunk } from "./chunks.ts";
  * const ctx = { endpoint: "chat" as const, id: "chatcmpl-1", created: 0, model: "m" };
- * contentChunk(ctx, " tok", null, null, false); // {id, object: "chat.completion.chunk", ...}
+ * assert.deepEqual(contentChunk(ctx, " tok", null, null, false), {
+ *   id: "chatcmpl-1", object: "chat.completion.chunk", created: 0, model: "m",
+ *   choices: [{
+ *     index: 0, delta: { content: " tok" }, logprobs: null, finish_reason: null, token_ids: null,
+ *   }],
+ * });
  * ```
  */
 export function contentChunk(

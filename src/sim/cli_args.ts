@@ -90,8 +90,9 @@ const FLAGS: Record<string, Setter> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseSimArgs } from "./cli_args.ts";
- * parseSimArgs(["--port", "0", "--max-num-seqs=4"]); // { port: 0, maxNumSeqs: 4 }
+ * assert.deepEqual(parseSimArgs(["--port", "0", "--max-num-seqs=4"]), { port: 0, maxNumSeqs: 4 });
  * ```
  */
 export function parseSimArgs(args: string[]): SimulatorOptions | "help" {

@@ -81,13 +81,29 @@ interface Sequence {
  *
  * @example
  * ```ts
- * import { Engine, realClock } from "./engine.ts";
+ * import assert from "node:assert/strict";
+ * import { Engine, realClock, type SequenceOutput } from "./engine.ts";
+ * const outputs: SequenceOutput[] = [];
+ * const finished = Promise.withResolvers<void>();
  * const engine = new Engine(
- *   { maxNumSeqs: 2, prefillBaseMs: 1, prefillMsPerToken: 0, decodeStepMs: 1, decodeStepMsPerSeq: 0, streamInterval: 1 },
+ *   {
+ *     maxNumSeqs: 2, prefillBaseMs: 1, prefillMsPerToken: 0, decodeStepMs: 1,
+ *     decodeStepMsPerSeq: 0, streamInterval: 1,
+ *   },
  *   realClock,
- *   (outputs) => { for (const o of outputs) if (o.finished) engine.close(); },
+ *   (step) => {
+ *     outputs.push(...step);
+ *     if (step.some((o) => o.finished)) finished.resolve();
+ *   },
  * );
  * engine.add({ id: "a", prompt_tokens: 4, output_tokens: 3 });
+ * await finished.promise;
+ * engine.close();
+ * assert.deepEqual(outputs.map((o) => [o.total_tokens, o.finished]), [
+ *   [1, false], // the prefill step makes the first token
+ *   [2, false],
+ *   [3, true],
+ * ]);
  * ```
  */
 export class Engine {

@@ -28,8 +28,19 @@ export function errorResponse(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { validationError } from "./errors.ts";
- * validationError("messages", "Field required", "missing").status; // 400
+ * const { status, body } = validationError("messages", "Field required", "missing");
+ * assert.equal(status, 400);
+ * assert.deepEqual(body, {
+ *   error: {
+ *     message: "1 validation error:\n" +
+ *       "  {'type': 'missing', 'loc': ('body', 'messages'), 'msg': 'Field required'}",
+ *     type: "Bad Request",
+ *     param: "messages",
+ *     code: 400,
+ *   },
+ * });
  * ```
  */
 export function validationError(param: string, msg: string, kind: string): SimError {

@@ -97,12 +97,28 @@ export function httpTransport(endpoint: string, timeoutMs: number): OtlpTranspor
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BatchSpanExporter } from "./exporter.ts";
- * const exporter = new BatchSpanExporter({
- *   endpoint: "http://127.0.0.1:4318/v1/traces", protocol: "http/protobuf",
- *   exportDelayMs: 50, serviceName: "vllm-sim",
- * });
- * await exporter.close(); // flushes whatever was added
+ * import { buildRequestSpan } from "./span.ts";
+ * import { startReceiver } from "../otlp/receiver.ts";
+ * const receiver = await startReceiver({ grpcPort: null, httpPort: 0 });
+ * try {
+ *   const exporter = new BatchSpanExporter({
+ *     endpoint: receiver.httpEndpoint!, protocol: "http/protobuf",
+ *     exportDelayMs: 50, serviceName: "vllm-sim",
+ *   });
+ *   exporter.add(buildRequestSpan({
+ *     trace_id: "0af7651916cd43dd8448eb211c80319c", span_id: "b7ad6b7169203331",
+ *     parent_span_id: null, start_ms: 1, end_ms: 2, request_id: "cmpl-x-0", prompt_tokens: 3,
+ *     completion_tokens: 4, queue_s: 0, ttft_s: 0.1, e2e_s: 0.2, prefill_s: 0.05, decode_s: 0.1,
+ *     inference_s: 0.15, temperature: 0, top_p: 1, max_tokens: 4, n: 1,
+ *   }));
+ *   await exporter.close(); // flushes whatever was added
+ *   assert.deepEqual(exporter.stats(), { exported: 1, failed: 0, dropped: 0, pending: 0 });
+ *   assert.equal(receiver.store.size, 1);
+ * } finally {
+ *   await receiver.close();
+ * }
  * ```
  */
 export class BatchSpanExporter {

@@ -39,10 +39,11 @@ export class FaultHeaderError extends Error {}
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { chooseFault } from "./faults.ts";
  * import { createRng } from "../util/rng.ts";
- * chooseFault("cut", {}, createRng(1)); // "cut"
- * chooseFault(null, { http500Rate: 1 }, createRng(1)); // "http500"
+ * assert.equal(chooseFault("cut", {}, createRng(1)), "cut"); // asked for by the request
+ * assert.equal(chooseFault(null, { http500Rate: 1 }, createRng(1)), "http500");
  * ```
  */
 export function chooseFault(

@@ -3,10 +3,15 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { startSimulator } from "./mod.ts";
  * const sim = await startSimulator({ recordGroundTruth: true });
- * console.log(sim.url);
- * await sim.close();
+ * try {
+ *   const response = await fetch(`${sim.url}/v1/models`);
+ *   assert.equal((await response.json()).data[0].id, "sim-llama-3-8b");
+ * } finally {
+ *   await sim.close();
+ * }
  * ```
  *
  * @module

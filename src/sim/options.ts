@@ -197,8 +197,11 @@ function rate(name: string, value: number | undefined): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolveOptions } from "./options.ts";
- * console.log(resolveOptions({ maxNumSeqs: 4 }).decodeStepMs); // 20
+ * const options = resolveOptions({ maxNumSeqs: 4 });
+ * assert.deepEqual([options.maxNumSeqs, options.decodeStepMs], [4, 20]); // 20 is the default
+ * assert.throws(() => resolveOptions({ port: -1 }), RangeError);
  * ```
  */
 export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions {

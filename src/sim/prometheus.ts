@@ -120,10 +120,13 @@ function fmt(value: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SimMetrics } from "./prometheus.ts";
  * const m = new SimMetrics("sim", () => ({ running: 0, waiting: 0 }));
  * m.countAbort();
- * console.log(m.text().includes('finished_reason="abort"')); // true
+ * assert.ok(m.text().split("\n").includes(
+ *   'vllm:request_success_total{model_name="sim",engine="0",finished_reason="abort"} 1.0',
+ * ));
  * ```
  */
 export class SimMetrics {

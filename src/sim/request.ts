@@ -58,7 +58,8 @@ function messageText(content: unknown): string | null {
   return null;
 }
 
-function chatPrompt(messages: unknown): string | SimError {
+/** The text of chat messages as the simulator counts it (contents concatenated), or the error. */
+export function chatPrompt(messages: unknown): string | SimError {
   if (!Array.isArray(messages)) {
     return validationError("messages", "Input should be a valid list", "list_type");
   }
@@ -136,10 +137,12 @@ function isError(value: unknown): value is SimError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseCompletionRequest } from "./request.ts";
  * const ctx = { model: "m", defaultMaxTokens: 16, maxModelLen: 8192 };
  * const r = parseCompletionRequest("completions", { model: "m", prompt: "abcdabcd" }, ctx);
- * if ("prompt_tokens" in r) console.log(r.prompt_tokens, r.max_tokens); // 2 16
+ * assert.ok("prompt_tokens" in r); // else r is the error response
+ * assert.deepEqual([r.prompt_tokens, r.max_tokens], [2, 16]);
  * ```
  */
 export function parseCompletionRequest(

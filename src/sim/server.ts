@@ -40,6 +40,7 @@ import { CompletionSession, type FinishedRequest, type ResponseSink } from "./se
 import { buildRequestSpan } from "./span.ts";
 import { textSalt } from "./text.ts";
 import { type TimerHandle, TimerSet } from "./timers.ts";
+import { detokenizeResponse, SimTokenizer, tokenizeResponse } from "./tokenizer.ts";
 import { parseTraceparent, randomHexId } from "./traceparent.ts";
 
 const ROUTES: Record<string, string> = {
@@ -49,6 +50,8 @@ const ROUTES: Record<string, string> = {
   "/metrics": "GET",
   "/health": "GET",
   "/version": "GET",
+  "/tokenize": "POST",
+  "/detokenize": "POST",
 };
 
 function header(req: http.IncomingMessage, name: string): string | null {
@@ -131,6 +134,7 @@ function plannedOutput(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { startSimulator } from "./server.ts";
  * const sim = await startSimulator({ maxNumSeqs: 8, decodeStepMs: 5 });
  * try {
@@ -139,7 +143,9 @@ function plannedOutput(
  *     headers: { "content-type": "application/json", "x-request-id": "demo-1" },
  *     body: JSON.stringify({ prompt: "Hello there", max_tokens: 4, ignore_eos: true }),
  *   });
- *   console.log((await res.json()).id); // "cmpl-demo-1"
+ *   const body = await res.json();
+ *   assert.equal(body.id, "cmpl-demo-1"); // vLLM's id for X-Request-Id demo-1
+ *   assert.equal(body.usage.completion_tokens, 4);
  * } finally {
  *   await sim.close();
  * }
@@ -160,6 +166,7 @@ class SimulatorServer {
   readonly #exporter: BatchSpanExporter | null;
   readonly #server: http.Server;
   #nextSeq = 0;
+  readonly #tokenizer = new SimTokenizer();
   #closing: Promise<void> | null = null;
 
   constructor(opts: ResolvedOptions) {
@@ -256,6 +263,9 @@ class SimulatorServer {
         return;
       case "/v1/models":
         return sendJson(res, { status: 200, body: this.#modelList() });
+      case "/tokenize":
+      case "/detokenize":
+        return await this.#tokenizerApi(path, req, res);
       case "/v1/chat/completions":
         return await this.#completion("chat", req, res);
       default:
@@ -292,6 +302,30 @@ class SimulatorServer {
         }],
       }],
     };
+  }
+
+  /** vLLM's Tokenizer API, with the simulator's tokenizer (src/sim/tokenizer.ts). */
+  async #tokenizerApi(
+    path: string,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ): Promise<void> {
+    const opts = this.#opts;
+    const bytes = await readBody(req, opts.maxBodyBytes);
+    if (bytes === null) {
+      return sendJson(res, bodyTooLarge(opts.maxBodyBytes), { connection: "close" });
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(new TextDecoder().decode(bytes));
+    } catch {
+      return sendJson(res, validationError("body", "JSON decode error", "json_invalid"));
+    }
+    const ctx = { tokenizer: this.#tokenizer, model: opts.model, maxModelLen: opts.maxModelLen };
+    sendJson(
+      res,
+      path === "/tokenize" ? tokenizeResponse(body, ctx) : detokenizeResponse(body, ctx),
+    );
   }
 
   async #completion(

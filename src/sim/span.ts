@@ -59,14 +59,18 @@ const double = (key: string, value: number): OtlpKeyValue => ({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { buildRequestSpan } from "./span.ts";
  * const span = buildRequestSpan({
- *   trace_id: "0af7651916cd43dd8448eb211c80319c", span_id: "b7ad6b7169203331", parent_span_id: null,
- *   start_ms: 1, end_ms: 2, request_id: "chatcmpl-x", prompt_tokens: 3, completion_tokens: 4,
- *   queue_s: 0, ttft_s: 0.1, e2e_s: 0.2, prefill_s: 0.05, decode_s: 0.1, inference_s: 0.15,
+ *   trace_id: "0af7651916cd43dd8448eb211c80319c", span_id: "b7ad6b7169203331",
+ *   parent_span_id: null, start_ms: 1, end_ms: 2, request_id: "chatcmpl-x", prompt_tokens: 3,
+ *   completion_tokens: 4, queue_s: 0, ttft_s: 0.1, e2e_s: 0.2, prefill_s: 0.05, decode_s: 0.1, inference_s: 0.15,
  *   temperature: 0, top_p: 1, max_tokens: 4, n: 1,
  * });
- * console.log(span.name); // "llm_request"
+ * assert.equal(span.name, "llm_request");
+ * const keys = span.attributes?.map((a) => a.key) ?? [];
+ * assert.ok(keys.includes("gen_ai.request.top_p"));
+ * assert.ok(!keys.includes("gen_ai.request.temperature")); // vLLM omits it when 0
  * ```
  */
 export function buildRequestSpan(input: RequestSpanInput): OtlpSpan {

@@ -48,8 +48,10 @@ export const CHARS_PER_OUTPUT_TOKEN = 4;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tokenText } from "./text.ts";
- * console.log(tokenText(7, 0, 3).length); // 12
+ * assert.equal(tokenText(7, 0, 3), " any top fit"); // 4 characters per token
+ * assert.equal(tokenText(7, 1, 2), " top fit");
  * ```
  */
 export function tokenText(salt: number, from: number, count: number): string {

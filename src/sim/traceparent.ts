@@ -22,8 +22,13 @@ const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseTraceparent } from "./traceparent.ts";
- * parseTraceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")?.sampled; // true
+ * assert.deepEqual(parseTraceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"), {
+ *   trace_id: "0af7651916cd43dd8448eb211c80319c",
+ *   parent_span_id: "b7ad6b7169203331",
+ *   sampled: true,
+ * });
  * ```
  */
 export function parseTraceparent(header: string | null | undefined): TraceParent | null {

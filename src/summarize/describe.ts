@@ -37,9 +37,12 @@ export function emptyStats(percentiles: readonly number[]): MetricStats {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { describe } from "./describe.ts";
  * const s = describe(new Float64Array([1, 2, 3, 4]), [50, 90]);
- * console.log(s.mean, s.std, s.percentiles); // 2.5 1.118… [2.5, 3.7]
+ * assert.deepEqual(s, {
+ *   count: 4, mean: 2.5, std: Math.sqrt(1.25), min: 1, max: 4, percentiles: [2.5, 3.7],
+ * }); // std is the population std (numpy's default)
  * ```
  */
 export function describe(values: Float64Array, percentiles: readonly number[]): MetricStats {

@@ -46,9 +46,11 @@ const COPY_LIMIT = 1 << 22;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { describePooled } from "./describe_pooled.ts";
  * const s = describePooled([new Float64Array([1, 2]), new Float64Array([3, 4])], [90]);
- * console.log(s.count, s.percentiles); // 4 [3.7]
+ * assert.equal(s.count, 4);
+ * assert.deepEqual(s.percentiles, [3.7]); // as describe(new Float64Array([1, 2, 3, 4]), [90])
  * ```
  */
 export function describePooled(

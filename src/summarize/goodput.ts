@@ -31,8 +31,11 @@ export function checkSlo(slo: Slo): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { meetsSlo } from "./goodput.ts";
- * console.log(meetsSlo({ ttft_ms: 80, tpot_ms: NaN, e2e_ms: 90, completion_tokens: 1 }, { tpot_ms: 10 })); // true
+ * const oneToken = { ttft_ms: 80, tpot_ms: NaN, e2e_ms: 90, completion_tokens: 1 };
+ * assert.equal(meetsSlo(oneToken, { tpot_ms: 10 }), true);
+ * assert.equal(meetsSlo(oneToken, { ttft_ms: 50 }), false);
  * ```
  */
 export function meetsSlo(

@@ -51,12 +51,14 @@ export interface GroupTotals {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { groupTotals } from "./group_totals.ts";
  * const t = groupTotals(Uint32Array.of(0, 1), {
  *   success: [true, false], start_ms: [0, 10], end_ms: [100, 50], e2e_ms: [100, 40],
  *   prompt_tokens: [5, 5], completion_tokens: [7, 0],
  * });
- * console.log(t.succeeded, t.last_ms - t.first_ms, t.output_tokens); // 1 100 7
+ * assert.deepEqual([t.requests, t.succeeded, t.last_ms - t.first_ms], [2, 1, 100]);
+ * assert.deepEqual([t.input_tokens, t.output_tokens], [5, 7]); // of the successful request
  * ```
  */
 export function groupTotals(rows: Uint32Array, columns: TotalsColumns, slo?: Slo): GroupTotals {

@@ -20,10 +20,12 @@ export interface RowGroups {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { table } from "../deps/arquero.ts";
  * import { groupRows } from "./groups.ts";
  * const g = groupRows(table({ a: ["x", "y", "x"] }), ["a"]);
- * console.log(g.keys, g.rows.map((r) => [...r])); // [["x"], ["y"]] [[0, 2], [1]]
+ * assert.deepEqual(g.keys, [["x"], ["y"]]);
+ * assert.deepEqual(g.rows.map((r) => [...r]), [[0, 2], [1]]);
  * ```
  */
 export function groupRows(table: ColumnTable, names: readonly string[]): RowGroups {

@@ -39,8 +39,9 @@ export function checkPercentile(p: number, where = "percentile"): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { percentile } from "./percentile.ts";
- * console.log(percentile([1, 2, 3, 4], 90)); // 3.7, as numpy.percentile([1, 2, 3, 4], 90)
+ * assert.equal(percentile([1, 2, 3, 4], 90), 3.7); // as numpy.percentile([1, 2, 3, 4], 90)
  * ```
  */
 export function percentile(sortedOrNot: ArrayLike<number>, p: number): number {

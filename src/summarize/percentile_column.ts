@@ -10,8 +10,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { percentileColumn } from "./percentile_column.ts";
- * console.log(percentileColumn("itl_ms", 99.9)); // itl_ms_p99_9
+ * assert.equal(percentileColumn("itl_ms", 99.9), "itl_ms_p99_9");
  * ```
  */
 export function percentileColumn(metric: string, p: number): string {

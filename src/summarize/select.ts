@@ -12,10 +12,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { selectInPlace } from "./select.ts";
  * const a = new Float64Array([5, 1, 4, 2, 3]);
  * selectInPlace(a, 2);
- * console.log(a[2]); // 3
+ * assert.equal(a[2], 3); // the 3rd smallest
+ * assert.ok(a[0] <= 3 && a[1] <= 3 && a[3] >= 3 && a[4] >= 3);
  * ```
  */
 export function selectInPlace(

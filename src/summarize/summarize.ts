@@ -15,6 +15,7 @@ import { groupRows } from "./groups.ts";
 import { type Indexable, readColumn } from "./columns.ts";
 import { checkSlo } from "./goodput.ts";
 import { groupTotals, type TotalsColumns } from "./group_totals.ts";
+import { tokenLengthStats } from "./token_lengths.ts";
 import { showSummary } from "../display/summary_bundle.ts";
 
 /** Options of {@link summarize}. */
@@ -42,11 +43,16 @@ const CLIENT_METRICS = ["ttft_ms", "tpot_ms", "itl_ms", "e2e_ms"];
 /**
  * One row per group with counts, throughput, goodput and statistics per metric.
  *
- * Columns: the group columns; `requests`, `succeeded`, `failed`; `duration_s` (first `start_ms`
+ * Columns: the group columns; `requests`, `succeeded`, `failed`; `joined_by_trace_context` and
+ * `joined_by_request_id` (requests whose server span was joined by trace context, span_status
+ * `found`, or by `gen_ai.request.id`, `found_by_request_id`; null when the group was not enriched); `duration_s` (first `start_ms`
  * to last `end_ms` among the group's requests, failed ones included — the table carries no run
  * duration); `request_throughput` (succeeded / duration_s, req/s), `output_throughput`
  * (Σ completion_tokens of succeeded / duration_s, tok/s), `total_token_throughput`
- * ((Σ prompt_tokens + Σ completion_tokens of succeeded) / duration_s, tok/s); `goodput`
+ * ((Σ prompt_tokens + Σ completion_tokens of succeeded) / duration_s, tok/s);
+ * `total_input_tokens`, `input_tokens_mean`, `input_tokens_p50`, `input_tokens_p99` and the same
+ * for `output` (prompt_tokens and completion_tokens of succeeded requests, as vllm bench's totals);
+ * `goodput`
  * (good requests / duration_s, req/s; null without `slo`) and `good_fraction` (good / requests);
  * `concurrency` and `rate` when constant within the group (else null); and per metric m:
  * `m_mean`, `m_std` (population, ddof = 0), `m_min`, `m_p50`… (numpy linear; p99.9 → `m_p99_9`),
@@ -58,12 +64,22 @@ const CLIENT_METRICS = ["ttft_ms", "tpot_ms", "itl_ms", "e2e_ms"];
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { summarize } from "./summarize.ts";
  * import { toTable } from "../table/to_table.ts";
- * import { load } from "../io/load.ts";
- * const summary = summarize(toTable(await load("run.json")), { slo: { ttft_ms: 200 } });
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * // three requests (e.g. `await load("run.json")`) with TTFT 20, 30 and 400 ms
+ * const run = makeRun([
+ *   makeRecord({ index: 0, ttft_ms: 20, e2e_ms: 50 }),
+ *   makeRecord({ index: 1, ttft_ms: 30, e2e_ms: 60 }),
+ *   makeRecord({ index: 2, ttft_ms: 400, e2e_ms: 430 }),
+ * ]);
+ * const summary = summarize(toTable(run), { slo: { ttft_ms: 200 } });
  * const row = summary.objects()[0] as Record<string, number | null>;
- * console.log(row.ttft_ms_p99, row.goodput);
+ * assert.equal(row.succeeded, 3);
+ * assert.equal(row.ttft_ms_p50, 30);
+ * assert.equal(row.ttft_ms_max, 400);
+ * assert.equal(row.good_fraction, 2 / 3); // two of three meet the SLO
  * ```
  */
 export function summarize(table: ColumnTable, options: SummarizeOptions = {}): ColumnTable {
@@ -90,6 +106,7 @@ export function summarize(table: ColumnTable, options: SummarizeOptions = {}): C
     ...(slo ? { ttft_ms: read("ttft_ms"), tpot_ms: read("tpot_ms") } : {}),
   };
   const carried = ["concurrency", "rate"].filter((n) => !groupby.includes(n) && table.column(n));
+  const spanStatus = table.column("span_status") ? read("span_status") : null;
 
   const out: Record<string, unknown[]> = {};
   const add = (name: string, value: unknown) => (out[name] ??= []).push(value);
@@ -105,10 +122,15 @@ export function summarize(table: ColumnTable, options: SummarizeOptions = {}): C
     add("requests", t.requests);
     add("succeeded", t.succeeded);
     add("failed", t.requests - t.succeeded);
+    const joins = spanStatus ? joinCounts(spanStatus, rows) : null;
+    add("joined_by_trace_context", joins?.byTraceContext ?? null);
+    add("joined_by_request_id", joins?.byRequestId ?? null);
     add("duration_s", durationS);
     add("request_throughput", perSecond(t.succeeded));
     add("output_throughput", perSecond(t.output_tokens));
     add("total_token_throughput", perSecond(t.input_tokens + t.output_tokens));
+    addLengths(add, "input", tokenLengthStats(totalsColumns.prompt_tokens, t.succeeded_rows));
+    addLengths(add, "output", tokenLengthStats(totalsColumns.completion_tokens, t.succeeded_rows));
     add("goodput", slo ? perSecond(t.good) : null);
     add("good_fraction", slo && t.requests > 0 ? t.good / t.requests : null);
     for (const name of carried) add(name, constantValue(read(name), rows));
@@ -234,6 +256,41 @@ function hasValue(column: Indexable, rows: Uint32Array): boolean {
     if (typeof v === "number" ? Number.isFinite(v) : v != null) return true;
   }
   return false;
+}
+
+/**
+ * `total_<what>_tokens`, `<what>_tokens_mean`, `_p50`, `_p99`: a group's input or output lengths
+ * (no `_count` column, so displays do not take them for a latency metric).
+ */
+function addLengths(
+  add: (name: string, value: unknown) => void,
+  what: "input" | "output",
+  stats: ReturnType<typeof tokenLengthStats>,
+): void {
+  add(`total_${what}_tokens`, stats.total);
+  add(`${what}_tokens_mean`, stats.mean);
+  add(`${what}_tokens_p50`, stats.p50);
+  add(`${what}_tokens_p99`, stats.p99);
+}
+
+/**
+ * Requests joined to their span by trace context (`found`) and by request id; null when
+ * `enrich` never ran on the group (every status `not_enriched`).
+ */
+function joinCounts(
+  spanStatus: Indexable,
+  rows: Uint32Array,
+): { byTraceContext: number; byRequestId: number } | null {
+  let byTraceContext = 0;
+  let byRequestId = 0;
+  let enriched = false;
+  for (let i = 0; i < rows.length; i++) {
+    const status = spanStatus[rows[i]];
+    if (status === "found") byTraceContext++;
+    else if (status === "found_by_request_id") byRequestId++;
+    if (status != null && status !== "not_enriched") enriched = true;
+  }
+  return enriched ? { byTraceContext, byRequestId } : null;
 }
 
 function constantValue(column: Indexable, rows: Uint32Array): unknown {

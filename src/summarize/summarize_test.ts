@@ -391,3 +391,33 @@ Deno.test("defaultMetrics() lists client metrics and the server_*_ms columns wit
   });
   assert.deepEqual(defaultMetrics(plain), ["ttft_ms", "server_queue_ms"]);
 });
+
+Deno.test("summarize() counts the spans joined by trace context and by request id", () => {
+  const statuses = ["found", "found", "found_by_request_id", "not_found"] as const;
+  const records = sampleRecords().map((r, i) => ({ ...r, span_status: statuses[i] }));
+  const [row] = summarize(toTable(makeRun(records))).objects() as Record<string, unknown>[];
+  assert.equal(row.joined_by_trace_context, 2);
+  assert.equal(row.joined_by_request_id, 1);
+  const [plain] = summarize(toTable(makeRun(sampleRecords()))).objects() as Record<
+    string,
+    unknown
+  >[];
+  assert.equal(plain.joined_by_trace_context, null, "a run enrich never saw has no counts");
+});
+
+Deno.test("summarize() gives input and output token totals, mean, p50 and p99 of successful requests", () => {
+  const run = makeRun([
+    makeRecord({ index: 0, prompt_tokens: 100, completion_tokens: 10 }),
+    makeRecord({ index: 1, prompt_tokens: 120, completion_tokens: 30 }),
+    makeRecord({ index: 2, prompt_tokens: null, completion_tokens: 20 }),
+    makeRecord({ index: 3, prompt_tokens: 900, completion_tokens: 900, success: false }),
+  ]);
+  const row = summarize(toTable(run)).objects()[0] as Record<string, number | null>;
+  assert.equal(row.total_input_tokens, 220);
+  assert.equal(row.input_tokens_mean, 110);
+  assert.equal(row.input_tokens_p50, 110);
+  assert.equal(row.input_tokens_p99, 119.8); // numpy.percentile([100, 120], 99)
+  assert.equal(row.total_output_tokens, 60);
+  assert.equal(row.output_tokens_p50, 20);
+  assert.ok(Math.abs(row.output_tokens_p99! - 29.8) < 1e-9);
+});

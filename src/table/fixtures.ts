@@ -13,8 +13,10 @@ import { NO_SERVER_METRICS } from "../metrics/server.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { makeRecord } from "./fixtures.ts";
- * console.log(makeRecord({ ttft_ms: 50 }).ttft_ms); // 50
+ * const record = makeRecord({ index: 2, ttft_ms: 50 });
+ * assert.deepEqual([record.request_id, record.ttft_ms, record.e2e_ms], ["req-2", 50, 50]);
  * ```
  */
 export function makeRecord(overrides: Partial<RequestRecord> = {}): RequestRecord {

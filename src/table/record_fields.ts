@@ -34,9 +34,11 @@ export interface RecordField {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RECORD_FIELDS } from "./record_fields.ts";
  * const scalars = RECORD_FIELDS.filter((f) => f.kind !== "json").map((f) => f.name);
- * console.log(scalars.includes("ttft_ms")); // true
+ * assert.ok(scalars.includes("ttft_ms"));
+ * assert.ok(!scalars.includes("itl_ms")); // a list, stored as JSON
  * ```
  */
 export const RECORD_FIELDS: readonly RecordField[] = [
@@ -90,6 +92,9 @@ export const RECORD_FIELDS: readonly RecordField[] = [
   { name: "client_overhead_ms", kind: "nullable_number" },
   { name: "server_frontend_ms", kind: "nullable_number" },
   { name: "server_spans", kind: "json" },
+  { name: "value_notes", kind: "json", optional: true },
+  { name: "stream_notes", kind: "json", optional: true },
+  { name: "prompt_tokens_requested", kind: "nullable_number", optional: true },
 ];
 
 /** Names of the record fields that hold one number (possibly null). */

@@ -44,6 +44,7 @@ export function requestColumns(
     first_chunk_ms: numbers(),
     last_chunk_ms: numbers(),
     prompt_tokens: numbers(),
+    prompt_tokens_requested: numbers(),
     completion_tokens: numbers(),
     token_source: text(),
     finish_reason: text(),
@@ -103,6 +104,7 @@ export function requestColumns(
       c.first_chunk_ms[i] = r.first_chunk_ms ?? NaN;
       c.last_chunk_ms[i] = r.last_chunk_ms ?? NaN;
       c.prompt_tokens[i] = r.prompt_tokens ?? NaN;
+      c.prompt_tokens_requested[i] = r.prompt_tokens_requested ?? NaN;
       c.completion_tokens[i] = r.completion_tokens ?? NaN;
       c.token_source[i] = r.token_source ?? null;
       c.finish_reason[i] = r.finish_reason ?? null;

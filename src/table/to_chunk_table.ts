@@ -18,10 +18,13 @@ import { showTable } from "../display/show_table.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { toChunkTable } from "./to_chunk_table.ts";
- * import { load } from "../io/load.ts";
- * const chunks = toChunkTable(await load("runs/run.json"));
- * console.log(chunks.numRows());
+ * import { makeRecord, makeRun } from "./fixtures.ts";
+ * // two requests of 4 chunks each (e.g. `await load("runs/run.json")`)
+ * const chunks = toChunkTable(makeRun([makeRecord(), makeRecord({ index: 1 })]));
+ * assert.equal(chunks.numRows(), 8);
+ * assert.deepEqual(chunks.array("t_ms"), [20, 30, 40, 50, 20, 30, 40, 50]); // ms after send
  * ```
  */
 export function toChunkTable(input: Run | Run[]): ColumnTable {

@@ -17,7 +17,7 @@ import { showTable } from "../display/show_table.ts";
  * - every scalar field of {@link RequestRecord} under its own name (index, request_id, trace_id,
  *   span_id, sampled, response_id, endpoint, model, stream, tag, scheduled_ms, start_ms,
  *   lateness_ms, headers_ms, ttft_ms, e2e_ms, tpot_ms, first_chunk_ms, last_chunk_ms,
- *   prompt_tokens, completion_tokens, token_source, finish_reason, output_chars, success,
+ *   prompt_tokens, prompt_tokens_requested, completion_tokens, token_source, finish_reason, output_chars, success,
  *   span_status, span_note, trace_url, server_*, client_overhead_ms, server_frontend_ms);
  * - `error_kind`, `error_message`, `error_status` (from `record.error`);
  * - `end_ms` = start_ms + e2e_ms (epoch ms), `chunks` (content chunks received);
@@ -32,11 +32,18 @@ import { showTable } from "../display/show_table.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { op } from "../deps/arquero.ts";
  * import { toTable } from "./to_table.ts";
- * import { load } from "../io/load.ts";
- * const t = toTable(await load("runs/run.json"));
- * console.log(t.filter((d) => d.success).rollup({ ttft: (d) => op.median(d.ttft_ms) }).objects());
+ * import { makeRecord, makeRun } from "./fixtures.ts";
+ * const run = makeRun([ // e.g. `await load("runs/run.json")`
+ *   makeRecord({ index: 0, ttft_ms: 20 }),
+ *   makeRecord({ index: 1, ttft_ms: 30 }),
+ *   makeRecord({ index: 2, ttft_ms: null, success: false, error: null }),
+ * ]);
+ * const t = toTable(run);
+ * const medians = t.filter((d) => d.success).rollup({ ttft: (d) => op.median(d.ttft_ms) });
+ * assert.deepEqual(medians.objects(), [{ ttft: 25 }]);
  * ```
  */
 export function toTable(input: Run | Run[]): ColumnTable {

@@ -12,10 +12,11 @@ const origin = performance.timeOrigin;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { nowMs } from "./clock.ts";
  * const t0 = nowMs();
  * const t1 = nowMs();
- * console.log(t1 >= t0); // true
+ * assert.ok(t1 >= t0);
  * ```
  */
 export function nowMs(): number {

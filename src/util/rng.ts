@@ -24,9 +24,10 @@ export interface Rng {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createRng } from "./rng.ts";
  * const a = createRng(1), b = createRng(1);
- * console.log(a.next() === b.next()); // true
+ * assert.equal(a.next(), b.next()); // same seed, same sequence
  * ```
  */
 export function createRng(seed: number): Rng {

@@ -15,8 +15,9 @@ export const CHARS_PER_TOKEN = 4;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { estimateTokens } from "./tokens.ts";
- * console.log(estimateTokens("abcd efgh ")); // 3
+ * assert.equal(estimateTokens("abcd efgh "), 3);
  * ```
  */
 export function estimateTokens(text: string): number {

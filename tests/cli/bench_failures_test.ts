@@ -48,6 +48,7 @@ Deno.test("bench with --model auto and an unreachable server exits 1 with the re
     assert.equal(code, 1);
     assert.match(stderr, /^bench: /m);
     assert.match(stderr, /127\.0\.0\.1:9/);
+    assert.deepEqual(filesIn(out), [], "no empty log is left for loadAll to trip on");
   } finally {
     await Deno.remove(out, { recursive: true });
   }

@@ -23,11 +23,19 @@ Deno.test("bench with bad values exits 2 with a message naming the flag", async 
     [["--concurrency", "1,,4"], /--concurrency: bad list/],
     [["--shard", "4/4", "--run-id", "r"], /--shard: I must be in 0..3/],
     [["--shard", "0/4", "--requests", "2"], /--shard: 2 requests cannot be split over 4 shards/],
+    // Issue 13: these used to pass the parser and fail after the banner (or not at all).
+    [["--model", ""], /--model: the value is empty/],
+    [["--jsonl", ""], /--jsonl: the value is empty/],
+    [["--otlp-host", ""], /--otlp-host: the value is empty/],
+    [["--out", ""], /--out: the value is empty/],
+    [["--requests", "0x10"], /--requests: expected an integer ≥ 1, got "0x10"/],
+    [["--input-tokens", "100000000"], /--input-tokens: at most 1000000/],
   ];
   for (const [args, expected] of cases) {
-    const { code, stderr } = await runBench(args);
+    const { code, stdout, stderr } = await runBench(args);
     assert.equal(code, 2, args.join(" "));
     assert.match(stderr, expected);
+    assert.equal(stdout, "", `${args.join(" ")}: nothing is started before the flags are checked`);
   }
 });
 
@@ -54,5 +62,5 @@ Deno.test("docs/CLI.md documents every flag and every exit code", async () => {
   for (const flag of FLAGS) {
     assert.ok(doc.includes(`\`--${flag.name}`), `--${flag.name} undocumented`);
   }
-  for (const code of [0, 1, 2, 3, 130]) assert.match(doc, new RegExp(`\\| ${code} +\\|`));
+  for (const code of [0, 1, 2, 3, 4, 130]) assert.match(doc, new RegExp(`\\| ${code} +\\|`));
 });

