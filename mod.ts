@@ -129,11 +129,16 @@ export type {
 // tables and statistics
 export { toChunkTable, toTable } from "./src/table/mod.ts";
 export { percentile, summarize } from "./src/summarize/mod.ts";
-export type { SummarizeOptions } from "./src/summarize/mod.ts";
+export type { SloOptions, SummarizeOptions } from "./src/summarize/mod.ts";
+
+// comparisons: B against A with bootstrap confidence intervals
+export { compareRuns, DEFAULT_RESAMPLES, resampleIndices } from "./src/compare/mod.ts";
+export type { CompareRunsOptions, Verdict } from "./src/compare/mod.ts";
 
 // charts, rendering, reports
 export { plot, render, report, reportFromTables, specBundle } from "./src/plot/mod.ts";
 export type {
+  CompareCiOptions,
   RenderOptions,
   ReportInput,
   ReportTables,

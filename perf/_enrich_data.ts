@@ -76,9 +76,23 @@ export function jaegerTrace(i: number, t0Ms: number): Record<string, unknown> {
       ],
       logs: [],
       processID: "p1",
-      warnings: null,
+      // As recorded from a real Jaeger (src/enrich/testdata/jaeger-real): the client's span is
+      // never sent, so Jaeger warns on every vLLM span.
+      warnings: [`invalid parent span IDs=${it.clientSpanId}; skipping clock skew adjustment`],
     }],
-    processes: { p1: { serviceName: "vllm-server", tags: [] } },
+    processes: {
+      p1: {
+        serviceName: "vllm-server",
+        tags: [
+          jaegerTag("service.instance.id", "2d6a540b-8f9e-444d-a28e-ffa8258a539b"),
+          jaegerTag("telemetry.sdk.language", "python"),
+          jaegerTag("telemetry.sdk.name", "opentelemetry"),
+          jaegerTag("telemetry.sdk.version", "1.45.2"),
+          jaegerTag("vllm.instrumenting_module_name", "vllm.llm_engine"),
+          jaegerTag("vllm.process_id", "27229"),
+        ],
+      },
+    },
     warnings: null,
   };
 }

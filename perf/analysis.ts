@@ -16,8 +16,10 @@
  * toTable and summarize are then timed back to back (`summarize(toTable(run))`); the table's
  * memory is measured at the end, from two more full GCs.
  *
- * Usage: `deno task perf:analysis [--repeat N] [--after-gc] [sizes...]`; with `--repeat N`, N
- * child processes per size, and the table gives the median and the range of their times.
+ * Usage: `deno task perf:analysis [--repeat N] [--after-gc] [--compare] [sizes...]`; with
+ * `--repeat N`, N child processes per size, and the table gives the median and the range of their
+ * times. With `--compare`, one more column: `compareRuns(table, table)` (the run against itself,
+ * default resamples, an SLO so goodput is in), timed last, after the process settled again.
  *
  * Columns: input build time (not part of the budget), toTable, summarize (default options: 4
  * percentiles, ttft/tpot/itl/e2e + server metrics, grouped by run), summarize grouped by
@@ -34,6 +36,7 @@
 import type { ColumnTable } from "../src/deps/arquero.ts";
 import { toTable } from "../src/table/to_table.ts";
 import { summarize } from "../src/summarize/summarize.ts";
+import { compareRuns, DEFAULT_RESAMPLES } from "../src/compare/compare_runs.ts";
 import { createRng } from "../src/util/rng.ts";
 import { fmt } from "./_machine.ts";
 import type { RequestRecord, Run } from "../src/types.ts";
@@ -54,6 +57,8 @@ interface Result {
   table_bytes_per_request: number;
   numbers_bytes_per_request: number;
   peak_rss_mb: number;
+  /** With --compare: seconds of compareRuns(table, table) at the default resamples; else null. */
+  compare_s: number | null;
 }
 
 function gc(): void {
@@ -207,7 +212,7 @@ function heapAndBuffers(): number {
   return m.heapUsed + m.external;
 }
 
-async function measure(n: number, mode: Mode): Promise<Result> {
+async function measure(n: number, mode: Mode, compare: boolean): Promise<Result> {
   let t = performance.now();
   const run = syntheticRun(n);
   const buildS = (performance.now() - t) / 1000;
@@ -240,6 +245,16 @@ async function measure(n: number, mode: Mode): Promise<Result> {
   // records' own arrays, not copies).
   const numericColumns =
     table.columnNames().filter((name) => table.column(name) instanceof Float64Array).length;
+  let compareS: number | null = null;
+  if (compare) {
+    // The run against itself: the cost does not depend on the values, only on their number.
+    if (mode === "settled") await settle();
+    else gc();
+    t = performance.now();
+    const comparison = compareRuns(table, table, { slo: { ttft_ms: 100 } });
+    compareS = (performance.now() - t) / 1000;
+    if (comparison.numRows() === 0) throw new Error("expected comparison rows");
+  }
   return {
     requests: n,
     mode,
@@ -252,10 +267,11 @@ async function measure(n: number, mode: Mode): Promise<Result> {
     table_bytes_per_request: tableBytes / n,
     numbers_bytes_per_request: 8 * numericColumns,
     peak_rss_mb: peakRssMb(),
+    compare_s: compareS,
   };
 }
 
-async function runChild(n: number, mode: Mode): Promise<Result> {
+async function runChild(n: number, mode: Mode, compare: boolean): Promise<Result> {
   // About 4.5 GB of heap per million requests of input; leave room.
   const heapMb = Math.max(4096, Math.ceil((n / 1e6) * 8) * 1024);
   const command = new Deno.Command(Deno.execPath(), {
@@ -267,6 +283,7 @@ async function runChild(n: number, mode: Mode): Promise<Result> {
       "--child",
       String(n),
       mode,
+      ...(compare ? ["--compare"] : []),
     ],
     stdout: "piped",
     stderr: "inherit",
@@ -282,14 +299,19 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function parseArgs(args: string[]): { sizes: number[]; repeat: number; mode: Mode } {
+function parseArgs(
+  args: string[],
+): { sizes: number[]; repeat: number; mode: Mode; compare: boolean } {
   let repeat = 1;
+  let compare = false;
   let mode: Mode = "settled";
   const sizes: number[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === "--after-gc") {
       mode = "after-gc";
+    } else if (arg === "--compare") {
+      compare = true;
     } else if (arg === "--repeat") {
       repeat = Number(args[++i]);
       if (!(Number.isInteger(repeat) && repeat >= 1)) {
@@ -298,16 +320,22 @@ function parseArgs(args: string[]): { sizes: number[]; repeat: number; mode: Mod
     } else if (/^\d+$/.test(arg)) {
       sizes.push(Number(arg));
     } else {
-      throw new Error(`perf:analysis: unknown argument "${arg}" (sizes, --repeat N, --after-gc)`);
+      throw new Error(
+        `perf:analysis: unknown argument "${arg}" (sizes, --repeat N, --after-gc, --compare)`,
+      );
     }
   }
-  return { sizes: sizes.length ? sizes : DEFAULT_SIZES, repeat, mode };
+  return { sizes: sizes.length ? sizes : DEFAULT_SIZES, repeat, mode, compare };
 }
 
 if (Deno.args[0] === "--child") {
-  console.log(JSON.stringify(await measure(Number(Deno.args[1]), Deno.args[2] as Mode)));
+  console.log(
+    JSON.stringify(
+      await measure(Number(Deno.args[1]), Deno.args[2] as Mode, Deno.args[3] === "--compare"),
+    ),
+  );
 } else {
-  const { sizes, repeat, mode } = parseArgs(Deno.args);
+  const { sizes, repeat, mode, compare } = parseArgs(Deno.args);
   // One value, or with repeats the median and the range.
   const stat = (xs: number[]) =>
     xs.length === 1
@@ -319,12 +347,16 @@ if (Deno.args[0] === "--child") {
     }, ${repeat} process(es) per size (${Deno.build.os}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno})\n`,
   );
   console.log(
-    "| requests | build input (s) | toTable (s) | summarize (s) | toTable + summarize (s) | summarize by prompt_tokens (s) | groups | table bytes/request | 8 × numeric columns | peak RSS (MB) |",
+    "| requests | build input (s) | toTable (s) | summarize (s) | toTable + summarize (s) | summarize by prompt_tokens (s) | groups | table bytes/request | 8 × numeric columns | peak RSS (MB) |" +
+      (compare ? ` compareRuns, ${DEFAULT_RESAMPLES} resamples (s) |` : ""),
   );
-  console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  console.log(
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |" +
+      (compare ? " ---: |" : ""),
+  );
   for (const n of sizes) {
     const results: Result[] = [];
-    for (let r = 0; r < repeat; r++) results.push(await runChild(n, mode));
+    for (let r = 0; r < repeat; r++) results.push(await runChild(n, mode, compare));
     const pick = (key: keyof Result) => results.map((r) => r[key] as number);
     const totals = results.map((r) => r.to_table_s + r.summarize_s);
     console.log(
@@ -332,7 +364,9 @@ if (Deno.args[0] === "--child") {
         stat(pick("summarize_s"))
       } | ${stat(totals)} | ${stat(pick("grouped_s"))} | ${results[0].groups} | ${
         fmt(median(pick("table_bytes_per_request")), 0)
-      } | ${results[0].numbers_bytes_per_request} | ${fmt(Math.max(...pick("peak_rss_mb")), 0)} |`,
+      } | ${results[0].numbers_bytes_per_request} | ${fmt(Math.max(...pick("peak_rss_mb")), 0)} |${
+        compare ? ` ${stat(pick("compare_s"))} |` : ""
+      }`,
     );
   }
 }

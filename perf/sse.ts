@@ -9,6 +9,12 @@
  * 2. readLines (src/io/lines.ts): a file holding one line of 8 / 50 MB against a file of the same
  *    size in short lines.
  *
+ * 3. A healthy neighbour: `collect` runs two requests at once against a server in another process
+ *    (perf/_long_line_server.ts): a normal stream of 500 content chunks 10 ms apart, and one
+ *    `data:` line of 8 / 50 MB (and a 1 kB line as the baseline). Reported: the neighbour's ITL
+ *    p99 and max (how long the long line froze the event loop that timestamps chunks) and what
+ *    became of the long request.
+ *
  * Times are the median of `--reps` runs, after one unrecorded warmup run, of the parse only (the input is built first): wall clock,
  * and the process's CPU time (user + system, GC threads included), which a busy shared machine
  * distorts less.
@@ -17,13 +23,15 @@
  * `--lines <path>` does the same for `readLines`.
  *
  * Flags: `--sizes-mb 2,8,50` `--piece-kib 16` `--reps 5` `--parser <path>` `--lines <path>`
- * `--skip-lines`.
+ * `--skip-lines` `--neighbour-mb 8,50` (`none` to skip).
  *
  * @module
  */
 import process from "node:process";
 import { parseArgs } from "node:util";
-import { describeMachine, fmt, machine } from "./_machine.ts";
+import { collect } from "../src/collect/collect.ts";
+import type { CollectOptions } from "../src/collect/options.ts";
+import { describeMachine, fmt, machine, percentileSorted } from "./_machine.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -34,6 +42,7 @@ const { values } = parseArgs({
     parser: { type: "string", default: new URL("../src/collect/sse.ts", import.meta.url).href },
     lines: { type: "string", default: new URL("../src/io/lines.ts", import.meta.url).href },
     "skip-lines": { type: "boolean", default: false },
+    "neighbour-mb": { type: "string", default: "8,50" },
   },
 });
 
@@ -201,5 +210,82 @@ if (!values["skip-lines"]) {
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Starts perf/_long_line_server.ts; returns its URL and a stop function. */
+async function longLineServer(lineMb: number): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("./_long_line_server.ts", import.meta.url).pathname,
+      "--line-mb",
+      String(lineMb),
+    ],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("perf:sse: the long-line server exited before printing its URL");
+    text += value;
+  }
+  return {
+    url: text.split("\n")[0].trim(),
+    async stop() {
+      await child.stdin.close();
+      await reader.cancel();
+      await child.status;
+    },
+  };
+}
+
+/** One neighbour run: a normal stream beside one long line, both in flight at once. */
+async function neighbourRun(lineMb: number, maxEventChars: number | undefined) {
+  const server = await longLineServer(lineMb);
+  try {
+    const options = {
+      url: server.url,
+      model: "m",
+      requests: [{ prompt: "normal" }, { prompt: "long" }],
+      concurrency: 2,
+      timeoutMs: 600_000,
+      maxEventChars, // ignored by versions without the option
+    } as CollectOptions;
+    const cpu0 = process.cpuUsage();
+    const run = await collect(options);
+    const cpu = process.cpuUsage(cpu0);
+    const [neighbour, long] = run.requests;
+    const gaps = [...neighbour.itl_ms].sort((a, b) => a - b);
+    console.log(
+      `| ${lineMb} MB | ${maxEventChars?.toLocaleString("en") ?? "default"} | ${
+        neighbour.success ? "ok" : neighbour.error?.kind
+      } | ${fmt(percentileSorted(gaps, 50), 1)} | ${fmt(percentileSorted(gaps, 99), 1)} | ${
+        fmt(gaps.at(-1) ?? NaN, 1)
+      } | ${long.success ? "success" : long.error?.kind} | ${fmt(long.e2e_ms ?? NaN, 0)} | ${
+        fmt((cpu.user + cpu.system) / 1000, 0)
+      } |`,
+    );
+  } finally {
+    await server.stop();
+  }
+}
+
+const neighbourSizes = values["neighbour-mb"] === "none"
+  ? []
+  : values["neighbour-mb"].split(",").map(Number);
+if (neighbourSizes.length > 0) {
+  console.log(
+    "\n| long line | maxEventChars | neighbour | neighbour ITL p50 ms | p99 ms | max ms | long request | its e2e ms | client CPU ms |",
+  );
+  console.log("| ---: | ---: | --- | ---: | ---: | ---: | --- | ---: | ---: |");
+  await neighbourRun(0.001, undefined); // baseline: a 1 kB line, what the machine alone gives
+  for (const lineMb of neighbourSizes) {
+    await neighbourRun(lineMb, Math.ceil(lineMb * MB * 1.1)); // the limit above the line
+    await neighbourRun(lineMb, undefined); // the default limit
   }
 }

@@ -21,6 +21,7 @@ import { tempoSource } from "../enrich/tempo.ts";
 import { scrapePrometheus } from "../enrich/prometheus.ts";
 import { type BenchArgs, helpText, parseBenchArgs, type TraceChoice } from "./bench_args.ts";
 import { UsageError } from "./usage_error.ts";
+import { compareFiles } from "./bench_compare.ts";
 import { benchRequests, tokenizedRequests } from "./bench_requests.ts";
 import { pointLabel, pointName, sweepPoints } from "./sweep.ts";
 import { shardLoad } from "./shard.ts";
@@ -85,6 +86,17 @@ async function tryScrape(url: string, args: BenchArgs): Promise<PrometheusSnapsh
   }
 }
 
+/** `--compare A B`: prints the comparison of two saved runs; returns the exit code. */
+async function printComparison(paths: [string, string], args: BenchArgs): Promise<number> {
+  try {
+    out(await compareFiles(paths[0], paths[1], { slo: args.slo, seed: args.seed }) + "\n");
+    return EXIT.ok;
+  } catch (error) {
+    err(`bench: --compare: ${(error as Error).message}\n`);
+    return EXIT.error;
+  }
+}
+
 /** Runs one invocation; returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   let args: BenchArgs;
@@ -99,6 +111,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     out(helpText() + "\n");
     return EXIT.ok;
   }
+  if (args.compare) return await printComparison(args.compare, args);
   const points = sweepPoints(args.concurrencies, args.rates);
   const isSweep = points.length > 1;
   const baseRunId = args.shard ? (args.runId ?? deriveRunId(args)) : args.runId;
@@ -122,9 +135,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.usage;
   }
   const requests = benchRequests(args); // reads and checks dataset files first
-  const taken = await takenJsonlPaths(args, points);
-  if (taken !== null) {
-    err(`bench: --jsonl: ${taken}\n`);
+  const jsonlTaken = await jsonlProblem(args, points);
+  if (jsonlTaken !== null) {
+    err(`bench: --jsonl: ${jsonlTaken}\n`);
     return EXIT.usage;
   }
   if (args.apiKeyOnCommandLine) {
@@ -350,7 +363,7 @@ function userJsonlPath(jsonl: string, pointName: string | null): string {
 }
 
 /** Why a --jsonl path cannot be used (it holds data: another run's log), or null. */
-async function takenJsonlPaths(
+async function jsonlProblem(
   args: BenchArgs,
   points: ReturnType<typeof sweepPoints>,
 ): Promise<string | null> {

@@ -79,6 +79,8 @@ export interface BenchArgs {
   /** Largest SSE event in characters (--max-event-chars); null = collect's default. */
   maxEventChars: number | null;
   jsonl: string | null;
+  /** --compare A B: the two saved runs to compare (no benchmark is run); null otherwise. */
+  compare: [string, string] | null;
 }
 
 /** One flag: its name, value placeholder (none = boolean) and help line. */
@@ -87,6 +89,8 @@ export interface FlagDefinition {
   value?: string;
   help: string;
   group: string;
+  /** How many values follow the flag (default 1 when `value` is set). */
+  values?: number;
 }
 
 /** All flags, in --help order. */
@@ -318,6 +322,13 @@ export const FLAGS: readonly FlagDefinition[] = [
       "crash-safe per-request log (default: <out>/<run file>.jsonl, removed once the JSON is saved)",
   },
   { group: "Output", name: "help", help: "show this help" },
+  {
+    group: "Compare",
+    name: "compare",
+    value: "A.json B.json",
+    values: 2,
+    help: "compare two saved runs (bootstrap CIs of B − A) instead of benchmarking; with --slo, --seed",
+  },
 ];
 
 const BY_NAME = new Map(FLAGS.map((f) => [f.name, f]));
@@ -383,6 +394,12 @@ function tokenize(argv: readonly string[]): Map<string, string[]> {
       throw new UsageError(`--${name}: the value is empty (expected ${flag.value})`);
     }
     raw.set(name, [...(raw.get(name) ?? []), value]);
+    for (let extra = 1; extra < (flag.values ?? 1); extra++) {
+      if (i + 1 >= argv.length || argv[i + 1].startsWith("--")) {
+        throw new UsageError(`--${name} needs ${flag.values} values (${flag.value})`);
+      }
+      raw.get(name)!.push(argv[++i]);
+    }
   }
   return raw;
 }
@@ -442,7 +459,13 @@ export function parseBenchArgs(
 ): BenchArgs {
   const raw = tokenize(argv);
   for (const [name, values] of raw) {
-    if (values.length > 1) throw new UsageError(`--${name} given ${values.length} times`);
+    const per = BY_NAME.get(name)!.values ?? 1;
+    if (values.length > per) throw new UsageError(`--${name} given ${values.length / per} times`);
+  }
+  const compared = raw.get("compare");
+  const alien = compared ? [...raw.keys()].filter((n) => !COMPARE_FLAGS.includes(n)) : [];
+  if (alien.length > 0) {
+    throw new UsageError(`--compare takes only --slo and --seed, not --${alien[0]}`);
   }
   const get = (name: string) => raw.get(name)?.[0];
   const has = (name: string) => raw.has(name);
@@ -579,8 +602,12 @@ export function parseBenchArgs(
       ? parseInteger("--max-event-chars", get("max-event-chars")!, 1)
       : null,
     jsonl: get("jsonl") ?? null,
+    compare: compared ? [compared[0], compared[1]] : null,
   };
 }
+
+/** The flags that go with --compare. */
+const COMPARE_FLAGS = ["compare", "slo", "seed", "help"];
 
 /** Largest --input-tokens: a prompt is built in memory per request (about 6 bytes a token). */
 export const MAX_INPUT_TOKENS = 1_000_000;

@@ -24,6 +24,7 @@ import { randomHex } from "./traceparent.ts";
 import { redact } from "./errors.ts";
 import { finiteRecord } from "../io/finite.ts";
 import { requestIds } from "./request_id.ts";
+import { showRun } from "../display/show_run.ts";
 
 export type { CollectOptions } from "./options.ts";
 
@@ -151,7 +152,9 @@ class ProgressTracker {
  * Throws (before sending anything) only for invalid options, an invalid first spec, or a failed
  * `model: "auto"` lookup; a later invalid spec from a generator stops the run and throws after
  * the requests in flight finish (they are in the JSONL file if one was given). Failed requests
- * are records with `success: false`.
+ * are records with `success: false`. A JSONL file that cannot be written does not stop the run:
+ * it is returned whole with `meta.warnings` saying so. Values no file can hold (a non-finite
+ * number from a hostile stream) are stored as null with a note in the record's `value_notes`.
  *
  * @example
  * ```ts
@@ -463,7 +466,7 @@ export async function collect(options: CollectOptions): Promise<Run> {
       ];
     }
     records.sort((a, b) => a.index - b.index);
-    return { meta, requests: records };
+    return showRun({ meta, requests: records }); // HTML summary as a notebook cell's result
   } finally {
     if (progressTimer !== undefined) clearInterval(progressTimer);
     clearInterval(watchdog);

@@ -50,10 +50,18 @@ export class TokenizerError extends Error {
  * other than vLLM do). Any other failure throws a {@link TokenizerError} saying what and where.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { serverTokenizer } from "./exact_prompts.ts";
- * const tokenizer = await serverTokenizer({ url: "http://127.0.0.1:8000", endpoint: "chat" });
- * console.log(tokenizer === null ? "no /tokenize" : await tokenizer.countPrompt("Hello"));
+ * import { startSimulator } from "../sim/mod.ts";
+ * const sim = await startSimulator(); // or the URL of your vLLM server
+ * try {
+ *   const tokenizer = await serverTokenizer({ url: sim.url, endpoint: "completions" });
+ *   assert.ok(tokenizer !== null); // null: the server has no /tokenize
+ *   assert.equal(await tokenizer.countPrompt("abc def ghi jkl "), 4);
+ * } finally {
+ *   await sim.close();
+ * }
  * ```
  */
 export async function serverTokenizer(
@@ -136,11 +144,18 @@ const MAX_ROUNDS = 6;
  * many raw ids gave that length.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { PromptFitter, serverTokenizer } from "./exact_prompts.ts";
- * const tokenizer = await serverTokenizer({ url: "http://127.0.0.1:8000", endpoint: "completions" });
- * const fitted = await new PromptFitter(tokenizer!).fit("abc def ghi jkl mno pqr", 4);
- * console.log(fitted.tokens); // 4
+ * import { startSimulator } from "../sim/mod.ts";
+ * const sim = await startSimulator(); // or the URL of your vLLM server
+ * try {
+ *   const tokenizer = await serverTokenizer({ url: sim.url, endpoint: "completions" });
+ *   const fitted = await new PromptFitter(tokenizer!).fit("abc def ghi jkl mno pqr", 4);
+ *   assert.deepEqual(fitted, { prompt: "abc def ghi jkl ", tokens: 4 });
+ * } finally {
+ *   await sim.close();
+ * }
  * ```
  */
 export class PromptFitter {
@@ -194,11 +209,23 @@ export interface ExactPromptOptions {
  * several times (each iteration starts the specs again).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { exactPromptLengths, serverTokenizer } from "./exact_prompts.ts";
  * import { randomDataset } from "./random.ts";
- * const tokenizer = await serverTokenizer({ url: "http://127.0.0.1:8000", endpoint: "chat" });
- * const specs = exactPromptLengths(randomDataset({ inputTokens: 128, outputTokens: 16 }), tokenizer!);
+ * import { startSimulator } from "../sim/mod.ts";
+ * const sim = await startSimulator(); // or the URL of your vLLM server
+ * try {
+ *   const tokenizer = await serverTokenizer({ url: sim.url, endpoint: "chat" });
+ *   const random = randomDataset({ inputTokens: 32, outputTokens: 16, count: 3 });
+ *   const specs = await Array.fromAsync(exactPromptLengths(random, tokenizer!));
+ *   for (const spec of specs) {
+ *     assert.equal(await tokenizer!.countPrompt(spec.prompt!), 32);
+ *     assert.equal(spec.prompt_tokens_estimate, 32);
+ *   }
+ * } finally {
+ *   await sim.close();
+ * }
  * ```
  */
 export function exactPromptLengths(
@@ -255,11 +282,21 @@ export function exactPromptLengths(
  * prompt after them is fitted when needed. Each iteration yields the same prebuilt prompts first.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { prebuildExactPrompts, serverTokenizer } from "./exact_prompts.ts";
  * import { randomDataset } from "./random.ts";
- * const tokenizer = await serverTokenizer({ url: "http://127.0.0.1:8000", endpoint: "chat" });
- * const specs = await prebuildExactPrompts(randomDataset({ inputTokens: 1024, outputTokens: 128 }), tokenizer!, 500);
+ * import { startSimulator } from "../sim/mod.ts";
+ * const sim = await startSimulator(); // or the URL of your vLLM server
+ * try {
+ *   const tokenizer = await serverTokenizer({ url: sim.url, endpoint: "chat" });
+ *   const random = randomDataset({ inputTokens: 64, outputTokens: 16, count: 3 });
+ *   const specs = await prebuildExactPrompts(random, tokenizer!, 2); // 2 now, the rest later
+ *   const lengths = (await Array.fromAsync(specs)).map((s) => s.prompt_tokens_estimate);
+ *   assert.deepEqual(lengths, [64, 64, 64]);
+ * } finally {
+ *   await sim.close();
+ * }
  * ```
  */
 export async function prebuildExactPrompts(

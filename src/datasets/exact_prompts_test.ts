@@ -152,3 +152,38 @@ Deno.test("prebuildExactPrompts() fits the first count prompts before it resolve
     assert.ok(raw[i].prompt!.startsWith(all[i].prompt!), `spec ${i} keeps its own words`);
   }
 });
+
+Deno.test("serverTokenizer() reads real vLLM 0.32.0 /tokenize and /detokenize answers", async () => {
+  const recorded = async (name: string) =>
+    JSON.parse(
+      await Deno.readTextFile(
+        new URL(`../sim/testdata/vllm-0.32.0/${name}.json`, import.meta.url),
+      ),
+    ) as { status: number; body: string };
+  const tokenize = await recorded("tokenize_prompt");
+  const detokenize = await recorded("detokenize");
+  const seen: unknown[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
+    seen.push(await request.json());
+    const answer = new URL(request.url).pathname === "/detokenize" ? detokenize : tokenize;
+    return new Response(answer.body, {
+      status: answer.status,
+      headers: { "content-type": "application/json" },
+    });
+  });
+  try {
+    const url = `http://127.0.0.1:${server.addr.port}`;
+    const tokenizer = await serverTokenizer({ url, model: "tiny", endpoint: "completions" });
+    assert.ok(tokenizer !== null);
+    assert.equal(await tokenizer.countPrompt("abc def ghi"), 6);
+    assert.deepEqual(await tokenizer.tokenize("abc def ghi"), [285, 69, 115, 301, 267, 75]);
+    assert.equal(await tokenizer.detokenize([0, 300, 301]), "<s>eeef");
+    assert.deepEqual(seen.slice(1), [
+      { model: "tiny", prompt: "abc def ghi" },
+      { model: "tiny", prompt: "abc def ghi", add_special_tokens: false },
+      { model: "tiny", tokens: [0, 300, 301] },
+    ]);
+  } finally {
+    await server.shutdown();
+  }
+});

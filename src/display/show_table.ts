@@ -1,17 +1,61 @@
 /**
- * Makes an arquero table display as an HTML table in Jupyter and as aligned text in `console.log`.
+ * Makes arquero tables display as HTML tables in Jupyter and as aligned text in `console.log`.
+ *
+ * Importing this module (mod.ts does, through src/display/mod.ts) installs the display once on
+ * arquero's `ColumnTable.prototype`, so every table shows this way, including the new tables
+ * arquero verbs return (`table.select(...)`, `filter`, `derive`, ...). Objects with their own
+ * display (summaries, comparisons) keep it: an own property wins over the prototype's.
  *
  * @module
  */
 
-import type { ColumnTable } from "../deps/arquero.ts";
-import { displayable } from "./displayable.ts";
+import { ColumnTable } from "../deps/arquero.ts";
+import { displayable, JUPYTER_DISPLAY } from "./displayable.ts";
 import { tableBundle } from "./table_bundle.ts";
 
 /**
- * Attaches rich display to `table` (non-enumerable symbols on that object) and returns it.
- * Tables made by `toTable`, `toChunkTable` and `summarize` already display this way; use this for
- * tables derived from them with arquero verbs (which return new, plain tables).
+ * Installs the table display on `ColumnTable.prototype` (non-enumerable, configurable symbol
+ * properties; once: a second call changes nothing). Returns whether it was installed now.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { table } from "../deps/arquero.ts";
+ * import { installTableDisplay } from "./show_table.ts";
+ * installTableDisplay(); // already done when this module was imported
+ * const derived = table({ ttft_ms: [12.5, 14], index: [0, 1] }).select("ttft_ms");
+ * const bundle = (derived as unknown as Record<symbol, () => Record<string, string>>)[
+ *   Symbol.for("Jupyter.display")
+ * ]();
+ * assert.match(bundle["text/html"], /<th style="text-align:right">ttft_ms<\/th>/);
+ * assert.equal(Deno.inspect(derived), "ttft_ms\n-------\n  12.50\n     14\n2 rows × 1 column");
+ * ```
+ */
+export function installTableDisplay(): boolean {
+  const proto = ColumnTable.prototype as unknown as Record<symbol, unknown>;
+  if (Object.hasOwn(proto, JUPYTER_DISPLAY)) return false;
+  const hidden = { enumerable: false, configurable: true, writable: true };
+  Object.defineProperty(proto, JUPYTER_DISPLAY, {
+    ...hidden,
+    value: function (this: ColumnTable) {
+      return tableBundle(this);
+    },
+  });
+  Object.defineProperty(proto, Symbol.for("Deno.customInspect"), {
+    ...hidden,
+    value: function (this: ColumnTable) {
+      return String(tableBundle(this)["text/plain"]);
+    },
+  });
+  return true;
+}
+
+installTableDisplay();
+
+/**
+ * Attaches rich display to `table` (non-enumerable symbols on that object) and returns it. Every
+ * arquero table already displays this way (see {@link installTableDisplay}); use this to show
+ * another number of rows (`limit`, default 20).
  *
  * @example
  * ```ts

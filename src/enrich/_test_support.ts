@@ -25,6 +25,30 @@ export function readFixture(name: string): unknown {
   }
 }
 
+/** One answer recorded from a real Jaeger (tests/e2e/jaeger/record_fixtures.ts). */
+export interface RecordedAnswer {
+  /** `GET <path and query>` as sent. */
+  request: string;
+  status: number;
+  content_type: string | null;
+  /** The body exactly as Jaeger sent it. */
+  body_text: string;
+}
+
+/** Reads testdata/jaeger-real/<name>.json: what a real Jaeger answered (see README.md there). */
+export function recordedJaeger(name: string): RecordedAnswer {
+  return readFixture(`jaeger-real/${name}.json`) as RecordedAnswer;
+}
+
+/** Replays a recorded Jaeger answer: same status, content type and body bytes. */
+export function replay(name: string): Response {
+  const answer = recordedJaeger(name);
+  const headers: Record<string, string> = answer.content_type === null
+    ? {}
+    : { "content-type": answer.content_type };
+  return new Response(answer.body_text, { status: answer.status, headers });
+}
+
 /**
  * The recorded vLLM OTLP export (src/otlp/testdata/llm_request.otlp.json) with the given ids,
  * optionally with another request id, name and start time. Ids are written as given (hex or

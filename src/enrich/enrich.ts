@@ -13,7 +13,14 @@
  *
  * @module
  */
-import type { RequestRecord, Run, ServerSpan, SpanStatus, TraceSource } from "../types.ts";
+import type {
+  RequestRecord,
+  Run,
+  ServerSpan,
+  SpanQuery,
+  SpanStatus,
+  TraceSource,
+} from "../types.ts";
 import { normalizeSpanId, normalizeTraceId } from "../otlp/ids.ts";
 import { derivedMetrics, NO_SERVER_METRICS, serverMetrics } from "../metrics/server.ts";
 import { nowMs } from "../util/clock.ts";
@@ -145,6 +152,148 @@ function timeWindow(records: RequestRecord[]): { start_ms: number; end_ms: numbe
   return { start_ms: start - WINDOW_MARGIN_MS, end_ms: end + WINDOW_MARGIN_MS };
 }
 
+/** A record the trace-id join left without a span, and the spans of its trace it turned down. */
+interface Unjoined {
+  lookup: Lookup;
+  mismatched: ServerSpan[];
+}
+
+/** Back-end errors as reported through `onError`: per trace, and the last one overall. */
+class ErrorLog {
+  readonly byTrace = new Map<string, string>();
+  last: string | null = null;
+  readonly onError = (message: string, traceId?: string) => {
+    const id = traceId === undefined ? null : normalizeTraceId(traceId) ?? traceId;
+    if (id === null) this.last = message;
+    else this.byTrace.set(id, message);
+  };
+}
+
+/**
+ * Step 1: records that are not looked up (failed, unsampled, unusable ids) get their status in
+ * `out` at once; the others are returned as lookups.
+ */
+function planLookups(
+  records: readonly RequestRecord[],
+  out: RequestRecord[],
+  caller: string,
+): Lookup[] {
+  const lookups: Lookup[] = [];
+  records.forEach((record, index) => {
+    if (record === null || typeof record !== "object") {
+      throw new TypeError(`${caller}: requests[${index}] is not a RequestRecord: ${record}`);
+    }
+    if (record.success !== true) {
+      out[index] = withoutSpan(record, "request_failed", failedNote(record), null);
+      return;
+    }
+    if (record.sampled === false) {
+      const note =
+        "sent with an unsampled traceparent (flags 00): vLLM exports no span, so none was looked up";
+      out[index] = withoutSpan(record, "unsampled", note, null);
+      return;
+    }
+    const traceId = typeof record.trace_id === "string" ? normalizeTraceId(record.trace_id) : null;
+    const spanId = typeof record.span_id === "string" ? normalizeSpanId(record.span_id) : null;
+    if (traceId === null || spanId === null) {
+      const note = `the record has no valid ${traceId === null ? "trace" : "span"} id (${
+        JSON.stringify(traceId === null ? record.trace_id : record.span_id)
+      }), so it cannot be joined`;
+      out[index] = withoutSpan(record, "not_found", note, null);
+      return;
+    }
+    lookups.push({ index, record, traceId, spanId });
+  });
+  return lookups;
+}
+
+/** Step 2: the spans of the records' traces, or why the source failed. */
+async function spansByTrace(
+  source: TraceSource,
+  lookups: Lookup[],
+  query: SpanQuery,
+): Promise<{ byTrace: Map<string, ServerSpan[]>; failure: string | null }> {
+  try {
+    const answer = await source.getSpans([...new Set(lookups.map((l) => l.traceId))], query);
+    if (!(answer instanceof Map)) throw new TypeError(`getSpans() returned ${answer}, not a Map`);
+    return { byTrace: answer, failure: null };
+  } catch (error) {
+    const failure = `trace source ${source.name} failed: ${errorMessage(error)}`;
+    return { byTrace: new Map(), failure };
+  }
+}
+
+/**
+ * Step 3: the join by trace context (trace id + the client's span id as parent), `found`;
+ * returns the records it left without a span. Joined spans are added to `used`.
+ */
+function joinByTraceContext(
+  lookups: Lookup[],
+  byTrace: Map<string, ServerSpan[]>,
+  context: { spanName: string; used: Set<string>; out: RequestRecord[]; source: TraceSource },
+): Unjoined[] {
+  const { spanName, used, out, source } = context;
+  const unjoined: Unjoined[] = [];
+  for (const lookup of lookups) {
+    const spans = byTrace.get(lookup.traceId) ?? [];
+    const join = joinByTraceId(
+      { trace_id: lookup.traceId, span_id: lookup.spanId },
+      spans.filter((s) => !used.has(spanKey(s))),
+      spanName,
+    );
+    if (join.joined.length === 0) {
+      unjoined.push({ lookup, mismatched: join.mismatched });
+      continue;
+    }
+    join.joined.forEach((s) => used.add(spanKey(s)));
+    const url = source.traceUrl?.(lookup.traceId) ?? null;
+    out[lookup.index] = withSpans(lookup.record, join.joined, "found", null, url);
+  }
+  return unjoined;
+}
+
+/** Step 4: spans carrying the unjoined records' request ids, when the source can find them. */
+async function spansByRequestId(
+  source: TraceSource,
+  unjoined: Unjoined[],
+  query: SpanQuery,
+  errors: ErrorLog,
+): Promise<Map<string, ServerSpan[]>> {
+  const ids = unjoined.flatMap(({ lookup }) => requestIdCandidates(lookup.record));
+  try {
+    const answer = await source.getSpansByRequestId!([...new Set(ids)], query);
+    if (!(answer instanceof Map)) {
+      throw new TypeError(`getSpansByRequestId() returned ${answer}, not a Map`);
+    }
+    return answer;
+  } catch (error) {
+    errors.last = `request-id lookup failed: ${errorMessage(error)}`;
+    return new Map();
+  }
+}
+
+/** Trace id → index of the record that sent it, for every record (looked up or not). */
+function traceOwnersOf(records: readonly RequestRecord[]): Map<string, number> {
+  const owners = new Map<string, number>();
+  records.forEach((r, index) => {
+    const id = typeof r?.trace_id === "string" ? normalizeTraceId(r.trace_id) : null;
+    if (id !== null && !owners.has(id)) owners.set(id, index);
+  });
+  return owners;
+}
+
+/** The note of a record joined by request id: which span, what was checked, and why. */
+function requestIdJoinNote(
+  outcome: { joined: ServerSpan[]; requestId: string },
+  why: string,
+  clockSkewMs: number,
+): string {
+  const span = outcome.joined[0];
+  return `joined by gen_ai.request.id ${
+    JSON.stringify(outcome.requestId)
+  } (span ${span.span_id} of trace ${span.trace_id}: same endpoint, inside the request's window ±${clockSkewMs} ms, joined to no other request), because ${why}`;
+}
+
 /** Enriches a list of records (the core of {@link enrich} and {@link enrichRecord}). */
 async function enrichRecords(
   records: readonly RequestRecord[],
@@ -154,97 +303,29 @@ async function enrichRecords(
 ): Promise<RequestRecord[]> {
   const { timeoutMs, spanName, clockSkewMs, signal } = options;
   const started = nowMs();
-  const deadline_ms = started + timeoutMs;
   const out: RequestRecord[] = new Array(records.length);
-  const lookups: Lookup[] = [];
   const traceUrl = (traceId: string) => source.traceUrl?.(traceId) ?? null;
 
-  records.forEach((record, index) => {
-    if (record === null || typeof record !== "object") {
-      throw new TypeError(`${caller}: requests[${index}] is not a RequestRecord: ${record}`);
-    }
-    if (record.success !== true) {
-      out[index] = withoutSpan(record, "request_failed", failedNote(record), null);
-    } else if (record.sampled === false) {
-      const note =
-        "sent with an unsampled traceparent (flags 00): vLLM exports no span, so none was looked up";
-      out[index] = withoutSpan(record, "unsampled", note, null);
-    } else {
-      const traceId = typeof record.trace_id === "string"
-        ? normalizeTraceId(record.trace_id)
-        : null;
-      const spanId = typeof record.span_id === "string" ? normalizeSpanId(record.span_id) : null;
-      if (traceId === null || spanId === null) {
-        const note = `the record has no valid ${traceId === null ? "trace" : "span"} id (${
-          JSON.stringify(traceId === null ? record.trace_id : record.span_id)
-        }), so it cannot be joined`;
-        out[index] = withoutSpan(record, "not_found", note, null);
-      } else {
-        lookups.push({ index, record, traceId, spanId });
-      }
-    }
-  });
+  const lookups = planLookups(records, out, caller);
   if (lookups.length === 0) return out;
 
-  const traceErrors = new Map<string, string>();
-  let lastError: string | null = null;
-  const onError = (message: string, traceId?: string) => {
-    const id = traceId === undefined ? null : normalizeTraceId(traceId) ?? traceId;
-    if (id === null) lastError = message;
-    else traceErrors.set(id, message);
+  const errors = new ErrorLog();
+  const query: SpanQuery = {
+    deadline_ms: started + timeoutMs,
+    signal,
+    span_name: spanName,
+    time_window: timeWindow(lookups.map((l) => l.record)),
+    onError: errors.onError,
   };
-  const time_window = timeWindow(lookups.map((l) => l.record));
-  const query = { deadline_ms, signal, span_name: spanName, time_window, onError };
-
-  let byTrace = new Map<string, ServerSpan[]>();
-  let sourceFailure: string | null = null;
-  try {
-    const answer = await source.getSpans([...new Set(lookups.map((l) => l.traceId))], query);
-    if (!(answer instanceof Map)) throw new TypeError(`getSpans() returned ${answer}, not a Map`);
-    byTrace = answer;
-  } catch (error) {
-    sourceFailure = `trace source ${source.name} failed: ${errorMessage(error)}`;
-  }
-
+  const { byTrace, failure } = await spansByTrace(source, lookups, query);
   const used = new Set<string>();
-  const unjoined: { lookup: Lookup; mismatched: ServerSpan[] }[] = [];
-  for (const lookup of lookups) {
-    const spans = byTrace.get(lookup.traceId) ?? [];
-    const join = joinByTraceId(
-      { trace_id: lookup.traceId, span_id: lookup.spanId },
-      spans.filter((s) => !used.has(spanKey(s))),
-      spanName,
-    );
-    if (join.joined.length > 0) {
-      join.joined.forEach((s) => used.add(spanKey(s)));
-      out[lookup.index] = withSpans(
-        lookup.record,
-        join.joined,
-        "found",
-        null,
-        traceUrl(lookup.traceId),
-      );
-    } else {
-      unjoined.push({ lookup, mismatched: join.mismatched });
-    }
-  }
+  const unjoined = joinByTraceContext(lookups, byTrace, { spanName, used, out, source });
 
-  let byRequestId = new Map<string, ServerSpan[]>();
-  const fallback = unjoined.length > 0 && sourceFailure === null && !signal?.aborted &&
+  const fallback = unjoined.length > 0 && failure === null && !signal?.aborted &&
     typeof source.getSpansByRequestId === "function";
-  if (fallback) {
-    const ids = unjoined.flatMap(({ lookup }) => requestIdCandidates(lookup.record));
-    try {
-      const answer = await source.getSpansByRequestId!([...new Set(ids)], query);
-      if (!(answer instanceof Map)) {
-        throw new TypeError(`getSpansByRequestId() returned ${answer}, not a Map`);
-      }
-      byRequestId = answer;
-    } catch (error) {
-      lastError = `request-id lookup failed: ${errorMessage(error)}`;
-    }
-  }
-
+  const byRequestId = fallback
+    ? await spansByRequestId(source, unjoined, query, errors)
+    : new Map<string, ServerSpan[]>();
   const claims: RequestIdClaim[] = unjoined.map(({ lookup }) => ({
     record: {
       ...lookup.record,
@@ -254,70 +335,46 @@ async function enrichRecords(
     },
     candidates: fallback ? requestIdCandidates(lookup.record) : [],
   }));
-  // Every record's trace, looked up or not: a span in it belongs to that request.
-  const traceOwners = new Map<string, number>();
-  records.forEach((r, index) => {
-    const id = typeof r.trace_id === "string" ? normalizeTraceId(r.trace_id) : null;
-    if (id !== null && !traceOwners.has(id)) traceOwners.set(id, index);
-  });
   const outcomes = joinByRequestId(claims, byRequestId, {
     spanName,
     clockSkewMs,
     used,
-    traceOwners,
+    traceOwners: traceOwnersOf(records),
   });
 
-  const waited = () => Math.round(nowMs() - started);
-  for (const [i, { lookup, mismatched }] of unjoined.entries()) {
+  const waited = Math.round(nowMs() - started);
+  unjoined.forEach(({ lookup, mismatched }, i) => {
     const { record, traceId, spanId, index } = lookup;
     const mismatch = mismatched.length > 0
       ? mismatchNote(mismatched, spanName, traceId, spanId)
       : null;
     const outcome = outcomes[i];
     if (outcome.joined !== null) {
-      const spans = outcome.joined;
-      spans.forEach((s) => used.add(spanKey(s)));
       const why = mismatch ?? `trace ${traceId} had no ${spanName} span`;
-      const note = `joined by gen_ai.request.id ${JSON.stringify(outcome.requestId)} (span ${
-        spans[0].span_id
-      } of trace ${
-        spans[0].trace_id
-      }: same endpoint, inside the request's window ±${clockSkewMs} ms, joined to no other request), because ${why}`;
-      out[index] = withSpans(
-        record,
-        spans,
-        "found_by_request_id",
-        note,
-        traceUrl(spans[0].trace_id),
-      );
-      continue;
+      const note = requestIdJoinNote(outcome, why, clockSkewMs);
+      const url = traceUrl(outcome.joined[0].trace_id);
+      out[index] = withSpans(record, outcome.joined, "found_by_request_id", note, url);
+      return;
     }
     const parts: string[] = [];
-    if (sourceFailure !== null) parts.push(sourceFailure);
+    if (failure !== null) parts.push(failure);
     else if (mismatch !== null) parts.push(mismatch);
     else if (signal?.aborted) {
       parts.push(`enrich was aborted before a ${spanName} span for trace ${traceId} was found`);
     } else {
-      parts.push(
-        `no ${spanName} span for trace ${traceId} by the deadline (waited ${waited()} ms)`,
-      );
+      parts.push(`no ${spanName} span for trace ${traceId} by the deadline (waited ${waited} ms)`);
     }
     const candidates = claims[i].candidates;
     if (outcome.reasons.length > 0) {
       parts.push(`by gen_ai.request.id: ${summarizeReasons(outcome.reasons)}`);
     } else if (candidates.length > 0) {
-      parts.push(
-        `none found by gen_ai.request.id ${
-          candidates.map((c) => JSON.stringify(c)).join(" / ")
-        } either`,
-      );
+      const forms = candidates.map((c) => JSON.stringify(c)).join(" / ");
+      parts.push(`none found by gen_ai.request.id ${forms} either`);
     }
-    const error = traceErrors.get(traceId) ?? lastError;
-    if (error !== null && sourceFailure === null) {
-      parts.push(`last error from ${source.name}: ${error}`);
-    }
+    const error = errors.byTrace.get(traceId) ?? errors.last;
+    if (error !== null && failure === null) parts.push(`last error from ${source.name}: ${error}`);
     out[index] = withoutSpan(record, "not_found", parts.join("; "), traceUrl(traceId));
-  }
+  });
   return out;
 }
 

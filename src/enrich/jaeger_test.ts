@@ -9,6 +9,8 @@ import {
   json,
   makeRecord,
   readFixture,
+  recordedJaeger,
+  replay,
   vllmOtlp,
   withServer,
 } from "./_test_support.ts";
@@ -51,12 +53,14 @@ function jaegerTrace(shownTraceId: string, spanId: string, parentSpanId: string,
       ],
       logs: [],
       processID: "p1",
-      warnings: null,
+      // As a real Jaeger writes it for a span whose parent (the client's) it never received.
+      warnings: [`invalid parent span IDs=${parentSpanId}; skipping clock skew adjustment`],
     }],
     processes: {
       p1: {
         serviceName: "vllm-server",
-        tags: [{ key: "vllm.process_id", type: "int64", value: 4242 }],
+        // vLLM writes its pid as a string resource attribute.
+        tags: [{ key: "vllm.process_id", type: "string", value: "4242" }],
       },
     },
     warnings: null,
@@ -166,7 +170,7 @@ Deno.test("jaegerSource() joins a vLLM span whose trace Jaeger shows with a 16-c
     assert.equal(r.server_prompt_tokens, 14);
     assert.equal(r.server_spans[0].trace_id, "0000000000000000006c3cf93508f205");
     assert.equal(r.server_spans[0].resource["service.name"], "vllm-server");
-    assert.equal(r.server_spans[0].resource["vllm.process_id"], 4242);
+    assert.equal(r.server_spans[0].resource["vllm.process_id"], "4242");
     assert.equal(r.server_spans[0].scope, "vllm.llm_engine");
     assert.equal(r.server_spans[0].attributes["span.kind"], undefined);
     assert.equal(r.trace_url, "http://ui:16686/trace/0000000000000000006c3cf93508f205");
@@ -505,3 +509,72 @@ for (
     );
   });
 }
+
+/** The two vLLM spans in the answers recorded from a real Jaeger (testdata/jaeger-real). */
+const RECORDED_TRACES = [
+  { traceId: "4bf92f3577b34da6a3ce929d0e0e4736", clientSpanId: "00f067aa0ba902b7" },
+  { traceId: "0000000000000000006c3cf93508f205", clientSpanId: "a3ce929d0e0e4736" },
+];
+
+/** A v1 query API answering with the recorded bodies of a real Jaeger. */
+function recordedV1Jaeger(_request: Request, url: URL): Response {
+  const path = url.pathname;
+  if (path === "/api/services") return replay("api-services");
+  if (path === "/api/services/vllm-server/operations") return replay("api-services-operations");
+  if (path === "/api/traces") {
+    if (url.searchParams.has("traceID")) return replay("api-traces-multi-id");
+    return replay(url.searchParams.has("tags") ? "api-traces-search-tags" : "api-traces-search");
+  }
+  const id = normalizeTraceId(path.slice("/api/traces/".length));
+  if (id === RECORDED_TRACES[0].traceId) return replay("api-traces-id");
+  if (id === RECORDED_TRACES[1].traceId) return replay("api-traces-id-short");
+  return replay("api-traces-id-404");
+}
+
+Deno.test("jaegerSource() joins both vLLM spans in answers recorded from a real Jaeger", async () => {
+  const [trace] = JSON.parse(recordedJaeger("api-traces-id").body_text).data;
+  const startMs = trace.spans[0].startTime / 1000;
+  await withServer(recordedV1Jaeger, async (base) => {
+    const run = {
+      meta: {} as never,
+      requests: RECORDED_TRACES.map((t, index) =>
+        makeRecord({
+          index,
+          trace_id: t.traceId,
+          span_id: t.clientSpanId,
+          scheduled_ms: startMs - 20,
+          start_ms: startMs - 20,
+        })
+      ),
+    };
+    const out = await enrich(run, jaegerSource(base), { timeoutMs: 5000 });
+    assert.deepEqual(out.requests.map((r) => r.span_status), ["found", "found"]);
+    for (const [i, r] of out.requests.entries()) {
+      const [span] = r.server_spans;
+      assert.equal(span.parent_span_id, RECORDED_TRACES[i].clientSpanId);
+      assert.equal(span.scope, "vllm.tracing.otel");
+      assert.equal(span.kind, 2);
+      assert.equal(span.attributes["span.kind"], undefined);
+      assert.equal(span.resource["service.name"], "vllm-server");
+      assert.equal(typeof span.resource["vllm.process_id"], "string");
+      assert.equal(r.server_prompt_tokens, 14 + i);
+    }
+    assert.equal(out.requests[0].server_ttft_ms, 0.115545988 * 1000);
+  });
+});
+
+Deno.test("jaegerSource() reads the recorded multi-id answer: found traces and 'trace not found' errors", async () => {
+  const body = JSON.parse(recordedJaeger("api-traces-multi-id").body_text);
+  assert.equal(body.data.length, 1);
+  assert.deepEqual(body.errors, [{
+    msg: "trace not found",
+    traceID: "0af7651916cd43dd8448eb211c80319c",
+  }]);
+  await withServer(recordedV1Jaeger, async (base) => {
+    const found = await jaegerSource(base).getSpans(
+      [RECORDED_TRACES[0].traceId, "0af7651916cd43dd8448eb211c80319c"],
+      { deadline_ms: 0 },
+    );
+    assert.deepEqual([...found.keys()], [RECORDED_TRACES[0].traceId]);
+  });
+});

@@ -27,15 +27,24 @@ import type { JaegerSourceOptions } from "./jaeger.ts";
 
 const LABEL = "jaeger api_v3";
 
+/**
+ * The attribute Jaeger adds to a span of its api_v3 answers to carry its own warnings, e.g.
+ * "parent span ID=… is not in the trace; skipping clock skew adjustment" on every vLLM span
+ * (whose parent is the client's span, never sent to Jaeger). Not vLLM's: dropped.
+ */
+const JAEGER_WARNINGS_ATTRIBUTE = "@jaeger@warnings";
+
 /** `{"result": {"resourceSpans": [...]}}` → ServerSpans; throws TypeError on another shape. */
-export function apiV3ResponseToSpans(body: unknown) {
+export function apiV3ResponseToSpans(body: unknown): ReturnType<typeof flattenSpans> {
   const result = (body as { result?: { resourceSpans?: unknown } } | null)?.result;
   if (!result || typeof result !== "object" || !Array.isArray(result.resourceSpans)) {
     throw new TypeError(
       `expected {"result": {"resourceSpans": [...]}}, got ${JSON.stringify(body)?.slice(0, 120)}`,
     );
   }
-  return flattenSpans(result as OtlpExportRequest);
+  const flat = flattenSpans(result as OtlpExportRequest);
+  for (const span of flat.spans) delete span.attributes[JAEGER_WARNINGS_ATTRIBUTE];
+  return flat;
 }
 
 /**

@@ -6,7 +6,9 @@ import { hostileRunArb } from "./record_arbitrary.ts";
 import { save } from "./save.ts";
 import { load } from "./load.ts";
 import { makeRecord, makeRun } from "../table/fixtures.ts";
-import type { Run } from "../types.ts";
+import type { Run, TraceSource } from "../types.ts";
+import { enrich } from "../enrich/enrich.ts";
+import { makeRecord as enrichRecord, vllmSpan } from "../enrich/_test_support.ts";
 
 /**
  * `value` rebuilt with ordinary prototypes (fast-check makes some objects without one), every
@@ -79,4 +81,32 @@ Deno.test("finiteRun() leaves NaN and ±Inf Prometheus samples out of the meta, 
     after: { at_ms: 1, values: { a: 1 } },
   });
   assert.equal(clean.meta.warnings, undefined);
+});
+
+Deno.test("a span with time_in_queue 1e306 s: enrich gives Infinity, finiteRun null with a note, and the run round-trips", async () => {
+  const record = enrichRecord();
+  const span = vllmSpan({
+    traceId: record.trace_id,
+    spanId: "5".repeat(16),
+    parentSpanId: record.span_id,
+  });
+  span.attributes["gen_ai.latency.time_in_queue"] = 1e306;
+  const source: TraceSource = {
+    name: "hostile",
+    getSpans: (ids) => Promise.resolve(new Map(ids.map((id) => [id, [span]]))),
+  };
+  const enriched = await enrich(makeRun([record]), source, { timeoutMs: 1_000 });
+  assert.equal(enriched.requests[0].server_queue_ms, Infinity, "what a hostile span gives");
+  const run = ordinary(finiteRun(enriched)) as Run;
+  assert.equal(run.requests[0].server_queue_ms, null);
+  assert.ok(run.requests[0].value_notes?.some((n) => n.startsWith("server_queue_ms: Infinity")));
+  const dir = await Deno.makeTempDir();
+  try {
+    for (const ext of ["json", "jsonl", "csv"]) {
+      const loaded = await load(await save(run, join(dir, `run.${ext}`)));
+      assert.deepEqual({ meta: loaded.meta, requests: loaded.requests }, run, ext);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -16,7 +16,10 @@ export interface TableLike {
 }
 
 /**
- * Throws a `TypeError` naming the chart and every missing column when `table` lacks one.
+ * Throws a `TypeError` naming the chart and every missing column when `table` lacks one, and
+ * which table the chart takes when it was given another kind (a request table where chunks are
+ * needed: "use toChunkTable(runs)"; chunks or a summary where requests are needed; requests where
+ * a summary is needed).
  *
  * @example
  * ```ts
@@ -29,6 +32,11 @@ export interface TableLike {
  *   name: "TypeError",
  *   message: 'plot.histogram: column "success" not found in the table (it has: ttft_ms)',
  * });
+ * const requests = aq.table({ ttft_ms: [1], e2e_ms: [2] });
+ * assert.throws(
+ *   () => requireColumns(requests, ["wall_ms", "gap_ms"], "plot.itlOverTime"),
+ *   /takes the chunk table \(one row per streamed chunk\): use toChunkTable\(runs\)/,
+ * );
  * ```
  */
 export function requireColumns(table: TableLike, names: string[], where: string): void {
@@ -42,11 +50,38 @@ export function requireColumns(table: TableLike, names: string[], where: string)
   const missing = names.filter((n) => !have.has(n));
   if (missing.length > 0) {
     const list = missing.map((m) => `"${m}"`).join(", ");
+    const hint = tableKindHint(have, missing);
+    const names = [...have];
+    const shown = names.length > 12
+      ? `${names.slice(0, 12).join(", ")}, … (${names.length} in all)`
+      : names.join(", ") || "no columns";
     throw new TypeError(
-      `${where}: column${missing.length > 1 ? "s" : ""} ${list} not found in the table ` +
-        `(it has: ${[...have].join(", ") || "no columns"})`,
+      `${where}: ${hint ? `${hint}. ` : ""}column${missing.length > 1 ? "s" : ""} ${list} ` +
+        `not found in the table (it has: ${shown})`,
     );
   }
+}
+
+/** Columns only the chunk table (toChunkTable) has. */
+const CHUNK_ONLY = ["wall_ms", "gap_ms", "chunk"];
+
+/** Which table the chart takes, when `have` looks like another kind of table; else "". */
+function tableKindHint(have: Set<string>, missing: string[]): string {
+  const isRequests = have.has("ttft_ms") && have.has("e2e_ms");
+  const isChunks = have.has("gap_ms") && !have.has("ttft_ms");
+  const isSummary = have.has("requests") && have.has("succeeded");
+  if (missing.some((m) => CHUNK_ONLY.includes(m)) && !isChunks) {
+    return "this chart takes the chunk table (one row per streamed chunk): use toChunkTable(runs)";
+  }
+  if (isRequests && missing.some((m) => /_p\d+(\.\d+)?$|_mean$|_throughput$/.test(m))) {
+    return "this chart takes a summary (one row per run): use summarize(table)";
+  }
+  if (isChunks || isSummary) {
+    return `this chart takes the request table (one row per request): use toTable(runs), not ${
+      isChunks ? "toChunkTable" : "a summary"
+    }`;
+  }
+  return "";
 }
 
 function describe(value: unknown): string {

@@ -49,7 +49,13 @@ export interface CompareOptions extends ChartOptions {
  * ```
  */
 export function compare(table: TableLike, options: CompareOptions): VegaLiteSpec {
-  const by = options?.by ?? "label";
+  if (options === null || typeof options !== "object" || options.metric === undefined) {
+    throw new TypeError(
+      'plot.compare: say which metric to compare, e.g. plot.compare(table, { metric: "ttft_ms" }) ' +
+        '(options: metric, by = "label", kind = "box" | "ecdf")',
+    );
+  }
+  const by = options.by ?? "label";
   const kind = options.kind ?? "box";
   if (kind !== "box" && kind !== "ecdf") {
     throw new RangeError(`option kind must be "box" or "ecdf", got ${JSON.stringify(kind)}`);

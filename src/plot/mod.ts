@@ -40,6 +40,7 @@ import {
   type ThroughputVsLatencyOptions,
 } from "./throughput_vs_latency.ts";
 import { compare as compareSpec, type CompareOptions } from "./compare.ts";
+import { compareCi as compareCiSpec, type CompareCiOptions } from "./compare_ci.ts";
 import { displayableSpec } from "./bundle.ts";
 import type { TableLike } from "./columns.ts";
 import type { VegaLiteSpec } from "../types.ts";
@@ -302,7 +303,31 @@ export function compare(table: TableLike, options: CompareOptions): VegaLiteSpec
   return displayableSpec(compareSpec(table, options));
 }
 
+/**
+ * The differences of a `compareRuns` table with their confidence intervals, as a forest plot:
+ * `compareCi` of ./compare_ci.ts (see there for details), with the spec made to display as a
+ * chart in Jupyter.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { plot } from "./mod.ts";
+ * import { compareRuns } from "../compare/compare_runs.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * // in real use, two runs from `load` or `collect`
+ * const runOf = (ttft: number) =>
+ *   makeRun(Array.from({ length: 30 }, (_, i) => makeRecord({ index: i, ttft_ms: ttft + (i % 4) })));
+ * const spec = plot.compareCi(compareRuns(runOf(30), runOf(20)));
+ * assert.equal((spec.title as { text: string }).text, "B − A with confidence intervals");
+ * assert.ok(Symbol.for("Jupyter.display") in spec); // shows as a chart in a notebook
+ * ```
+ */
+export function compareCi(comparison: TableLike, options: CompareCiOptions = {}): VegaLiteSpec {
+  return displayableSpec(compareCiSpec(comparison, options));
+}
+
 export type { BreakdownOptions } from "./breakdown.ts";
+export type { CompareCiOptions } from "./compare_ci.ts";
 export type { CompareOptions } from "./compare.ts";
 export type { EcdfOptions } from "./ecdf.ts";
 export type { HistogramOptions } from "./histogram.ts";
@@ -353,4 +378,5 @@ export const plot = {
   sweep,
   throughputVsLatency,
   compare,
+  compareCi,
 } as const;

@@ -30,6 +30,12 @@ export interface Finish {
   stop_reason: string | number | null;
 }
 
+/**
+ * vLLM's `system_fingerprint`: `vllm-<version>-<8 hex>` (vLLM 0.32.0 sent
+ * `vllm-0.32.0-ec16766e`). The simulator says which version it imitates, with a zero hash.
+ */
+export const SYSTEM_FINGERPRINT = "vllm-0.32.0-00000000";
+
 /** The final event of every stream. */
 export const SSE_DONE = "data: [DONE]\n\n";
 
@@ -45,6 +51,11 @@ export function usageOf(promptTokens: number, completionTokens: number): Usage {
     total_tokens: promptTokens + completionTokens,
     completion_tokens: completionTokens,
   };
+}
+
+/** Usage as vLLM puts it on every chunk under continuous usage stats (one more key). */
+function continuousUsage(usage: Usage): Record<string, unknown> {
+  return { ...usage, completion_tokens_details: null };
 }
 
 /**
@@ -64,7 +75,7 @@ export function roleChunk(ctx: ResponseContext, usage: Usage | null): Record<str
       finish_reason: null,
     }],
   };
-  if (usage) chunk.usage = usage;
+  if (usage) chunk.usage = continuousUsage(usage);
   chunk.prompt_token_ids = null;
   chunk.prompt_text = null;
   return chunk;
@@ -72,8 +83,8 @@ export function roleChunk(ctx: ResponseContext, usage: Usage | null): Record<str
 
 /**
  * A content chunk (chat `delta.content` or completions `text`). With `finish` it is the final
- * choice chunk; `systemFingerprint` adds `system_fingerprint: null` there (vLLM does so when
- * include_usage is off).
+ * choice chunk; `systemFingerprint` adds {@link SYSTEM_FINGERPRINT} there (vLLM does so when
+ * include_usage is off; otherwise the usage chunk carries it).
  *
  * @example
  * ```ts
@@ -121,12 +132,12 @@ export function contentChunk(
     model: ctx.model,
     choices: [choice],
   };
-  if (usage) chunk.usage = usage;
-  if (finish && systemFingerprint) chunk.system_fingerprint = null;
+  if (usage) chunk.usage = continuousUsage(usage);
+  if (finish && systemFingerprint) chunk.system_fingerprint = SYSTEM_FINGERPRINT;
   return chunk;
 }
 
-/** The `stream_options.include_usage` chunk: `choices: []` plus usage. */
+/** The `stream_options.include_usage` chunk: `choices: []`, usage, the system fingerprint. */
 export function usageChunk(ctx: ResponseContext, usage: Usage): Record<string, unknown> {
   return {
     id: ctx.id,
@@ -135,6 +146,7 @@ export function usageChunk(ctx: ResponseContext, usage: Usage): Record<string, u
     model: ctx.model,
     choices: [],
     usage,
+    system_fingerprint: SYSTEM_FINGERPRINT,
   };
 }
 
@@ -160,20 +172,23 @@ export function completionBody(
           annotations: null,
           audio: null,
           function_call: null,
-          tool_calls: [],
           reasoning: null,
         },
         logprobs: null,
         finish_reason: finish.finish_reason,
         stop_reason: finish.stop_reason,
         token_ids: null,
+        routed_experts: null,
       }],
       service_tier: null,
-      system_fingerprint: null,
-      usage: { ...usage, prompt_tokens_details: null },
+      system_fingerprint: SYSTEM_FINGERPRINT,
+      usage: { ...usage, prompt_tokens_details: null, completion_tokens_details: null },
       prompt_logprobs: null,
       prompt_token_ids: null,
+      prompt_text: null,
       kv_transfer_params: null,
+      ec_transfer_params: null,
+      metrics: null,
     };
   }
   return {
@@ -187,13 +202,16 @@ export function completionBody(
       logprobs: null,
       finish_reason: finish.finish_reason,
       stop_reason: finish.stop_reason,
+      token_ids: null,
       prompt_logprobs: null,
       prompt_token_ids: null,
-      token_ids: null,
+      routed_experts: null,
     }],
     service_tier: null,
-    system_fingerprint: null,
-    usage: { ...usage, prompt_tokens_details: null },
+    system_fingerprint: SYSTEM_FINGERPRINT,
+    usage: { ...usage, prompt_tokens_details: null, completion_tokens_details: null },
     kv_transfer_params: null,
+    ec_transfer_params: null,
+    metrics: null,
   };
 }

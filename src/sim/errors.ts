@@ -24,7 +24,10 @@ export function errorResponse(
 
 /**
  * A request-body validation error (pydantic/FastAPI): 400 with type "Bad Request" and a message
- * like vLLM's "1 validation error:\n  {...}".
+ * like vLLM's "1 validation error:\n  {...}". `param` is the field's path in the body
+ * (`messages.0.role`); vLLM 0.32.0 reports it as `body.messages.0.role`, in `loc` and `param`
+ * alike ("body" alone for the body itself). vLLM's message also carries an `input` summary
+ * (e.g. `'<dict of 2 items>'`), which the simulator leaves out.
  *
  * @example
  * ```ts
@@ -35,17 +38,33 @@ export function errorResponse(
  * assert.deepEqual(body, {
  *   error: {
  *     message: "1 validation error:\n" +
- *       "  {'type': 'missing', 'loc': ('body', 'messages'), 'msg': 'Field required'}",
+ *       "  {'type': 'missing', 'loc': 'body.messages', 'msg': 'Field required'}",
  *     type: "Bad Request",
- *     param: "messages",
+ *     param: "body.messages",
  *     code: 400,
  *   },
  * });
  * ```
  */
 export function validationError(param: string, msg: string, kind: string): SimError {
-  const detail = `{'type': '${kind}', 'loc': ('body', '${param}'), 'msg': '${msg}'}`;
-  return errorResponse(400, "Bad Request", `1 validation error:\n  ${detail}`, param);
+  const loc = param === "body" ? "body" : `body.${param}`;
+  const detail = `{'type': '${kind}', 'loc': '${loc}', 'msg': '${msg}'}`;
+  return errorResponse(400, "Bad Request", `1 validation error:\n  ${detail}`, loc);
+}
+
+/**
+ * 400 BadRequestError for a bad parameter value, with the suffix vLLM 0.32.0 puts on it:
+ * `"max_tokens must be at least 1, got 0. (parameter=max_tokens, value=0)"`. `value` is written
+ * as Python would (see {@link pyFloat}); null leaves `, value=…` out.
+ */
+export function paramError(message: string, param: string, value: string | null): SimError {
+  const where = value === null ? `parameter=${param}` : `parameter=${param}, value=${value}`;
+  return badRequest(`${message} (${where})`, param);
+}
+
+/** A number as Python prints a float: `-1.0`, `0.5`. */
+export function pyFloat(value: number): string {
+  return Number.isInteger(value) ? value.toFixed(1) : String(value);
 }
 
 /** 400 BadRequestError (vLLM's ValueError / VLLMValidationError). */
@@ -53,9 +72,11 @@ export function badRequest(message: string, param: string | null = null): SimErr
   return errorResponse(400, "BadRequestError", message, param);
 }
 
-/** 404 NotFoundError for an unknown model. */
-export function modelNotFound(model: string): SimError {
-  return errorResponse(404, "NotFoundError", `The model \`${model}\` does not exist.`, "model");
+/** 404 NotFoundError for an unknown model; vLLM 0.32.0 lists the served name(s) after it. */
+export function modelNotFound(model: string, served?: string): SimError {
+  const aliases = served === undefined ? "" : ` Valid aliases: ${served}.`;
+  const message = `The model \`${model}\` does not exist.${aliases}`;
+  return errorResponse(404, "NotFoundError", message, "model");
 }
 
 /** 500 InternalServerError, as vLLM sends for engine errors. */

@@ -129,6 +129,7 @@ export class BatchSpanExporter {
   #timer: ReturnType<typeof setTimeout> | null = null;
   #inFlight = new Set<Promise<void>>();
   #stats = { exported: 0, failed: 0, dropped: 0 };
+  readonly #instanceId = crypto.randomUUID();
   #failedOnce = false;
   #closed = false;
 
@@ -198,7 +199,8 @@ export class BatchSpanExporter {
 
   async #send(batch: OtlpSpan[]): Promise<void> {
     try {
-      const body = encodeExportRequest(exportRequestOf(batch, this.#options.serviceName));
+      const request = exportRequestOf(batch, this.#options.serviceName, this.#instanceId);
+      const body = encodeExportRequest(request);
       await this.#transport.send(body);
       this.#stats.exported += batch.length;
     } catch (error) {

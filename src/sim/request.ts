@@ -5,7 +5,14 @@
  * @module
  */
 import { estimateTokens } from "../util/tokens.ts";
-import { badRequest, modelNotFound, type SimError, validationError } from "./errors.ts";
+import {
+  badRequest,
+  modelNotFound,
+  paramError,
+  pyFloat,
+  type SimError,
+  validationError,
+} from "./errors.ts";
 
 /** Which endpoint a body was sent to. */
 export type SimEndpoint = "chat" | "completions";
@@ -161,7 +168,7 @@ export function parseCompletionRequest(
     if (typeof body.model !== "string") {
       return validationError("model", "Input should be a valid string", "string_type");
     }
-    if (body.model !== ctx.model) return modelNotFound(body.model);
+    if (body.model !== ctx.model) return modelNotFound(body.model, ctx.model);
   }
   let promptTokens: number;
   if (endpoint === "chat") {
@@ -185,10 +192,10 @@ export function parseCompletionRequest(
       return validationError("stream_options", "Input should be a valid dictionary", "dict_type");
     }
     if (stream !== true) {
-      return validationError(
+      return paramError(
+        "Stream options can only be defined when `stream=True`.",
         "stream_options",
-        "Value error, Stream options can only be defined when `stream=True`.",
-        "value_error",
+        null,
       );
     }
     includeUsage = body.stream_options.include_usage === true;
@@ -201,9 +208,7 @@ export function parseCompletionRequest(
     : "max_tokens";
   const maxTokens = optionalInt(body, maxTokensKey);
   if (isError(maxTokens)) return maxTokens;
-  if (maxTokens !== null && maxTokens < 1) {
-    return badRequest(`max_tokens must be at least 1, got ${maxTokens}.`, maxTokensKey);
-  }
+  if (maxTokens !== null && maxTokens < 1) return maxTokensTooSmall(maxTokens);
   const minTokens = optionalInt(body, "min_tokens");
   if (isError(minTokens)) return minTokens;
   if (minTokens !== null && minTokens < 0) {
@@ -218,6 +223,10 @@ export function parseCompletionRequest(
   if (n !== null && n > 1) return badRequest("n > 1 is not supported by the simulator.", "n");
   const temperature = optionalNumber(body, "temperature");
   if (isError(temperature)) return temperature;
+  if (temperature !== null && temperature < 0) {
+    const value = pyFloat(temperature);
+    return paramError(`temperature must be non-negative, got ${value}.`, "temperature", value);
+  }
   const topP = optionalNumber(body, "top_p");
   if (isError(topP)) return topP;
   if (
@@ -226,22 +235,10 @@ export function parseCompletionRequest(
     return validationError("request_id", "Input should be a valid string", "string_type");
   }
 
-  const promptWhat = endpoint === "chat" ? "messages" : "prompt";
-  if (promptTokens >= ctx.maxModelLen) {
-    return badRequest(
-      `This model's maximum context length is ${ctx.maxModelLen} tokens. However, your request has ${promptTokens} input tokens. Please reduce the length of the input ${promptWhat}.`,
-      promptWhat,
-    );
-  }
-  if (maxTokens !== null && promptTokens + maxTokens > ctx.maxModelLen) {
-    return badRequest(
-      `This model's maximum context length is ${ctx.maxModelLen} tokens. However, you requested ${
-        promptTokens + maxTokens
-      } tokens (${promptTokens} in the ${promptWhat}, ${maxTokens} in the completion). Please reduce the length of the ${promptWhat} or completion.`,
-      maxTokensKey,
-    );
-  }
-  const effectiveMax = maxTokens ?? Math.min(ctx.defaultMaxTokens, ctx.maxModelLen - promptTokens);
+  const contextError = checkContextLength(promptTokens, maxTokens, ctx.maxModelLen);
+  if (contextError) return contextError;
+  // As vLLM 0.32.0: an output budget past the context is cut to what the context has left.
+  const effectiveMax = Math.min(maxTokens ?? ctx.defaultMaxTokens, ctx.maxModelLen - promptTokens);
   return {
     endpoint,
     stream: stream === true,
@@ -256,6 +253,43 @@ export function parseCompletionRequest(
     n: n ?? 1,
     body_request_id: typeof body.request_id === "string" ? body.request_id : null,
   };
+}
+
+function maxTokensTooSmall(maxTokens: number): SimError {
+  return paramError(
+    `max_tokens must be at least 1, got ${maxTokens}.`,
+    "max_tokens",
+    `${maxTokens}`,
+  );
+}
+
+/**
+ * vLLM 0.32.0's context-length errors: max_tokens over the context; a prompt over it (vLLM stops
+ * tokenizing at max_model_len + 1, hence "at least"); a prompt that fills it, which leaves
+ * max_tokens 0. A prompt plus max_tokens over the context is not an error.
+ */
+function checkContextLength(
+  promptTokens: number,
+  maxTokens: number | null,
+  maxModelLen: number,
+): SimError | null {
+  if (maxTokens !== null && maxTokens > maxModelLen) {
+    return paramError(
+      `max_tokens=${maxTokens} cannot be greater than max_model_len=${maxModelLen}. Please request fewer output tokens.`,
+      "max_tokens",
+      `${maxTokens}`,
+    );
+  }
+  if (promptTokens > maxModelLen) {
+    const atLeast = maxModelLen + 1;
+    return paramError(
+      `This model's maximum context length is ${maxModelLen} tokens. However, your prompt contains at least ${atLeast} input tokens, which exceeds this limit even without any output tokens. Please reduce the length of the input prompt.`,
+      "input_tokens",
+      `${atLeast}`,
+    );
+  }
+  if (promptTokens === maxModelLen) return maxTokensTooSmall(0);
+  return null;
 }
 
 /** Whether a value returned by {@link parseCompletionRequest} is an error. */

@@ -76,33 +76,33 @@ Deno.test("parseCompletionRequest() caps the default budget by the context lengt
 Deno.test("parseCompletionRequest() rejects bad bodies with vLLM's status, type and param", () => {
   const cases: [unknown, { status: number; type: string; param: string | null }][] = [
     [[1, 2], { status: 400, type: "Bad Request", param: "body" }],
-    [{ model: 3, messages: [] }, { status: 400, type: "Bad Request", param: "model" }],
+    [{ model: 3, messages: [] }, { status: 400, type: "Bad Request", param: "body.model" }],
     [{ model: "other", messages: [] }, { status: 404, type: "NotFoundError", param: "model" }],
-    [{ messages: "hi" }, { status: 400, type: "Bad Request", param: "messages" }],
+    [{ messages: "hi" }, { status: 400, type: "Bad Request", param: "body.messages" }],
     [{ messages: [{ content: "x" }] }, {
       status: 400,
       type: "Bad Request",
-      param: "messages.0.role",
+      param: "body.messages.0.role",
     }],
     [{ messages: [{ role: "user", content: 5 }] }, {
       status: 400,
       type: "Bad Request",
-      param: "messages.0.content",
+      param: "body.messages.0.content",
     }],
     [{ messages: [{ role: "user", content: "x" }], stream: "yes" }, {
       status: 400,
       type: "Bad Request",
-      param: "stream",
+      param: "body.stream",
     }],
     [{ messages: [{ role: "user", content: "x" }], stream: false, stream_options: {} }, {
       status: 400,
-      type: "Bad Request",
+      type: "BadRequestError",
       param: "stream_options",
     }],
     [{ messages: [{ role: "user", content: "x" }], max_tokens: 1.5 }, {
       status: 400,
       type: "Bad Request",
-      param: "max_tokens",
+      param: "body.max_tokens",
     }],
     [{ messages: [{ role: "user", content: "x" }], max_tokens: 0 }, {
       status: 400,
@@ -117,17 +117,27 @@ Deno.test("parseCompletionRequest() rejects bad bodies with vLLM's status, type 
     [{ messages: [{ role: "user", content: "x" }], temperature: "hot" }, {
       status: 400,
       type: "Bad Request",
+      param: "body.temperature",
+    }],
+    [{ messages: [{ role: "user", content: "x" }], temperature: -1 }, {
+      status: 400,
+      type: "BadRequestError",
       param: "temperature",
     }],
-    [{ messages: [{ role: "user", content: "x" }], max_tokens: 100 }, {
+    [{ messages: [{ role: "user", content: "x" }], max_tokens: 101 }, {
       status: 400,
       type: "BadRequestError",
       param: "max_tokens",
     }],
+    [{ messages: [{ role: "user", content: "a".repeat(404) }] }, {
+      status: 400,
+      type: "BadRequestError",
+      param: "input_tokens",
+    }],
     [{ messages: [{ role: "user", content: "a".repeat(400) }] }, {
       status: 400,
       type: "BadRequestError",
-      param: "messages",
+      param: "max_tokens",
     }],
   ];
   for (const [body, expected] of cases) {
@@ -139,10 +149,10 @@ Deno.test("parseCompletionRequest() rejects bad bodies with vLLM's status, type 
   }
   const overflow = parseCompletionRequest("chat", {
     messages: [{ role: "user", content: "x" }],
-    max_tokens: 100,
+    max_tokens: 101,
   }, ctx) as SimError;
-  assert.match(
+  assert.equal(
     (overflow.body as { error: { message: string } }).error.message,
-    /maximum context length is 100 tokens. However, you requested 101 tokens/,
+    "max_tokens=101 cannot be greater than max_model_len=100. Please request fewer output tokens. (parameter=max_tokens, value=101)",
   );
 });

@@ -419,7 +419,7 @@ class SimulatorServer {
         ? internalError()
         : fault === "http400"
         ? badRequest("Injected fault: bad request (x-sim-fault: http400).")
-        : modelNotFound(`${opts.model}-missing`);
+        : modelNotFound(`${opts.model}-missing`, opts.model);
       session.failBeforeStart(error.status, error.body);
       return;
     }

@@ -212,12 +212,12 @@ Deno.test("errors use vLLM's statuses and shapes", async () => {
         "model",
       ],
       [CHAT, "{not json", 400, "Bad Request", "body"],
-      [CHAT, { max_tokens: 3 }, 400, "Bad Request", "messages"],
+      [CHAT, { max_tokens: 3 }, 400, "Bad Request", "body.messages"],
       [
         CHAT,
         { messages: [{ role: "user", content: "hi" }], stream_options: { include_usage: true } },
         400,
-        "Bad Request",
+        "BadRequestError",
         "stream_options",
       ],
       [
@@ -225,16 +225,16 @@ Deno.test("errors use vLLM's statuses and shapes", async () => {
         { messages: [{ role: "user", content: "hi" }], max_tokens: "many" },
         400,
         "Bad Request",
-        "max_tokens",
+        "body.max_tokens",
       ],
       [
         COMPLETIONS,
-        { prompt: "a".repeat(200), max_tokens: 60 },
+        { prompt: "a".repeat(200), max_tokens: 101 },
         400,
         "BadRequestError",
         "max_tokens",
       ],
-      [COMPLETIONS, { prompt: "a".repeat(400) }, 400, "BadRequestError", "prompt"],
+      [COMPLETIONS, { prompt: "a".repeat(404) }, 400, "BadRequestError", "input_tokens"],
       [COMPLETIONS, { prompt: "hi", max_tokens: 0 }, 400, "BadRequestError", "max_tokens"],
     ];
     for (const [path, body, status, type, param] of cases) {
@@ -247,7 +247,10 @@ Deno.test("errors use vLLM's statuses and shapes", async () => {
       assert.equal(typeof json.error.message, "string");
     }
     const notFound = await (await postJson(sim.url, CHAT, { model: "gpt-9", messages: [] })).json();
-    assert.equal(notFound.error.message, "The model `gpt-9` does not exist.");
+    assert.equal(
+      notFound.error.message,
+      "The model `gpt-9` does not exist. Valid aliases: sim-llama-3-8b.",
+    );
 
     const big = await postJson(sim.url, COMPLETIONS, { prompt: "a".repeat(5000) });
     assert.equal(big.status, 413);

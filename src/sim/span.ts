@@ -7,8 +7,12 @@
  */
 import type { OtlpExportRequest, OtlpKeyValue, OtlpSpan } from "../otlp/protobuf.ts";
 
-/** vLLM's instrumentation scope name (V1 before Feb 2026). */
-export const SPAN_SCOPE = "vllm.llm_engine";
+/**
+ * vLLM's instrumentation scope name: `vllm.tracing.otel` since Feb 2026 (seen from vLLM 0.32.0);
+ * `vllm.llm_engine` before. The module name moved to the resource attribute
+ * `vllm.instrumenting_module_name`.
+ */
+export const SPAN_SCOPE = "vllm.tracing.otel";
 /** The span's name. */
 export const SPAN_NAME = "llm_request";
 /** OTLP SpanKind SERVER. */
@@ -64,8 +68,8 @@ const double = (key: string, value: number): OtlpKeyValue => ({
  * const span = buildRequestSpan({
  *   trace_id: "0af7651916cd43dd8448eb211c80319c", span_id: "b7ad6b7169203331",
  *   parent_span_id: null, start_ms: 1, end_ms: 2, request_id: "chatcmpl-x", prompt_tokens: 3,
- *   completion_tokens: 4, queue_s: 0, ttft_s: 0.1, e2e_s: 0.2, prefill_s: 0.05, decode_s: 0.1, inference_s: 0.15,
- *   temperature: 0, top_p: 1, max_tokens: 4, n: 1,
+ *   completion_tokens: 4, queue_s: 0, ttft_s: 0.1, e2e_s: 0.2, prefill_s: 0.05, decode_s: 0.1,
+ *   inference_s: 0.15, temperature: 0, top_p: 1, max_tokens: 4, n: 1,
  * });
  * assert.equal(span.name, "llm_request");
  * const keys = span.attributes?.map((a) => a.key) ?? [];
@@ -74,22 +78,22 @@ const double = (key: string, value: number): OtlpKeyValue => ({
  * ```
  */
 export function buildRequestSpan(input: RequestSpanInput): OtlpSpan {
-  const attributes: OtlpKeyValue[] = [];
+  // In vLLM 0.32.0's order: latencies and usage, the request id, then the truthy parameters.
+  const attributes: OtlpKeyValue[] = [
+    double("gen_ai.latency.time_to_first_token", input.ttft_s),
+    double("gen_ai.latency.e2e", input.e2e_s),
+    double("gen_ai.latency.time_in_queue", input.queue_s),
+    int("gen_ai.usage.prompt_tokens", input.prompt_tokens),
+    int("gen_ai.usage.completion_tokens", input.completion_tokens),
+    double("gen_ai.latency.time_in_model_prefill", input.prefill_s),
+    double("gen_ai.latency.time_in_model_decode", input.decode_s),
+    double("gen_ai.latency.time_in_model_inference", input.inference_s),
+    { key: "gen_ai.request.id", value: { stringValue: input.request_id } },
+  ];
   if (input.top_p) attributes.push(double("gen_ai.request.top_p", input.top_p));
   if (input.max_tokens) attributes.push(int("gen_ai.request.max_tokens", input.max_tokens));
   if (input.temperature) attributes.push(double("gen_ai.request.temperature", input.temperature));
   if (input.n) attributes.push(int("gen_ai.request.n", input.n));
-  attributes.push(
-    { key: "gen_ai.request.id", value: { stringValue: input.request_id } },
-    int("gen_ai.usage.prompt_tokens", input.prompt_tokens),
-    int("gen_ai.usage.completion_tokens", input.completion_tokens),
-    double("gen_ai.latency.time_in_queue", input.queue_s),
-    double("gen_ai.latency.time_to_first_token", input.ttft_s),
-    double("gen_ai.latency.e2e", input.e2e_s),
-    double("gen_ai.latency.time_in_model_prefill", input.prefill_s),
-    double("gen_ai.latency.time_in_model_decode", input.decode_s),
-    double("gen_ai.latency.time_in_model_inference", input.inference_s),
-  );
   const span: OtlpSpan = {
     traceId: input.trace_id,
     spanId: input.span_id,
@@ -104,16 +108,31 @@ export function buildRequestSpan(input: RequestSpanInput): OtlpSpan {
   return span;
 }
 
-/** Wraps spans in one ResourceSpans / ScopeSpans with the given service name. */
-export function exportRequestOf(spans: OtlpSpan[], serviceName: string): OtlpExportRequest {
+/**
+ * Wraps spans in one ResourceSpans / ScopeSpans with the given service name, and the resource
+ * attributes vLLM 0.32.0's frontend process sets (`service.instance.id` is a UUID per exporter;
+ * `vllm.process_id` is a string).
+ */
+export function exportRequestOf(
+  spans: OtlpSpan[],
+  serviceName: string,
+  instanceId = "00000000-0000-0000-0000-000000000000",
+): OtlpExportRequest {
+  const text = (key: string, value: string): OtlpKeyValue => ({
+    key,
+    value: { stringValue: value },
+  });
   return {
     resourceSpans: [{
       resource: {
         attributes: [
-          { key: "telemetry.sdk.language", value: { stringValue: "python" } },
-          { key: "telemetry.sdk.name", value: { stringValue: "opentelemetry" } },
-          { key: "telemetry.sdk.version", value: { stringValue: "1.45.0" } },
-          { key: "service.name", value: { stringValue: serviceName } },
+          text("telemetry.sdk.language", "python"),
+          text("telemetry.sdk.name", "opentelemetry"),
+          text("telemetry.sdk.version", "1.45.2"),
+          text("service.instance.id", instanceId),
+          text("service.name", serviceName),
+          text("vllm.instrumenting_module_name", "vllm.llm_engine"),
+          text("vllm.process_id", String(Deno.pid)),
         ],
       },
       scopeSpans: [{ scope: { name: SPAN_SCOPE }, spans }],

@@ -160,7 +160,7 @@ function checkSpans(collector: Collector, serviceName: string, truthArrival: Map
   const chat = spans.find((s) => s.attributes["gen_ai.request.id"] === "chatcmpl-chat-1")!;
   assert.equal(chat.name, "llm_request");
   assert.equal(chat.kind, 2);
-  assert.equal(chat.scope, "vllm.llm_engine");
+  assert.equal(chat.scope, "vllm.tracing.otel");
   assert.equal(chat.resource["service.name"], serviceName);
   assert.equal(chat.trace_id, TRACE);
   assert.equal(chat.parent_span_id, PARENT);

@@ -8,4 +8,4 @@ export { defaultMetrics, summarize, type SummarizeOptions } from "./summarize.ts
 export { percentile } from "./percentile.ts";
 export { describe, type MetricStats } from "./describe.ts";
 export { percentileColumn } from "./percentile_column.ts";
-export { meetsSlo } from "./goodput.ts";
+export { meetsSlo, type SloOptions } from "./goodput.ts";

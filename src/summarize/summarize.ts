@@ -6,14 +6,13 @@
  */
 
 import { type ColumnTable, table as makeTable } from "../deps/arquero.ts";
-import type { Slo } from "../types.ts";
 import { checkPercentile } from "./percentile.ts";
 import { percentileColumn } from "./percentile_column.ts";
 import { describe, type MetricStats } from "./describe.ts";
 import { describePooled } from "./describe_pooled.ts";
 import { groupRows } from "./groups.ts";
 import { type Indexable, readColumn } from "./columns.ts";
-import { checkSlo } from "./goodput.ts";
+import { checkSlo, type SloOptions } from "./goodput.ts";
 import { groupTotals, type TotalsColumns } from "./group_totals.ts";
 import { tokenLengthStats } from "./token_lengths.ts";
 import { showSummary } from "../display/summary_bundle.ts";
@@ -23,12 +22,15 @@ export interface SummarizeOptions {
   /** Percentiles reported per metric, each in [0, 100] (default [50, 90, 95, 99]). */
   percentiles?: number[];
   /**
-   * Group columns (default: the table's arquero groups if it is grouped, else
+   * Group columns, one name or a list (default: the table's arquero groups if it is grouped, else
    * ["run_id", "label"]); `[]` for one group over all rows.
    */
-  groupby?: string[];
-  /** SLOs for goodput (as `vllm bench serve --goodput`); without it goodput is null. */
-  slo?: Slo;
+  groupby?: string | string[];
+  /**
+   * SLOs for goodput (as `vllm bench serve --goodput`); without it goodput is null. Keys
+   * `ttft_ms`, `tpot_ms`, `e2e_ms`, or `ttft`, `tpot`, `e2e` as in plot options.
+   */
+  slo?: SloOptions;
   /**
    * Metric columns (default: ttft_ms, tpot_ms, itl_ms, e2e_ms, then every server_*_ms column
    * except server_start_ms that has a value). A list-valued column (itl_ms) is pooled.
@@ -37,6 +39,22 @@ export interface SummarizeOptions {
 }
 
 const DEFAULT_PERCENTILES = [50, 90, 95, 99];
+
+/** The group columns: `groupby` as a list (one name is a list of one), or the default. */
+function groupColumns(table: ColumnTable, groupby: string | string[] | undefined): string[] {
+  if (groupby === undefined) {
+    return table.isGrouped()
+      ? table.groups().names
+      : DEFAULT_GROUPBY.filter((n) => table.column(n));
+  }
+  const names = typeof groupby === "string" ? [groupby] : groupby;
+  if (!Array.isArray(names) || names.some((n) => typeof n !== "string")) {
+    throw new TypeError(
+      `summarize: groupby must be a column name or a list of them, got ${JSON.stringify(groupby)}`,
+    );
+  }
+  return names;
+}
 const DEFAULT_GROUPBY = ["run_id", "label"];
 const CLIENT_METRICS = ["ttft_ms", "tpot_ms", "itl_ms", "e2e_ms"];
 
@@ -88,14 +106,12 @@ export function summarize(table: ColumnTable, options: SummarizeOptions = {}): C
     throw new TypeError(`summarize: percentiles must be an array, got ${percentiles}`);
   }
   for (const p of percentiles) checkPercentile(p, "summarize");
-  if (options.slo !== undefined) checkSlo(options.slo);
-  const groupby = options.groupby ??
-    (table.isGrouped() ? table.groups().names : DEFAULT_GROUPBY.filter((n) => table.column(n)));
+  const slo = options.slo === undefined ? undefined : checkSlo(options.slo);
+  const groupby = groupColumns(table, options.groupby);
   const metrics = options.metrics ?? defaultMetrics(table);
   const groups = groupRows(table.isGrouped() ? table.ungroup() : table, groupby);
 
   const read = (name: string) => readColumn(table, name, "summarize");
-  const slo = options.slo;
   const totalsColumns: TotalsColumns = {
     success: read("success"),
     start_ms: read("start_ms"),

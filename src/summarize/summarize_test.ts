@@ -292,9 +292,26 @@ Deno.test("summarize() rejects bad options with the option name", () => {
     /percentile must be a number in \[0, 100\]/,
   );
   assert.throws(() => summarize(t, { slo: { ttft_ms: -1 } }), /slo.ttft_ms/);
-  assert.throws(() => summarize(t, { slo: { ttft: 1 } as never }), /slo.ttft is not one of/);
+  assert.throws(
+    () => summarize(t, { slo: { ttft_p99: 1 } as never }),
+    /slo.ttft_p99 is not one of/,
+  );
+  assert.throws(() => summarize(t, { slo: { ttft: 1, ttft_ms: 2 } }), /both ttft_ms and ttft/);
+  assert.throws(() => summarize(t, { groupby: 3 as never }), /groupby must be a column name/);
   assert.throws(() => summarize(t, { metrics: ["nope_ms"] }), /no column "nope_ms"/);
   assert.throws(() => summarize(t, { metrics: ["model"] }), /holds a string/);
+});
+
+Deno.test("summarize() takes one group column as a string and SLOs by their short names", () => {
+  const t = toTable(makeRun(sampleRecords()));
+  assert.deepEqual(
+    summarize(t, { groupby: "label" }).objects(),
+    summarize(t, { groupby: ["label"] }).objects(),
+  );
+  assert.deepEqual(
+    summarize(t, { slo: { ttft: 25, tpot: 10, e2e: 1000 } }).objects(),
+    summarize(t, { slo: { ttft_ms: 25, tpot_ms: 10, e2e_ms: 1000 } }).objects(),
+  );
 });
 
 Deno.test("summarize() accepts plain tables with null for missing numbers", () => {

@@ -12,7 +12,10 @@ import type { Run } from "../types.ts";
 /** The cell for a record without ITL gaps (shared, frozen). */
 const NO_GAPS: readonly number[] = Object.freeze([]);
 
-/** Every column of `toTable`, in order, for the records of `runs` (n records in all). */
+/**
+ * Every column of `toTable`, in order, for the records of `runs` (n records in all). The order is
+ * for reading a table left to right: the metrics first, the ids and hex columns last.
+ */
 export function requestColumns(
   runs: readonly Run[],
   n: number,
@@ -20,59 +23,65 @@ export function requestColumns(
   const text = () => new Array<unknown>(n);
   const numbers = () => new Float64Array(n);
   const c = {
-    run_id: text(),
+    // Read first: which request, and its client-side metrics.
     label: text(),
-    concurrency: numbers(),
-    rate: numbers(),
     index: numbers(),
-    request_id: text(),
-    trace_id: text(),
-    span_id: text(),
-    sampled: text(),
-    response_id: text(),
-    endpoint: text(),
-    model: text(),
-    stream: text(),
-    tag: text(),
-    scheduled_ms: numbers(),
-    start_ms: numbers(),
-    lateness_ms: numbers(),
-    headers_ms: numbers(),
-    ttft_ms: numbers(),
-    e2e_ms: numbers(),
-    tpot_ms: numbers(),
-    first_chunk_ms: numbers(),
-    last_chunk_ms: numbers(),
-    prompt_tokens: numbers(),
-    prompt_tokens_requested: numbers(),
-    completion_tokens: numbers(),
-    token_source: text(),
-    finish_reason: text(),
-    output_chars: numbers(),
     success: text(),
-    span_status: text(),
-    span_note: text(),
-    trace_url: text(),
+    ttft_ms: numbers(),
+    tpot_ms: numbers(),
+    e2e_ms: numbers(),
+    prompt_tokens: numbers(),
+    completion_tokens: numbers(),
+    // The server's view (vLLM's llm_request span) and the client/server split.
     server_queue_ms: numbers(),
     server_prefill_ms: numbers(),
     server_decode_ms: numbers(),
     server_inference_ms: numbers(),
     server_ttft_ms: numbers(),
     server_e2e_ms: numbers(),
+    client_overhead_ms: numbers(),
+    server_frontend_ms: numbers(),
     server_scheduler_ms: numbers(),
     server_model_forward_ms: numbers(),
     server_model_execute_ms: numbers(),
     server_prompt_tokens: numbers(),
     server_completion_tokens: numbers(),
-    server_start_ms: numbers(),
-    client_overhead_ms: numbers(),
-    server_frontend_ms: numbers(),
-    error_kind: text(),
-    error_message: text(),
-    error_status: numbers(),
-    end_ms: numbers(),
+    // Client details.
+    headers_ms: numbers(),
+    first_chunk_ms: numbers(),
+    last_chunk_ms: numbers(),
     chunks: numbers(),
     itl_ms: text(),
+    output_chars: numbers(),
+    prompt_tokens_requested: numbers(),
+    token_source: text(),
+    finish_reason: text(),
+    // What went wrong, if anything.
+    span_status: text(),
+    span_note: text(),
+    error_kind: text(),
+    error_status: numbers(),
+    error_message: text(),
+    // When (ms since the run's start).
+    scheduled_ms: numbers(),
+    start_ms: numbers(),
+    lateness_ms: numbers(),
+    end_ms: numbers(),
+    server_start_ms: numbers(),
+    // The run's settings, then the ids and hex (last: wide and rarely read).
+    concurrency: numbers(),
+    rate: numbers(),
+    endpoint: text(),
+    model: text(),
+    stream: text(),
+    tag: text(),
+    run_id: text(),
+    request_id: text(),
+    trace_id: text(),
+    span_id: text(),
+    sampled: text(),
+    response_id: text(),
+    trace_url: text(),
   };
   let i = 0;
   for (const run of runs) {

@@ -181,3 +181,29 @@ Deno.test("credentials in --url and --traces are used but never printed or saved
     await sim.close();
   }
 });
+
+Deno.test("bench --otlp-token makes the embedded receiver refuse exports without it, and never saves the token", async () => {
+  await withTempDir(async (out) => {
+    const token = "tok-XYZ-123";
+    const { code, stdout, stderr } = await runBench([
+      "--simulate", // its exporter sends no token
+      "--otlp-token",
+      token,
+      "--trace-wait",
+      "1",
+      "--requests",
+      "2",
+      ...SMALL,
+      "--out",
+      out,
+    ]);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /server spans joined: 0 of 2 requests/);
+    assert.ok(!stderr.includes("without a token"), "no warning on loopback");
+    const json = filesIn(out).find((f) => f.endsWith(".json"))!;
+    const text = await Deno.readTextFile(join(out, json));
+    assert.ok(!text.includes(token), "the token is not saved");
+    const run = await load(join(out, json));
+    assert.equal((run.meta.extra.tool_args as { otlpToken: string }).otlpToken, "[redacted]");
+  });
+});

@@ -7,7 +7,7 @@ produced an error output, and at least one output is a table (text/html) and one
 (application/vnd.vegalite.v5+json). The committed notebooks are not modified; executed copies
 are written to --output-dir when given.
 
-Usage: execute.py [--timeout S] [--output-dir DIR] [NOTEBOOK ...]
+Usage: execute.py [--timeout S] [--output-dir DIR] [--strict-late] [--check FILE.py] [NOTEBOOK ...]
 """
 
 import argparse
@@ -28,12 +28,14 @@ CHART_MIME = "application/vnd.vegalite.v5+json"
 
 
 def expected_mime(source):
-    """The output a cell must show by the notebooks' conventions: a chart for a cell that renders
-    one with chart(), a table for a cell whose last statement is showTable(...) or summarize(...)."""
-    if re.search(r"\bawait chart\(", source):
-        return CHART_MIME
+    """The output a cell must show by the notebooks' conventions: a chart for a cell whose last
+    statement is plot.<chart>(...), a table for one whose last statement is showTable(...) or
+    summarize(...)."""
     statements = [s for s in re.split(r";\s*\n(?=\S)", source.strip()) if s.strip()]
-    if statements and re.match(r"(showTable|summarize)\(", statements[-1].strip()):
+    last = statements[-1].strip() if statements else ""
+    if re.match(r"plot\.\w+\(", last) and not last.endswith(";"):
+        return CHART_MIME
+    if re.match(r"(showTable|summarize)\(", last):
         return TABLE_MIME
     return None
 
@@ -76,17 +78,16 @@ def execute_notebook(nb, cwd, timeout):
     drained until it has been quiet for a moment after the last cell. nbclient instead stops
     listening for a cell at its "idle" status, and the Deno kernel sometimes publishes a cell's
     result just after that status, so nbclient loses it now and then. Returns the number of such
-    late outputs that were kept.
+    late outputs that were kept, described ("cell N kind mimes").
     """
     manager, client = start_new_kernel(
         kernel_name="deno", startup_timeout=120, cwd=str(cwd), env=dict(os.environ)
     )
     cells_by_request = {}
     idle_requests = set()
-    late_outputs = 0
+    late_outputs = []
 
     def handle(msg):
-        nonlocal late_outputs
         parent = msg.get("parent_header", {}).get("msg_id")
         cell = cells_by_request.get(parent)
         kind = msg["header"]["msg_type"]
@@ -100,7 +101,8 @@ def execute_notebook(nb, cwd, timeout):
             cell.outputs = []
         elif kind in ("stream", "display_data", "execute_result", "error"):
             if parent in idle_requests:
-                late_outputs += 1
+                index = nb.cells.index(cell)
+                late_outputs.append(f"cell {index} {kind} {','.join(msg['content'].get('data', {}))}")
             cell.outputs.append(output_from_msg(msg))
 
     try:
@@ -137,13 +139,27 @@ def execute_notebook(nb, cwd, timeout):
     return late_outputs
 
 
-def execute(path, timeout, output_dir):
-    """Runs one notebook; returns a list of problems (empty = passed)."""
+LAST_EXECUTED = [None]
+
+
+def load_check(path):
+    """The check(nb) function of a Python file (a notebook's own expectations)."""
+    namespace = {"__file__": str(path)}
+    exec(compile(path.read_text(), str(path), "exec"), namespace)
+    return namespace["check"]
+
+
+def execute(path, timeout, output_dir, strict_late=False):
+    """Runs one notebook; returns a list of problems (empty = passed). With strict_late, an output
+    that arrived after its cell's idle status (one nbclient/nbconvert would lose) is a problem."""
     nb = nbformat.read(path, as_version=4)
+    LAST_EXECUTED[:] = [nb]
     try:
         late = execute_notebook(nb, path.parent, timeout)
+        if late and strict_late:
+            return [f"after its cell's idle status (nbclient drops it): {text}" for text in late]
         if late:
-            print(f"     note: {late} output(s) arrived after their cell's idle status; kept")
+            print(f"     note: {len(late)} output(s) arrived after their cell's idle status; kept")
     except Exception as error:  # kernel died, timeout, ...
         return [f"execution failed: {type(error).__name__}: {error}"]
     finally:
@@ -158,6 +174,17 @@ def main():
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--timeout", type=int, default=300, help="per cell, seconds")
     parser.add_argument("--output-dir", type=Path, default=None)
+    parser.add_argument(
+        "--strict-late",
+        action="store_true",
+        help="fail a notebook when an output arrives after its cell's idle status",
+    )
+    parser.add_argument(
+        "--check",
+        type=Path,
+        default=None,
+        help="a Python file defining check(nb) -> list of problems, run on each executed notebook",
+    )
     args = parser.parse_args()
     os.environ["NO_COLOR"] = "1"
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -165,7 +192,9 @@ def main():
     for path in paths:
         path = path.resolve()
         started = time.monotonic()
-        problems = execute(path, args.timeout, args.output_dir)
+        problems = execute(path, args.timeout, args.output_dir, args.strict_late)
+        if not problems and args.check is not None:
+            problems = load_check(args.check)(LAST_EXECUTED[0])
         elapsed = time.monotonic() - started
         if problems:
             failed += 1

@@ -8,6 +8,33 @@ const requests = syntheticTable({ requests: 20 });
 const chunks = syntheticChunkTable({ requests: 20 });
 const summary = syntheticSweepSummary();
 
+Deno.test("a chart given the wrong kind of table says which table it takes", () => {
+  assert.throws(
+    () => plot.itlOverTime(requests),
+    /^TypeError: plot\.itlOverTime: this chart takes the chunk table .*use toChunkTable\(runs\)/,
+  );
+  assert.throws(() => plot.ecdf(chunks, { metric: "ttft_ms" }), /use toTable\(runs\)/);
+  assert.throws(
+    () => plot.ecdf(summary, { metric: "ttft_ms" }),
+    /use toTable\(runs\), not a summary/,
+  );
+  assert.throws(
+    () => plot.sweep(requests, { x: "concurrency", y: ["ttft_ms_p50"] }),
+    /takes a summary .*use summarize\(table\)/,
+  );
+  assert.throws(() => plot.itlOverTime(requests), /\(it has: [^)]*… \(\d+ in all\)\)$/);
+});
+
+Deno.test("plot.compare without options says which options it needs", () => {
+  for (const options of [undefined, {}, null]) {
+    assert.throws(
+      // deno-lint-ignore no-explicit-any
+      () => plot.compare(requests, options as any),
+      /^TypeError: plot\.compare: say which metric to compare, e\.g\. plot\.compare\(table, \{ metric: "ttft_ms" \}\)/,
+    );
+  }
+});
+
 Deno.test("a missing column throws a TypeError naming the chart and the column", () => {
   const t = requests.select("start_ms", "e2e_ms", "success");
   assert.throws(() => plot.histogram(t, { metric: "ttft_ms" }), (e: Error) => {
@@ -21,7 +48,7 @@ Deno.test("a missing column throws a TypeError naming the chart and the column",
   );
   assert.throws(() => plot.ecdf(t, { metric: "itl_ms" }), /column "itl_ms" not found/);
   assert.throws(() => plot.compare(requests, { metric: "ttft_ms", by: "nope" }), /column "nope"/);
-  assert.throws(() => plot.itlOverTime(requests), /plot\.itlOverTime: columns? .*"gap_ms"/);
+  assert.throws(() => plot.itlOverTime(requests), /plot\.itlOverTime: .*columns? .*"gap_ms"/);
   assert.throws(
     () => plot.sweep(summary, { x: "concurrency", y: ["ttft_ms_p42"] }),
     /"ttft_ms_p42"/,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { plot, render, specBundle, VEGA_LITE_MIME } from "../../src/plot/mod.ts";
 import type { VegaLiteSpec } from "../../src/types.ts";
-import { syntheticTable } from "./fixtures.ts";
+import { syntheticChunkTable, syntheticTable } from "./fixtures.ts";
 
 const table = syntheticTable({ requests: 40, seed: 2 });
 const spec = plot.ecdf(table, { metric: "ttft_ms" });
@@ -52,12 +52,14 @@ Deno.test("render rejects unknown formats, bad scales and invalid specs", async 
   await assert.rejects(() => render(bad));
 });
 
-Deno.test("specBundle carries the v5 spec, an SVG and a text description", async () => {
+Deno.test("specBundle carries the v5 spec, an SVG, a PNG and a text description", async () => {
   const bundle = await specBundle(spec);
   assert.deepEqual(
     Object.keys(bundle).sort(),
-    [VEGA_LITE_MIME, "image/svg+xml", "text/plain"].sort(),
+    [VEGA_LITE_MIME, "image/png", "image/svg+xml", "text/plain"].sort(),
   );
+  const png = Uint8Array.from(atob(bundle["image/png"]), (c) => c.charCodeAt(0));
+  assert.deepEqual(png, await render(spec, { format: "png", scale: 1 }));
   assert.equal(VEGA_LITE_MIME, "application/vnd.vegalite.v5+json");
   assert.equal(bundle[VEGA_LITE_MIME], spec);
   assert.match(bundle["image/svg+xml"], /^<svg /);
@@ -69,13 +71,34 @@ Deno.test("specBundle carries the v5 spec, an SVG and a text description", async
 
 Deno.test("chart specs from mod.ts display in Jupyter as the v5 bundle and stay plain JSON", async () => {
   const shown = plot.histogram(table, { metric: "ttft_ms" });
-  const hook = (shown as unknown as Record<symbol, () => Promise<Record<string, unknown>>>)[
+  const hook = (shown as unknown as Record<symbol, () => Record<string, unknown>>)[
     Symbol.for("Jupyter.display")
   ];
   assert.equal(typeof hook, "function");
-  const bundle = await hook();
+  const bundle = hook();
+  assert.ok(!(bundle instanceof Promise), "the hook returns a ready bundle, not a promise");
+  assert.deepEqual(bundle, { ...(await specBundle(shown)) });
   assert.equal(bundle[VEGA_LITE_MIME], shown);
   assert.match(String(bundle["image/svg+xml"]), /^<svg /);
   assert.ok(!Object.keys(shown).includes("Symbol(Jupyter.display)"));
   assert.deepEqual(JSON.parse(JSON.stringify(shown)).$schema, shown.$schema);
+});
+
+Deno.test("renderSync gives the same SVG and PNG as render for every chart", async () => {
+  const { renderSync } = await import("../../src/plot/render.ts");
+  const chunks = syntheticChunkTable({ requests: 20, seed: 3 });
+  const specs = [
+    plot.histogram(table, { metric: "ttft_ms" }),
+    plot.ecdf(table, { metric: "e2e_ms" }),
+    plot.breakdown(table),
+    plot.timeline(table),
+    plot.inFlight(table),
+    plot.itlOverTime(chunks),
+    plot.itlByPosition(chunks),
+    plot.throughputOverTime(chunks),
+  ];
+  for (const chart of specs) {
+    assert.equal(renderSync(chart), await render(chart), String(chart.description));
+    assert.deepEqual(renderSync(chart, { format: "png" }), await render(chart, { format: "png" }));
+  }
 });

@@ -6,11 +6,17 @@ import { plot, render } from "../../src/plot/mod.ts";
 import type { VegaLiteSpec } from "../../src/types.ts";
 import { assertSnapshot } from "./helpers.ts";
 import { syntheticChunkTable, syntheticSweepSummary, syntheticTable } from "./fixtures.ts";
+import { compareRuns } from "../../src/compare/compare_runs.ts";
 
 const one = syntheticTable({ requests: 80, seed: 1 });
 const two = syntheticTable({ requests: 150, seed: 1, labels: ["baseline", "tuned"] });
 const chunks = syntheticChunkTable({ requests: 80, seed: 1 });
 const summary = syntheticSweepSummary(1);
+const comparison = compareRuns(
+  two.filter((d: { label: string }) => d.label === "baseline"),
+  two.filter((d: { label: string }) => d.label === "tuned"),
+  { resamples: 200, seed: 1 },
+);
 
 const snapshots: [string, () => VegaLiteSpec][] = [
   ["histogram-ttft", () => plot.histogram(one, { metric: "ttft_ms" })],
@@ -27,6 +33,7 @@ const snapshots: [string, () => VegaLiteSpec][] = [
   ["sweep", () => plot.sweep(summary, { x: "concurrency" })],
   ["throughput-vs-latency", () => plot.throughputVsLatency(summary)],
   ["compare-box", () => plot.compare(two, { metric: "e2e_ms" })],
+  ["compare-ci", () => plot.compareCi(comparison)],
   ["no-data", () => plot.breakdown(one.filter(() => false))],
 ];
 

