@@ -158,5 +158,6 @@ export {
   showRun,
   showSummary,
   showTable,
+  sideBySide,
 } from "./src/display/mod.ts";
 export type { DisplayableOptions, MimeBundle } from "./src/display/mod.ts";

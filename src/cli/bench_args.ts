@@ -327,7 +327,8 @@ export const FLAGS: readonly FlagDefinition[] = [
     name: "compare",
     value: "A.json B.json",
     values: 2,
-    help: "compare two saved runs (bootstrap CIs of B − A) instead of benchmarking; with --slo, --seed",
+    help:
+      "compare two saved runs (bootstrap CIs of B − A) instead of benchmarking; with --slo, --seed",
   },
 ];
 

@@ -33,8 +33,14 @@ Deno.test("bench --compare prints the table of two saved runs, and fails clearly
   try {
     const a = `${dir}/a.json`;
     const b = `${dir}/b.json`;
-    await save(syntheticRun({ requests: 80, seed: 1, ttftMeanMs: 60, gapMeanMs: 3, label: "a" }), a);
-    await save(syntheticRun({ requests: 80, seed: 2, ttftMeanMs: 10, gapMeanMs: 3, label: "b" }), b);
+    await save(
+      syntheticRun({ requests: 80, seed: 1, ttftMeanMs: 60, gapMeanMs: 3, label: "a" }),
+      a,
+    );
+    await save(
+      syntheticRun({ requests: 80, seed: 2, ttftMeanMs: 10, gapMeanMs: 3, label: "b" }),
+      b,
+    );
     const run = (...args: string[]) =>
       new Deno.Command(Deno.execPath(), { args: ["run", "-A", BENCH, ...args] }).outputSync();
     const ok = run("--compare", a, b, "--slo", "ttft=80");

@@ -25,6 +25,7 @@ import { redact } from "./errors.ts";
 import { finiteRecord } from "../io/finite.ts";
 import { requestIds } from "./request_id.ts";
 import { showRun } from "../display/show_run.ts";
+import { withLiveProgress } from "../display/live_progress.ts";
 
 export type { CollectOptions } from "./options.ts";
 
@@ -175,8 +176,10 @@ class ProgressTracker {
  * }
  * ```
  */
-export async function collect(options: CollectOptions): Promise<Run> {
-  validateOptions(options);
+export async function collect(given: CollectOptions): Promise<Run> {
+  validateOptions(given);
+  // In Jupyter: a live progress display (callbacks chained before the caller's); else unchanged.
+  const options = withLiveProgress(given, given.progress);
   const endpoint = options.endpoint ?? DEFAULTS.endpoint;
   const address = parseServerUrl(options.url);
   const stream = options.stream ?? DEFAULTS.stream;

@@ -62,6 +62,11 @@ export interface CollectOptions {
   abortSignal?: AbortSignal;
   /** Called at most every ~250 ms while running, and once at the end. */
   onProgress?: (p: Progress) => void;
+  /**
+   * In Deno's Jupyter kernel, show a live progress display, updated in place (done/failed/in
+   * flight, tok/s, elapsed, ETA, a TTFT histogram). Default true; outside Jupyter it does nothing.
+   */
+  progress?: boolean;
   /** Called with each finished measured record. */
   onRecord?: (r: RequestRecord) => void;
   /**
@@ -249,6 +254,7 @@ export function validateOptions(options: CollectOptions): void {
   }
   checkType("onProgress", options.onProgress, "function");
   checkType("onRecord", options.onRecord, "function");
+  checkType("progress", options.progress, "boolean");
   if (options.runId !== undefined && !/^[A-Za-z0-9._-]+$/.test(options.runId)) {
     throw new TypeError(
       `collect: option runId must be letters, digits, '.', '_' or '-', got ${

@@ -41,7 +41,10 @@ export function syntheticRun(options: SyntheticRunOptions): Run {
       e2e_ms: ttft + decode,
       tpot_ms: tokens >= 2 ? decode / (tokens - 1) : null,
       itl_ms: gaps,
-      chunk_times_ms: [ttft, ...gaps.map((_, k) => ttft + gaps.slice(0, k + 1).reduce((s, g) => s + g, 0))],
+      chunk_times_ms: [
+        ttft,
+        ...gaps.map((_, k) => ttft + gaps.slice(0, k + 1).reduce((s, g) => s + g, 0)),
+      ],
       completion_tokens: tokens,
       success,
       error: success ? null : { kind: "http_error", message: "synthetic 500", status: 500 },

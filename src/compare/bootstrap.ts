@@ -4,7 +4,7 @@
  * @module
  */
 
-import { resampleCounts, type resampleIndices } from "./resample.ts";
+import { resampleCounts } from "./resample.ts";
 import { COMPARED_PERCENTILES, type RunData } from "./run_data.ts";
 import { resampledRates } from "./throughput.ts";
 
@@ -37,7 +37,7 @@ export function statisticKeys(metrics: readonly string[], withGoodput: boolean):
 /**
  * `resamples` values of every statistic in `keys` (one Float64Array per key, NaN where a
  * resample holds no value of the metric), over resamples of the run's requests drawn with
- * {@link resampleIndices}(requests, resamples, seed): the same draws for every metric, so a
+ * `resampleIndices(requests, resamples, seed)` (./resample.ts): the same draws for every metric, so a
  * resample is a set of whole requests.
  *
  * @example

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { compareRuns, resampleIndices, ValuePool } from "./mod.ts";
+import { compareRuns, drawCounts, resampleIndices, ValuePool } from "./mod.ts";
+import { resampleCounts } from "./resample.ts";
 import { toTable } from "../table/to_table.ts";
 import { summarize } from "../summarize/summarize.ts";
 import { percentile } from "../summarize/percentile.ts";
@@ -26,13 +27,15 @@ Deno.test("A and B are the values summarize gives", () => {
   const table = compareRuns(slow, fast, { resamples: 100, slo });
   const summaryA = summarize(toTable(slow), { percentiles: [50, 90, 99], slo }).objects()[0] as Row;
   const summaryB = summarize(toTable(fast), { percentiles: [50, 90, 99], slo }).objects()[0] as Row;
-  for (const [metric, statistic, column] of [
-    ["ttft_ms", "mean", "ttft_ms_mean"],
-    ["itl_ms", "p99", "itl_ms_p99"],
-    ["server_decode_ms", "p50", "server_decode_ms_p50"],
-    ["output_throughput", "value", "output_throughput"],
-    ["goodput", "value", "goodput"],
-  ]) {
+  for (
+    const [metric, statistic, column] of [
+      ["ttft_ms", "mean", "ttft_ms_mean"],
+      ["itl_ms", "p99", "itl_ms_p99"],
+      ["server_decode_ms", "p50", "server_decode_ms_p50"],
+      ["output_throughput", "value", "output_throughput"],
+      ["goodput", "value", "goodput"],
+    ]
+  ) {
     const row = rowOf(table, metric, statistic);
     assert.equal(row.a, summaryA[column], `${metric} ${statistic} a`);
     assert.equal(row.b, summaryB[column], `${metric} ${statistic} b`);
@@ -57,7 +60,10 @@ Deno.test("each interval contains the difference of the point values for these r
   for (const row of table.objects() as Row[]) {
     const [low, high, diff] = [row.ci_low, row.ci_high, row.diff] as number[];
     assert.ok(low <= high, `${row.metric} ${row.statistic}: ${low} > ${high}`);
-    assert.ok(low <= diff && diff <= high, `${row.metric} ${row.statistic}: ${diff} ∉ [${low}, ${high}]`);
+    assert.ok(
+      low <= diff && diff <= high,
+      `${row.metric} ${row.statistic}: ${diff} ∉ [${low}, ${high}]`,
+    );
   }
 });
 
@@ -120,8 +126,13 @@ Deno.test("the table shows as HTML in Jupyter and as text in console.log", () =>
 Deno.test("a pool's resample percentiles equal numpy-linear percentiles of the copied resample", () => {
   // Random lists, random draws, many percentiles near and far from the windows' centres.
   const rng = createRng(9);
-  const lists = Array.from({ length: 300 }, () =>
-    rng.next() < 0.1 ? null : Array.from({ length: rng.int(0, 6) }, () => Math.round(rng.exponential(10))));
+  const lists = Array.from(
+    { length: 300 },
+    () =>
+      rng.next() < 0.1
+        ? null
+        : Array.from({ length: rng.int(0, 6) }, () => Math.round(rng.exponential(10))),
+  );
   const percentiles = [0, 1, 25, 50, 90, 99, 100];
   const pool = ValuePool.fromLists(lists, percentiles);
   const counts = new Uint32Array(lists.length);
@@ -131,13 +142,27 @@ Deno.test("a pool's resample percentiles equal numpy-linear percentiles of the c
     const copied = draw.flatMap((i) => lists[i] ?? []);
     const stats = pool.stats(counts);
     assert.equal(stats.count, copied.length);
-    percentiles.forEach((p, k) => assert.equal(stats.percentiles[k], percentile(copied, p), `p${p}`));
+    percentiles.forEach((p, k) =>
+      assert.equal(stats.percentiles[k], percentile(copied, p), `p${p}`)
+    );
   }
   // A resample far from the data (one request drawn every time) leaves the windows: still exact.
-  const longest = lists.reduce((best, list, i) => ((list?.length ?? 0) > (lists[best]?.length ?? 0) ? i : best), 0);
+  const longest = lists.reduce(
+    (best, list, i) => ((list?.length ?? 0) > (lists[best]?.length ?? 0) ? i : best),
+    0,
+  );
   counts.fill(0);
   counts[longest] = lists.length;
   const copied = Array.from({ length: lists.length }, () => lists[longest]!).flat();
   const stats = pool.stats(counts);
   percentiles.forEach((p, k) => assert.equal(stats.percentiles[k], percentile(copied, p), `p${p}`));
+});
+
+Deno.test("resampleCounts counts exactly the draws of resampleIndices (simple-statistics)", () => {
+  const indices = [...resampleIndices(1000, 20, 4)];
+  let r = 0;
+  for (const counts of resampleCounts(1000, 20, 4)) {
+    assert.deepEqual(counts, drawCounts(indices[r++], new Uint32Array(1000)));
+  }
+  assert.equal(r, 20);
 });

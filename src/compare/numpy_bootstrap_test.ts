@@ -38,7 +38,9 @@ function pythonWithNumpy(): string {
     const out = new Deno.Command(command, { args, stdout: "piped", stderr: "piped" }).outputSync();
     if (!out.success) {
       throw new Error(
-        `cannot set up numpy (${command} ${args.join(" ")}): ${new TextDecoder().decode(out.stderr)}`,
+        `cannot set up numpy (${command} ${args.join(" ")}): ${
+          new TextDecoder().decode(out.stderr)
+        }`,
       );
     }
   }

@@ -95,9 +95,9 @@ function rateInputs(table: ColumnTable, rows: Uint32Array, slo?: Slo): Throughpu
   const totals = groupTotals(rows, columns);
   const n = rows.length;
   const busyMs = new Float64Array(n);
-  const succeeded = new Float64Array(n);
+  const succeeded = new Uint8Array(n);
   const outputTokens = new Float64Array(n);
-  const good = slo ? new Float64Array(n) : null;
+  const good = slo ? new Uint8Array(n) : null;
   let busyTotal = 0;
   for (let i = 0; i < n; i++) {
     const row = rows[i];

@@ -24,12 +24,12 @@ export interface ThroughputInputs {
   busyMs: Float64Array;
   /** The run's mean number of requests in flight, Σ busyMs / durationMs. */
   inFlight: number;
-  /** 1 for a successful request, else 0. */
-  succeeded: Float64Array;
+  /** 1 for a successful request, else 0 (bytes: the loop over requests is memory-bound). */
+  succeeded: Uint8Array;
   /** completion_tokens of a successful request, else 0. */
   outputTokens: Float64Array;
   /** 1 for a successful request meeting the SLO, else 0; null without an SLO. */
-  good: Float64Array | null;
+  good: Uint8Array | null;
 }
 
 /** The rates of one resample (NaN when they cannot be computed). */
@@ -52,7 +52,7 @@ export interface ResampledRates {
  * import { resampledRates } from "./throughput.ts";
  * const inputs = {
  *   model: "slots" as const, durationMs: 1000, busyMs: Float64Array.of(500, 1500), inFlight: 2,
- *   succeeded: Float64Array.of(1, 1), outputTokens: Float64Array.of(10, 30), good: null,
+ *   succeeded: Uint8Array.of(1, 1), outputTokens: Float64Array.of(10, 30), good: null,
  * };
  * // L = 2000 ms / 1000 ms = 2 in flight; request 1 drawn twice: 60 tokens in 3000 ms of flight
  * const rates = resampledRates(inputs, Uint32Array.of(0, 2));
@@ -60,20 +60,21 @@ export interface ResampledRates {
  * ```
  */
 export function resampledRates(inputs: ThroughputInputs, counts: Uint32Array): ResampledRates {
-  const { busyMs, succeeded, outputTokens, good } = inputs;
+  const { busyMs, succeeded, outputTokens } = inputs;
+  const good = inputs.good ?? succeeded; // without an SLO the goodput is NaN below
   let busy = 0, ok = 0, tokens = 0, goodCount = 0;
   for (let i = 0; i < counts.length; i++) {
     const c = counts[i];
     busy += c * busyMs[i];
     ok += c * succeeded[i];
     tokens += c * outputTokens[i];
-    if (good) goodCount += c * good[i];
+    goodCount += c * good[i];
   }
   const perSecond = perSecondOf(inputs, busy);
   return {
     request_throughput: ok * perSecond,
     output_throughput: tokens * perSecond,
-    goodput: good ? goodCount * perSecond : NaN,
+    goodput: inputs.good ? goodCount * perSecond : NaN,
   };
 }
 

@@ -15,6 +15,7 @@ export { tableBundle, type TableBundleOptions } from "./table_bundle.ts";
 export { showTable } from "./show_table.ts";
 export { runBundle, showRun } from "./show_run.ts";
 export { showSummary, summaryBundle } from "./summary_bundle.ts";
+export { sideBySide } from "./side_by_side.ts";
 export { formatMetrics } from "./format_metrics.ts";
 export { formatSummary } from "./format_summary.ts";
 export { escapeHtml } from "./escape_html.ts";

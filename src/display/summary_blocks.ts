@@ -54,9 +54,9 @@ export function summaryBlocks(summary: ColumnTable): SummaryBlock[] {
     const facts: string[] = [];
     if (COUNTS.every((n) => n in row)) {
       facts.push(
-        `requests ${row.requests}  succeeded ${row.succeeded}  failed ${row.failed}  duration ${
-          show(row.duration_s)
-        } s`,
+        `requests ${row.requests}  succeeded ${row.succeeded}  failed ${row.failed}${
+          row.errors_by_kind ? ` (${row.errors_by_kind})` : ""
+        }  duration ${show(row.duration_s)} s`,
       );
       facts.push(
         `throughput ${show(row.request_throughput)} req/s  output ${

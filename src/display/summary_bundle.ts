@@ -10,6 +10,7 @@ import { displayable, type MimeBundle } from "./displayable.ts";
 import { escapeHtml } from "./escape_html.ts";
 import { formatSummary } from "./format_summary.ts";
 import { summaryBlocks } from "./summary_blocks.ts";
+import { sideBySideHtml } from "./side_by_side.ts";
 
 /** HTML of a summary's groups (every text HTML-escaped). */
 export function summaryHtml(summary: ColumnTable): string {
@@ -28,7 +29,9 @@ export function summaryHtml(summary: ColumnTable): string {
 }
 
 /**
- * The Jupyter bundle of a summary: `text/html` and `text/plain` ({@link formatSummary}).
+ * The Jupyter bundle of a summary: `text/html` and `text/plain` ({@link formatSummary}). With two
+ * or more groups the HTML starts with the groups side by side (`sideBySide`: one column per
+ * group, the change from the first in %).
  *
  * @example
  * ```ts
@@ -43,7 +46,12 @@ export function summaryHtml(summary: ColumnTable): string {
  * ```
  */
 export function summaryBundle(summary: ColumnTable): MimeBundle {
-  return { "text/html": summaryHtml(summary), "text/plain": formatSummary(summary) };
+  // Several groups (runs): first side by side with the change from the first in %, then each
+  // group's block.
+  const html = summary.numRows() >= 2
+    ? `<h4>side by side</h4>${sideBySideHtml(summary)}${summaryHtml(summary)}`
+    : summaryHtml(summary);
+  return { "text/html": html, "text/plain": formatSummary(summary) };
 }
 
 /** Attaches the summary display to `summary` (non-enumerable symbols) and returns it. */

@@ -14,8 +14,10 @@
  * - Jaeger api_v3: `/api/v3/services` `{services}`; `/api/v3/operations?service=`
  *   `{operations: [{name, spanKind}]}`; `/api/v3/traces/{id}` `{result: {resourceSpans}}`;
  *   `/api/v3/traces?query.service_name=&query.operation_name=&query.start_time_min=&
- *   query.start_time_max=&query.num_traces=[&query.attributes=]`; no match or unknown trace →
- *   404 `{"error": {"httpCode": 404, "message": …}}` as `text/plain`.
+ *   query.start_time_max=&query.num_traces=` (`query.attributes` ignored, as by Jaeger v1.75.0);
+ *   no match or unknown trace → 404 `{"error": {"httpCode": 404, "message": "No traces found"}}`;
+ *   every answer as `text/plain`, spans whose parent is elsewhere with `@jaeger@warnings`, as
+ *   recorded from the real Jaeger in testdata/jaeger-real/.
  * - Tempo: `/api/traces/{id}` `{batches}` with base64 ids (404 when unknown);
  *   `/api/search?q=<TraceQL>&start=&end=&limit=` (unix s) → `{traces: [{traceID,
  *   rootServiceName, rootTraceName, startTimeUnixNano, durationMs}], metrics}` for the queries
@@ -205,7 +207,9 @@ function jaegerTrace(traceId: string, entries: Entry[]) {
       ],
       logs: [],
       processID: processIds.get(service),
-      warnings: null,
+      warnings: parentMissing(e, entries)
+        ? [`invalid parent span IDs=${e.flat.parent_span_id}; skipping clock skew adjustment`]
+        : null,
     };
   });
   return { traceID: shown, spans, processes, warnings: null };
@@ -272,7 +276,25 @@ function jaegerV1(url: URL, visible: Map<string, Entry[]>): Response {
 
 // ---- OTLP bodies (Jaeger api_v3, Tempo) ----
 
-function resourceSpans(entries: Entry[], id: (hex: string) => string) {
+/** Whether the span's parent is absent from its trace (vLLM's parent is the client's span). */
+function parentMissing(e: Entry, trace: Entry[]): boolean {
+  const parent = e.flat.parent_span_id;
+  return parent !== null && !trace.some((other) => other.flat.span_id === parent);
+}
+
+/** Jaeger api_v3 adds this attribute to a span whose parent is not in the trace (recorded). */
+function v3Warnings(e: Entry, trace: Entry[]): OtlpKeyValue[] {
+  if (!parentMissing(e, trace)) return [];
+  const text = `parent span ID=${e.flat.parent_span_id} is not in the trace; ` +
+    "skipping clock skew adjustment";
+  return [{ key: "@jaeger@warnings", value: { arrayValue: { values: [{ stringValue: text }] } } }];
+}
+
+function resourceSpans(
+  entries: Entry[],
+  id: (hex: string) => string,
+  extraAttributes: (e: Entry, trace: Entry[]) => OtlpKeyValue[] = () => [],
+) {
   return entries.map((e) => ({
     resource: e.resource,
     scopeSpans: [{
@@ -282,6 +304,7 @@ function resourceSpans(entries: Entry[], id: (hex: string) => string) {
         traceId: id(e.flat.trace_id),
         spanId: id(e.flat.span_id),
         ...(e.flat.parent_span_id ? { parentSpanId: id(e.flat.parent_span_id) } : {}),
+        attributes: [...(e.span.attributes ?? []), ...extraAttributes(e, entries)],
       }],
     }],
   }));
@@ -295,6 +318,8 @@ function jaegerV3(url: URL, visible: Map<string, Entry[]>): Response {
   const path = url.pathname;
   const q = url.searchParams;
   const notFound = (message: string) => goError({ error: { httpCode: 404, message } }, 404);
+  // Real Jaeger (v1.75.0) sends every api_v3 answer, 200 or not, as text/plain.
+  const json = (body: unknown) => goError(body, 200);
   if (path === "/api/v3/services") return json({ services: services(visible) });
   if (path === "/api/v3/operations") {
     const service = q.get("service");
@@ -323,18 +348,20 @@ function jaegerV3(url: URL, visible: Map<string, Entry[]>): Response {
         startMs: Date.parse(min),
         endMs: Date.parse(max),
       },
-      JSON.parse(q.get("query.attributes") ?? "{}"),
-      Number(q.get("query.num_traces") ?? 100),
+      {}, // real Jaeger v1.75.0 ignores query.attributes (recorded)
+      Number(q.get("query.num_traces") || 100),
     );
     if (hits.length === 0) return notFound("No traces found");
-    return json({ result: { resourceSpans: hits.flatMap(([, e]) => resourceSpans(e, hex)) } });
+    return json({
+      result: { resourceSpans: hits.flatMap(([, e]) => resourceSpans(e, hex, v3Warnings)) },
+    });
   }
   const byId = /^\/api\/v3\/traces\/([0-9a-fA-F]+)$/.exec(path);
   if (byId) {
     const id = normalizeTraceId(byId[1]);
     const entries = id === null ? undefined : visible.get(id);
-    if (!entries) return notFound("trace not found");
-    return json({ result: { resourceSpans: resourceSpans(entries, hex) } });
+    if (!entries) return notFound("No traces found");
+    return json({ result: { resourceSpans: resourceSpans(entries, hex, v3Warnings) } });
   }
   return new Response("404 page not found\n", { status: 404 });
 }

@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { finiteRecord, finiteRun } from "../io/finite.ts";
 import type {
   RequestRecord,
   Run,
@@ -339,7 +340,7 @@ async function enrichRecords(
     spanName,
     clockSkewMs,
     used,
-    traceOwners: traceOwnersOf(records),
+    traceOwners: unjoined.length > 0 ? traceOwnersOf(records) : new Map(),
   });
 
   const waited = Math.round(nowMs() - started);
@@ -428,8 +429,11 @@ export async function enrich(
   }
   const checked = checkOptions("enrich", source, options);
   const requests = await enrichRecords(run.requests, source, checked, "enrich: run");
+  // A hostile span can carry values no file holds (time_in_queue 1e306 gives Infinity ms): they
+  // become null with a note here, so that load(save(run)) gives back exactly this run.
+  const enriched = finiteRun({ meta: { ...run.meta, trace_source: source.name }, requests });
   // Displays as a summary in Jupyter and in console.log (non-enumerable; JSON unaffected).
-  return showRun({ meta: { ...run.meta, trace_source: source.name }, requests });
+  return showRun(enriched);
 }
 
 /**
@@ -464,5 +468,5 @@ export async function enrichRecord(
 ): Promise<RequestRecord> {
   const checked = checkOptions("enrichRecord", source, options);
   const [enriched] = await enrichRecords([record], source, checked, "enrichRecord: record");
-  return enriched;
+  return finiteRecord(enriched);
 }

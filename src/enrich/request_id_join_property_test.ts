@@ -7,7 +7,11 @@
  * in its trace, missing, late — visible only to the request-id lookup —, re-parented into
  * another trace by a proxy, or delivered twice), and spans of other requests carrying the same
  * ids: other runs at other times, or concurrent requests to another endpoint or with another
- * prompt. Every joined span must be the record's own.
+ * prompt length. Every joined span must be the record's own.
+ *
+ * Not generated: a request of another client sent at the same time with the same X-Request-Id,
+ * endpoint and prompt length. No check can tell that one apart; collect's ids carry 64 random
+ * bits so that it does not happen (src/collect/request_id.ts).
  *
  * @module
  */
@@ -177,6 +181,13 @@ function build(plans: RecordPlan[], foreign: ForeignPlan[]) {
       if (k % 2 === 0) endpoint = target.endpoint === "chat" ? "completions" : "chat";
       else promptTokens = (target.prompt_tokens ?? 0) + 1 + (plan.gapMs % 5);
       plan = { ...plan, requestId: target.request_id };
+      // It must differ from every record with its id, not only from its target: a concurrent
+      // request with the same id, endpoint and prompt length cannot be told apart by any check.
+      const twin = records.some((r) =>
+        r.request_id === target.request_id && r.endpoint === endpoint &&
+        r.prompt_tokens === promptTokens
+      );
+      if (twin) promptTokens = 100 + k;
     }
     const span = makeSpan({
       traceId: hex(0xcccc00 + k, 32),
@@ -219,7 +230,7 @@ Deno.test("enrich() never joins a record to another request's span, whatever ids
         });
       },
     ),
-    { numRuns: 300 },
+    { numRuns: 1000 },
   );
 });
 

@@ -15,6 +15,7 @@ import { type Indexable, readColumn } from "./columns.ts";
 import { checkSlo, type SloOptions } from "./goodput.ts";
 import { groupTotals, type TotalsColumns } from "./group_totals.ts";
 import { tokenLengthStats } from "./token_lengths.ts";
+import { errorCounts } from "./error_counts.ts";
 import { showSummary } from "../display/summary_bundle.ts";
 
 /** Options of {@link summarize}. */
@@ -61,7 +62,9 @@ const CLIENT_METRICS = ["ttft_ms", "tpot_ms", "itl_ms", "e2e_ms"];
 /**
  * One row per group with counts, throughput, goodput and statistics per metric.
  *
- * Columns: the group columns; `requests`, `succeeded`, `failed`; `joined_by_trace_context` and
+ * Columns: the group columns; `requests`, `succeeded`, `failed`; `errors_by_kind` (the failed
+ * requests by `error_kind`, e.g. `"http_error 2, timeout 1"`; null when none failed);
+ * `joined_by_trace_context` and
  * `joined_by_request_id` (requests whose server span was joined by trace context, span_status
  * `found`, or by `gen_ai.request.id`, `found_by_request_id`; null when the group was not enriched); `duration_s` (first `start_ms`
  * to last `end_ms` among the group's requests, failed ones included — the table carries no run
@@ -123,6 +126,7 @@ export function summarize(table: ColumnTable, options: SummarizeOptions = {}): C
   };
   const carried = ["concurrency", "rate"].filter((n) => !groupby.includes(n) && table.column(n));
   const spanStatus = table.column("span_status") ? read("span_status") : null;
+  const errorKind = table.column("error_kind") ? read("error_kind") : null;
 
   const out: Record<string, unknown[]> = {};
   const add = (name: string, value: unknown) => (out[name] ??= []).push(value);
@@ -138,6 +142,7 @@ export function summarize(table: ColumnTable, options: SummarizeOptions = {}): C
     add("requests", t.requests);
     add("succeeded", t.succeeded);
     add("failed", t.requests - t.succeeded);
+    add("errors_by_kind", errorCounts(totalsColumns.success, errorKind, rows));
     const joins = spanStatus ? joinCounts(spanStatus, rows) : null;
     add("joined_by_trace_context", joins?.byTraceContext ?? null);
     add("joined_by_request_id", joins?.byRequestId ?? null);

@@ -86,6 +86,7 @@ def execute_notebook(nb, cwd, timeout):
     cells_by_request = {}
     idle_requests = set()
     late_outputs = []
+    displays = {}  # display_id -> outputs shown under it (update_display_data targets)
 
     def handle(msg):
         parent = msg.get("parent_header", {}).get("msg_id")
@@ -97,13 +98,22 @@ def execute_notebook(nb, cwd, timeout):
             return
         if cell is None:
             return
+        display_id = msg["content"].get("transient", {}).get("display_id")
         if kind == "clear_output":
             cell.outputs = []
+        elif kind == "update_display_data":
+            # As a front end does: the output shown under this display_id is replaced in place.
+            for output in displays.get(display_id, []):
+                output["data"] = msg["content"]["data"]
+                output["metadata"] = msg["content"].get("metadata", {})
         elif kind in ("stream", "display_data", "execute_result", "error"):
             if parent in idle_requests:
                 index = nb.cells.index(cell)
                 late_outputs.append(f"cell {index} {kind} {','.join(msg['content'].get('data', {}))}")
-            cell.outputs.append(output_from_msg(msg))
+            output = output_from_msg(msg)
+            cell.outputs.append(output)
+            if kind == "display_data" and display_id:
+                displays.setdefault(display_id, []).append(output)
 
     try:
         for cell in nb.cells:

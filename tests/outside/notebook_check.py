@@ -2,9 +2,11 @@
 tests/notebooks/execute.py --check. A code cell whose first line is `// shows: KIND` must have
 exactly one execute_result, with the MIME bundle of that kind:
 
-- run: a run's HTML summary (what collect() returns);
+- run: a run's HTML summary (what collect() returns), after collect's live progress display,
+  updated in place to its final state (all requests done);
 - derived table: an HTML table of a table made by an arquero verb (table.select(...));
 - summary: the summary's HTML view;
+- comparison: a summary of two runs, side by side (one column per run, the change in %) first;
 - chart: Vega-Lite 5 spec, SVG, PNG and a text description, and nothing else.
 """
 
@@ -74,7 +76,38 @@ def chart_problems(data):
     return problems
 
 
+def is_progress(output):
+    return output.get("output_type") == "display_data" and "vllm-metrics-progress" in text(
+        output.get("data", {}).get("text/html", "")
+    )
+
+
+def progress_problems(index, progress):
+    if len(progress) != 1:
+        return [f"cell {index} (run): {len(progress)} progress displays, expected 1"]
+    plain = text(progress[0]["data"].get("text/plain", ""))
+    if not plain.startswith("12/12 done, 0 failed, 0 in flight"):
+        return [f"cell {index} (run): progress display not in its final state: {plain!r}"]
+    if "<svg" not in text(progress[0]["data"]["text/html"]):
+        return [f"cell {index} (run): progress display has no TTFT histogram"]
+    return []
+
+
+def comparison_problems(data):
+    html = text(data.get("text/html", ""))
+    problems = []
+    if not html.startswith('<h4>side by side</h4><table class="vllm-metrics-side-by-side">'):
+        problems.append(f"text/html does not start with the side-by-side view: {html[:80]!r}")
+    heads = re.findall(r"<th[^>]*>([^<]*)</th>", html.split("</table>")[0])
+    if heads != ["quantity", "mine", "serial", "Δ% serial"]:
+        problems.append(f"side-by-side columns are {heads}")
+    if not re.search(r"<td>ttft_ms p50</td>(<td[^>]*>[^<]+</td>){3}", html):
+        problems.append("no ttft_ms p50 row with both values and the change")
+    return problems
+
+
 CHECKS = {
+    "comparison": comparison_problems,
     "run": run_problems,
     "derived table": table_problems,
     "summary": summary_problems,
@@ -94,7 +127,14 @@ def check(nb):
         kind = marker.group(1).strip()
         seen[kind] += 1
         results = [o for o in cell.outputs if o.get("output_type") == "execute_result"]
-        others = [o.get("output_type") for o in cell.outputs if o.get("output_type") != "execute_result"]
+        progress = [o for o in cell.outputs if is_progress(o)]
+        others = [
+            o.get("output_type")
+            for o in cell.outputs
+            if o.get("output_type") != "execute_result" and not is_progress(o)
+        ]
+        if kind == "run":
+            problems += progress_problems(index, progress)
         if len(results) != 1 or others:
             problems.append(f"cell {index} ({kind}): outputs {[o.get('output_type') for o in cell.outputs]}")
             continue
