@@ -138,17 +138,29 @@ export type { CompareRunsOptions, Verdict } from "./src/compare/mod.ts";
 // charts, rendering, reports
 export { plot, render, report, reportFromTables, specBundle } from "./src/plot/mod.ts";
 export type {
+  BreakdownOptions,
+  ChartOptions,
   CompareCiOptions,
+  CompareOptions,
+  EcdfOptions,
+  HistogramOptions,
+  InFlightOptions,
+  ItlByPositionOptions,
+  ItlOverTimeOptions,
   RenderOptions,
   ReportInput,
   ReportTables,
+  SweepOptions,
   TableLike,
+  ThroughputOverTimeOptions,
+  ThroughputVsLatencyOptions,
+  TimelineOptions,
   VegaLiteBundle,
 } from "./src/plot/mod.ts";
 
 // files
 export { FileFormatError, load, loadAll, save, timestampedName } from "./src/io/mod.ts";
-export type { FileFormat, LoadOptions, SaveOptions } from "./src/io/mod.ts";
+export type { FileFormat, LoadAllOptions, LoadOptions, SaveOptions } from "./src/io/mod.ts";
 
 // display and text
 export {

@@ -48,6 +48,12 @@ export async function otelPython(): Promise<string> {
   return requireFile(`${cacheDir()}/venv-otel-${hash}/bin/python`, "the OpenTelemetry venv");
 }
 
+/** The Python of the venv holding numpy (numpy/requirements.txt), the independent bootstrap. */
+export async function numpyPython(): Promise<string> {
+  const hash = await shortHash([`${E2E_DIR}numpy/requirements.txt`]);
+  return requireFile(`${cacheDir()}/venv-numpy-${hash}/bin/python`, "the numpy venv");
+}
+
 /** The Jaeger binary built from jaeger/go.mod + go.sum. */
 export async function jaegerBinary(): Promise<string> {
   const hash = await shortHash([`${E2E_DIR}jaeger/go.mod`, `${E2E_DIR}jaeger/go.sum`]);

@@ -98,6 +98,7 @@ Deno.test("plot namespace holds every chart function", () => {
   assert.deepEqual(Object.keys(plot).sort(), [
     "breakdown",
     "compare",
+    "compareCi",
     "ecdf",
     "histogram",
     "inFlight",

@@ -1,52 +1,19 @@
 /**
  * The bootstrap agrees with an independent one: numpy, on the same requests and the same
  * resample indices, computes every statistic of every resample and the percentiles of the
- * differences (testdata/numpy_bootstrap.py). Needs a Python with numpy: `python3` if it has it,
- * else a venv under ~/.cache/vllm-metrics/venv-numpy, created here (pip install numpy) when
- * missing.
+ * differences (numpy_bootstrap.py), in the venv that ./setup.sh installs (`deno task e2e`).
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import type { ColumnTable } from "../deps/arquero.ts";
-import { compareRuns, intervalPercentiles, resampleIndices } from "./mod.ts";
-import { toTable } from "../table/to_table.ts";
-import { meetsSlo } from "../summarize/goodput.ts";
-import type { Slo } from "../types.ts";
-import { syntheticRun } from "./_test_runs.ts";
+import { numpyPython } from "../_parts.ts";
+import type { ColumnTable } from "../../../src/deps/arquero.ts";
+import { compareRuns, intervalPercentiles, resampleIndices } from "../../../src/compare/mod.ts";
+import { toTable } from "../../../src/table/to_table.ts";
+import { meetsSlo } from "../../../src/summarize/goodput.ts";
+import type { Slo } from "../../../src/types.ts";
+import { syntheticRun } from "../../../src/compare/_test_runs.ts";
 
-const SCRIPT = fileURLToPath(new URL("./testdata/numpy_bootstrap.py", import.meta.url));
-const VENV = `${Deno.env.get("HOME")}/.cache/vllm-metrics/venv-numpy`;
-
-function succeeds(command: string, args: string[]): boolean {
-  try {
-    return new Deno.Command(command, { args, stdout: "null", stderr: "null" }).outputSync().success;
-  } catch {
-    return false;
-  }
-}
-
-/** A Python that imports numpy: python3's own, or the venv's (created when missing). */
-function pythonWithNumpy(): string {
-  if (succeeds("python3", ["-c", "import numpy"])) return "python3";
-  const python = `${VENV}/bin/python`;
-  if (succeeds(python, ["-c", "import numpy"])) return python;
-  const steps: [string, string[]][] = [
-    ["python3", ["-m", "venv", VENV]],
-    [python, ["-m", "pip", "install", "--quiet", "numpy"]],
-  ];
-  for (const [command, args] of steps) {
-    const out = new Deno.Command(command, { args, stdout: "piped", stderr: "piped" }).outputSync();
-    if (!out.success) {
-      throw new Error(
-        `cannot set up numpy (${command} ${args.join(" ")}): ${
-          new TextDecoder().decode(out.stderr)
-        }`,
-      );
-    }
-  }
-  return python;
-}
-
+const SCRIPT = fileURLToPath(new URL("./numpy_bootstrap.py", import.meta.url));
 /** The raw per-request fields the numpy side derives everything from. */
 function requestsOf(table: ColumnTable, slo: Slo) {
   return (table.objects() as Record<string, unknown>[]).map((r) => ({
@@ -105,7 +72,7 @@ Deno.test("compareRuns' intervals equal numpy's on the same data and the same re
   const path = await Deno.makeTempFile({ suffix: ".json" });
   try {
     await Deno.writeTextFile(path, JSON.stringify(input));
-    const out = new Deno.Command(pythonWithNumpy(), { args: [SCRIPT, path] }).outputSync();
+    const out = new Deno.Command(await numpyPython(), { args: [SCRIPT, path] }).outputSync();
     assert.ok(out.success, new TextDecoder().decode(out.stderr));
     const numpy = JSON.parse(new TextDecoder().decode(out.stdout)) as {
       rows: { metric: string; statistic: string; ci_low: number; ci_high: number }[];
