@@ -9,7 +9,7 @@
 import type { ColumnTable } from "../deps/arquero.ts";
 import type { Slo } from "../types.ts";
 import { finiteOrNaN, type Indexable, readColumn } from "../summarize/columns.ts";
-import { groupTotals } from "../summarize/group_totals.ts";
+import { groupTotals, type TotalsColumns, totalsColumns } from "../summarize/group_totals.ts";
 import { meetsSlo } from "../summarize/goodput.ts";
 import { summarize } from "../summarize/summarize.ts";
 import { ValuePool } from "./value_pool.ts";
@@ -81,17 +81,7 @@ function poolOf(
 
 /** The throughput inputs of the run (see {@link ThroughputInputs}). */
 function rateInputs(table: ColumnTable, rows: Uint32Array, slo?: Slo): ThroughputInputs {
-  const read = (name: string) => readColumn(table, name, "compareRuns");
-  const columns = {
-    success: read("success"),
-    start_ms: read("start_ms"),
-    end_ms: table.column("end_ms") ? read("end_ms") : null,
-    e2e_ms: read("e2e_ms"),
-    prompt_tokens: read("prompt_tokens"),
-    completion_tokens: read("completion_tokens"),
-    ttft_ms: read("ttft_ms"),
-    tpot_ms: read("tpot_ms"),
-  };
+  const columns = totalsColumns(table, "compareRuns", true);
   const totals = groupTotals(rows, columns);
   const n = rows.length;
   const busyMs = new Float64Array(n);
@@ -114,7 +104,7 @@ function rateInputs(table: ColumnTable, rows: Uint32Array, slo?: Slo): Throughpu
     if (good && meetsSlo(requestOf(columns, row), slo!)) good[i] = 1;
   }
   const durationMs = totals.last_ms > totals.first_ms ? totals.last_ms - totals.first_ms : NaN;
-  const rate = table.column("rate") ? read("rate") : null;
+  const rate = table.column("rate") ? readColumn(table, "rate", "compareRuns") : null;
   const openLoop = rate !== null && rows.some((row) => Number.isFinite(rate[row]));
   return {
     model: openLoop ? "arrivals" : "slots",
@@ -127,7 +117,7 @@ function rateInputs(table: ColumnTable, rows: Uint32Array, slo?: Slo): Throughpu
   };
 }
 
-function requestOf(columns: Record<string, Indexable | null>, row: number) {
+function requestOf(columns: TotalsColumns, row: number) {
   return {
     ttft_ms: finiteOrNaN(columns.ttft_ms![row]),
     tpot_ms: finiteOrNaN(columns.tpot_ms![row]),

@@ -151,6 +151,9 @@ function plannedOutput(
  * }
  * ```
  */
+
+/** What #readJson returns when it has already answered (a body can be any JSON value). */
+const NO_BODY: unique symbol = Symbol("no body");
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const opts = resolveOptions(options);
   return await new SimulatorServer(opts).listen();
@@ -304,6 +307,22 @@ class SimulatorServer {
     };
   }
 
+  /** The request's JSON body, or NO_BODY after answering a body too large or not JSON. */
+  async #readJson(req: http.IncomingMessage, res: http.ServerResponse): Promise<unknown> {
+    const limit = this.#opts.maxBodyBytes;
+    const bytes = await readBody(req, limit);
+    if (bytes === null) {
+      sendJson(res, bodyTooLarge(limit), { connection: "close" });
+      return NO_BODY;
+    }
+    try {
+      return JSON.parse(new TextDecoder().decode(bytes));
+    } catch {
+      sendJson(res, validationError("body", "JSON decode error", "json_invalid"));
+      return NO_BODY;
+    }
+  }
+
   /** vLLM's Tokenizer API, with the simulator's tokenizer (src/sim/tokenizer.ts). */
   async #tokenizerApi(
     path: string,
@@ -311,16 +330,8 @@ class SimulatorServer {
     res: http.ServerResponse,
   ): Promise<void> {
     const opts = this.#opts;
-    const bytes = await readBody(req, opts.maxBodyBytes);
-    if (bytes === null) {
-      return sendJson(res, bodyTooLarge(opts.maxBodyBytes), { connection: "close" });
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(new TextDecoder().decode(bytes));
-    } catch {
-      return sendJson(res, validationError("body", "JSON decode error", "json_invalid"));
-    }
+    const body = await this.#readJson(req, res);
+    if (body === NO_BODY) return;
     const ctx = { tokenizer: this.#tokenizer, model: opts.model, maxModelLen: opts.maxModelLen };
     sendJson(
       res,
@@ -334,16 +345,8 @@ class SimulatorServer {
     res: http.ServerResponse,
   ): Promise<void> {
     const opts = this.#opts;
-    const bytes = await readBody(req, opts.maxBodyBytes);
-    if (bytes === null) {
-      return sendJson(res, bodyTooLarge(opts.maxBodyBytes), { connection: "close" });
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(new TextDecoder().decode(bytes));
-    } catch {
-      return sendJson(res, validationError("body", "JSON decode error", "json_invalid"));
-    }
+    const body = await this.#readJson(req, res);
+    if (body === NO_BODY) return;
     const arrivalMs = nowMs();
     const parsed = parseCompletionRequest(endpoint, body, {
       model: opts.model,

@@ -5,8 +5,9 @@
  * @module
  */
 
+import type { ColumnTable } from "../deps/arquero.ts";
 import type { Slo } from "../types.ts";
-import { finiteOrNaN, type Indexable } from "./columns.ts";
+import { finiteOrNaN, type Indexable, readColumn } from "./columns.ts";
 import { meetsSlo } from "./goodput.ts";
 
 /** The columns {@link groupTotals} reads (index access by table row). */
@@ -22,6 +23,34 @@ export interface TotalsColumns {
   ttft_ms?: Indexable;
   /** Needed with an SLO only. */
   tpot_ms?: Indexable;
+}
+
+/**
+ * Reads the {@link TotalsColumns} of a request table; `ttft_ms` and `tpot_ms` only when `withSlo`.
+ * `where` names the caller in errors about a missing column.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { totalsColumns } from "./group_totals.ts";
+ * import { toTable } from "../table/to_table.ts";
+ * import { makeRun } from "../table/fixtures.ts";
+ * const columns = totalsColumns(toTable(makeRun()), "summarize", false);
+ * assert.equal(columns.ttft_ms, undefined);
+ * assert.equal(columns.success.length, 1);
+ * ```
+ */
+export function totalsColumns(table: ColumnTable, where: string, withSlo: boolean): TotalsColumns {
+  const read = (name: string) => readColumn(table, name, where);
+  return {
+    success: read("success"),
+    start_ms: read("start_ms"),
+    end_ms: table.column("end_ms") ? read("end_ms") : null,
+    e2e_ms: read("e2e_ms"),
+    prompt_tokens: read("prompt_tokens"),
+    completion_tokens: read("completion_tokens"),
+    ...(withSlo ? { ttft_ms: read("ttft_ms"), tpot_ms: read("tpot_ms") } : {}),
+  };
 }
 
 /** What {@link groupTotals} returns for one group. */

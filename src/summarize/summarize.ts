@@ -13,7 +13,7 @@ import { describePooled } from "./describe_pooled.ts";
 import { groupRows } from "./groups.ts";
 import { type Indexable, readColumn } from "./columns.ts";
 import { checkSlo, type SloOptions } from "./goodput.ts";
-import { groupTotals, type TotalsColumns } from "./group_totals.ts";
+import { groupTotals, type TotalsColumns, totalsColumns } from "./group_totals.ts";
 import { tokenLengthStats } from "./token_lengths.ts";
 import { errorCounts } from "./error_counts.ts";
 import { showSummary } from "../display/summary_bundle.ts";
@@ -115,15 +115,7 @@ export function summarize(table: ColumnTable, options: SummarizeOptions = {}): C
   const groups = groupRows(table.isGrouped() ? table.ungroup() : table, groupby);
 
   const read = (name: string) => readColumn(table, name, "summarize");
-  const totalsColumns: TotalsColumns = {
-    success: read("success"),
-    start_ms: read("start_ms"),
-    end_ms: table.column("end_ms") ? read("end_ms") : null,
-    e2e_ms: read("e2e_ms"),
-    prompt_tokens: read("prompt_tokens"),
-    completion_tokens: read("completion_tokens"),
-    ...(slo ? { ttft_ms: read("ttft_ms"), tpot_ms: read("tpot_ms") } : {}),
-  };
+  const columnsForTotals: TotalsColumns = totalsColumns(table, "summarize", slo !== undefined);
   const carried = ["concurrency", "rate"].filter((n) => !groupby.includes(n) && table.column(n));
   const spanStatus = table.column("span_status") ? read("span_status") : null;
   const errorKind = table.column("error_kind") ? read("error_kind") : null;
@@ -136,13 +128,13 @@ export function summarize(table: ColumnTable, options: SummarizeOptions = {}): C
 
   groups.rows.forEach((rows, g) => {
     groups.names.forEach((name, c) => add(name, nullIfNaN(groups.keys[g][c])));
-    const t = groupTotals(rows, totalsColumns, slo);
+    const t = groupTotals(rows, columnsForTotals, slo);
     const durationS = t.last_ms > t.first_ms ? (t.last_ms - t.first_ms) / 1000 : null;
     const perSecond = (count: number) => (durationS ? count / durationS : null);
     add("requests", t.requests);
     add("succeeded", t.succeeded);
     add("failed", t.requests - t.succeeded);
-    add("errors_by_kind", errorCounts(totalsColumns.success, errorKind, rows));
+    add("errors_by_kind", errorCounts(columnsForTotals.success, errorKind, rows));
     const joins = spanStatus ? joinCounts(spanStatus, rows) : null;
     add("joined_by_trace_context", joins?.byTraceContext ?? null);
     add("joined_by_request_id", joins?.byRequestId ?? null);
@@ -150,8 +142,12 @@ export function summarize(table: ColumnTable, options: SummarizeOptions = {}): C
     add("request_throughput", perSecond(t.succeeded));
     add("output_throughput", perSecond(t.output_tokens));
     add("total_token_throughput", perSecond(t.input_tokens + t.output_tokens));
-    addLengths(add, "input", tokenLengthStats(totalsColumns.prompt_tokens, t.succeeded_rows));
-    addLengths(add, "output", tokenLengthStats(totalsColumns.completion_tokens, t.succeeded_rows));
+    addLengths(add, "input", tokenLengthStats(columnsForTotals.prompt_tokens, t.succeeded_rows));
+    addLengths(
+      add,
+      "output",
+      tokenLengthStats(columnsForTotals.completion_tokens, t.succeeded_rows),
+    );
     add("goodput", slo ? perSecond(t.good) : null);
     add("good_fraction", slo && t.requests > 0 ? t.good / t.requests : null);
     for (const name of carried) add(name, constantValue(read(name), rows));
@@ -164,7 +160,7 @@ export function summarize(table: ColumnTable, options: SummarizeOptions = {}): C
         metric.name,
         metric.values,
         okRows,
-        totalsColumns.completion_tokens,
+        columnsForTotals.completion_tokens,
         percentiles,
         scratch,
         pooledScratch,
