@@ -57,11 +57,17 @@ export type { ServerMetrics } from "./src/metrics/server.ts";
 // datasets
 export {
   exactPromptLengths,
+  exactSharedPrefixes,
+  exactTraceDataset,
   jsonlDataset,
+  parseTrace,
   prebuildExactPrompts,
   randomDataset,
+  readTrace,
   serverTokenizer,
+  sharedPrefixDataset,
   sharegptDataset,
+  traceDataset,
 } from "./src/datasets/mod.ts";
 export type {
   ExactPromptOptions,
@@ -69,7 +75,10 @@ export type {
   PromptTokenizer,
   RandomDatasetOptions,
   ServerTokenizerOptions,
+  SharedPrefixOptions,
   SharegptDatasetOptions,
+  TraceDatasetOptions,
+  TraceEntry,
 } from "./src/datasets/mod.ts";
 
 // the simulator
@@ -127,9 +136,9 @@ export type {
 } from "./src/enrich/mod.ts";
 
 // tables and statistics
-export { toChunkTable, toTable } from "./src/table/mod.ts";
-export { percentile, summarize } from "./src/summarize/mod.ts";
-export type { SloOptions, SummarizeOptions } from "./src/summarize/mod.ts";
+export { toChunkTable, toMetricsTable, toTable } from "./src/table/mod.ts";
+export { percentile, prefixCacheUse, summarize } from "./src/summarize/mod.ts";
+export type { PrefixCacheUse, SloOptions, SummarizeOptions } from "./src/summarize/mod.ts";
 
 // comparisons: B against A with bootstrap confidence intervals
 export { compareRuns, DEFAULT_RESAMPLES, resampleIndices } from "./src/compare/mod.ts";

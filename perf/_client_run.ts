@@ -16,6 +16,7 @@ import { prepareBody } from "../src/collect/body.ts";
 import { SseParser } from "../src/collect/sse.ts";
 import type { RequestSpec } from "../src/types.ts";
 import { nowMs } from "../src/util/clock.ts";
+import { startLocalReceiver } from "./_trace_receiver.ts";
 
 /** What to run. */
 export interface ClientRunConfig {
@@ -35,6 +36,8 @@ export interface ClientRunConfig {
   out: string;
   /** Keep chunk times in the result. */
   keepChunks: boolean;
+  /** A span receiver to run in this process on 127.0.0.1:grpcPort during the run. */
+  receiver?: { mode: "embedded" | "inthread"; grpcPort: number };
 }
 
 /** One measured request as the client saw it. */
@@ -64,6 +67,8 @@ export interface ClientRunResult {
   chunks_measured: number;
   /** Clock anchoring vs the simulator process, before and after the run. */
   clock: { before: ClockProbe | null; after: ClockProbe | null };
+  /** Spans the in-process receiver accepted (null without one). */
+  spans_received: number | null;
 }
 
 /** Result of pinging the other process's nowMs(): offset = theirs − ours at the midpoint. */
@@ -333,6 +338,9 @@ async function runCollect(config: ClientRunConfig, onDone: () => void) {
 
 async function main() {
   const config = JSON.parse(Deno.args[0]) as ClientRunConfig;
+  const receiver = config.receiver
+    ? await startLocalReceiver(config.receiver.mode, config.receiver.grpcPort)
+    : null;
   const before = config.clockUrl ? await probeClock(config.clockUrl) : null;
   const cpu0 = process.cpuUsage();
   const started = nowMs();
@@ -356,8 +364,13 @@ async function main() {
     chunks_total: outcome.chunksTotal,
     chunks_measured: outcome.chunksMeasured,
     clock: { before, after },
+    spans_received: receiver?.acceptedSpans() ?? null,
   };
   await Deno.writeTextFile(config.out, JSON.stringify(result));
+  // The receiver is not closed: its graceful shutdown sends the simulator's gRPC exporter a
+  // GOAWAY, which has crashed the simulator process (Deno 2.9.6: nghttp2 assertion
+  // `stream->closed_next == NULL` in find_stream_on_goaway_func). Exiting just drops the socket.
+  if (receiver !== null) Deno.exit(0);
 }
 
 if (import.meta.main) await main();

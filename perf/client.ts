@@ -17,6 +17,12 @@
  * client CPU (process.cpuUsage, user + system) per second of run and per 1k chunks. Then it
  * searches, for collect only, the highest chunk rate whose p99 lag stays ≤ 2 ms.
  *
+ * Tracing rows (collect only): `--tracing off,embedded,process` runs collect with the simulator's
+ * spans exported over OTLP/gRPC (BatchSpanProcessor, `--export-delay-ms`, default 5000 like vLLM)
+ * to nowhere (off), to `startReceiver()` inside the client process (embedded), or to a receiver in
+ * a process of its own (process). `inthread` adds the pre-Worker arrangement (gRPC server, decoding
+ * and store on the client's main thread) for comparison. All rows of one load run back to back.
+ *
  * Flags: `--streams 100,500,2000` `--step-ms 40` `--tokens 50` `--rounds 3` (measured requests
  * per stream, after one warmup request per stream) `--search 10x5,...` (streams x decode step
  * ms; "none" to skip) `--search-tokens 200` `--impl raw,fetch,collect` `--json <path>` (raw
@@ -29,6 +35,7 @@ import type { GroundTruthEntry } from "../src/sim/mod.ts";
 import type { ClientRunConfig, ClientRunResult } from "./_client_run.ts";
 import { describeMachine, fmt, loadAverage, machine, percentileSorted } from "./_machine.ts";
 import { SimProcess } from "./_sim_process.ts";
+import { freePort, ReceiverProcess, type TracingMode } from "./_trace_receiver.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
 
@@ -47,12 +54,18 @@ const { values } = parseArgs({
     impl: { type: "string", default: "raw,fetch,collect" },
     json: { type: "string" },
     "cpu-prof": { type: "boolean", default: false },
+    tracing: { type: "string", default: "off,embedded,process" },
+    "export-delay-ms": { type: "string", default: "5000" },
   },
 });
 
 /** One measured load. */
 export interface LoadResult {
   impl: string;
+  /** Where the simulator's spans went (see {@link TracingMode}). */
+  tracing: TracingMode;
+  /** Spans the receiver accepted (null with tracing off). */
+  spans: number | null;
   streams: number;
   step_ms: number;
   tokens: number;
@@ -65,6 +78,7 @@ export interface LoadResult {
   chunk_rate: number;
   lag_p50: number;
   lag_p99: number;
+  lag_p999: number;
   lag_max: number;
   /** Smallest lag (negative = client clock read before the server's write time: anchoring). */
   lag_min: number;
@@ -205,8 +219,15 @@ async function measure(
   tokens: number,
   rounds: number,
   cpuProf = false,
+  tracing: TracingMode = "off",
+  exportDelayMs = 5000,
 ): Promise<LoadResult> {
   const load1Before = loadAverage();
+  const receiverProcess = tracing === "process" ? await ReceiverProcess.start() : null;
+  const grpcPort = tracing === "off" ? null : receiverProcess?.port ?? freePort();
+  const otlp = grpcPort === null
+    ? {}
+    : { otlpEndpoint: `http://127.0.0.1:${grpcPort}`, exportDelayMs };
   const sim = await SimProcess.start(
     {
       maxNumSeqs: streams,
@@ -217,11 +238,13 @@ async function measure(
       frontendOverheadMs: 0,
       recordGroundTruth: true,
       seed: 1,
+      ...otlp,
     },
     [],
     ["--flush-times"],
   );
   const out = await Deno.makeTempFile({ prefix: "vm-perf-client-", suffix: ".json" });
+  let closed = false;
   try {
     const simCpu0 = await sim.cpuSeconds();
     const result = await runClient({
@@ -234,6 +257,9 @@ async function measure(
       maxTokens: tokens,
       out,
       keepChunks: true,
+      receiver: tracing === "embedded" || tracing === "inthread"
+        ? { mode: tracing, grpcPort: grpcPort! }
+        : undefined,
     }, cpuProf);
     const simCpu = (await sim.cpuSeconds()) - simCpu0;
     const truth = await sim.groundTruth();
@@ -244,8 +270,13 @@ async function measure(
     );
     const cpu = result.cpu_user_s + result.cpu_system_s;
     const probe = result.clock.after ?? result.clock.before;
+    await sim.close();
+    const spans = receiverProcess ? await receiverProcess.close() : result.spans_received;
+    closed = true;
     return {
       impl: IMPL_NAMES[impl],
+      tracing,
+      spans,
       streams,
       step_ms: stepMs,
       tokens,
@@ -257,6 +288,7 @@ async function measure(
       chunk_rate: result.chunks_measured / result.measured_s,
       lag_p50: percentileSorted(sorted, 50),
       lag_p99: percentileSorted(sorted, 99),
+      lag_p999: percentileSorted(sorted, 99.9),
       lag_max: sorted[sorted.length - 1],
       lag_min: sorted[0],
       client_cpu_s: cpu,
@@ -280,7 +312,10 @@ async function measure(
     };
   } finally {
     await Deno.remove(out).catch(() => {});
-    await sim.close();
+    if (!closed) {
+      await sim.close();
+      await receiverProcess?.close().catch(() => {});
+    }
   }
 }
 
@@ -290,21 +325,29 @@ const IMPL_NAMES = {
   collect: "collect (undici)",
 } as const;
 
+const TRACING_NAMES: Record<TracingMode, string> = {
+  off: "tracing off",
+  embedded: "tracing on (gRPC, embedded)",
+  inthread: "tracing on (gRPC, embedded on the main thread, pre-Worker)",
+  process: "tracing on (receiver in another process)",
+};
+
 function table(results: LoadResult[]): string {
   const head =
-    "| client | streams | step ms | chunks/s | chunks joined | lag p50 | lag p99 | lag max | " +
+    "| client | streams | step ms | chunks/s | chunks joined | lag p50 | lag p99 | lag p99.9 | lag max | " +
     "lag after write done p50 / p99 | 1st chunk lag p50 / p99 | client CPU ms/s | client CPU ms per 1k chunks | " +
     "sim CPU ms/s | burst: chunks / sim write ms / client done ms | failed / mismatched | load1 |";
-  const rule = "|" + "---|".repeat(16);
+  const rule = "|" + "---|".repeat(17);
   const rows = results.map((r) =>
     [
-      r.impl,
+      `${r.impl}, ${TRACING_NAMES[r.tracing]}${r.spans === null ? "" : ` (${r.spans} spans)`}`,
       r.streams,
       r.step_ms,
       Math.round(r.chunk_rate).toLocaleString("en-US"),
       r.joined.toLocaleString("en-US"),
       fmt(r.lag_p50, 2),
       fmt(r.lag_p99, 2),
+      fmt(r.lag_p999, 2),
       fmt(r.lag_max, 1),
       `${fmt(r.flush_p50, 2)} / ${fmt(r.flush_p99, 2)}`,
       `${fmt(r.first_p50, 2)} / ${fmt(r.first_p99, 2)}`,
@@ -325,19 +368,39 @@ async function main() {
   const tokens = Number(values.tokens);
   const rounds = Number(values.rounds);
   const impls = values.impl.split(",") as ("fetch" | "collect" | "raw")[];
+  const tracings = values.tracing.split(",") as TracingMode[];
+  for (const t of tracings) {
+    if (!(t in TRACING_NAMES)) throw new RangeError(`--tracing: unknown mode ${JSON.stringify(t)}`);
+  }
+  const exportDelayMs = Number(values["export-delay-ms"]);
   const m = machine();
   console.log(`perf:client · ${describeMachine(m)}`);
   console.log(`command: deno task perf:client ${Deno.args.join(" ")}`.trim());
   console.log(
-    `load: closed loop, N streams, ${tokens} tokens per request (ignore_eos), ${rounds} measured requests per stream after N warmup requests; sim: decodeStepMsPerSeq 0, prefillBaseMs 1, frontendOverheadMs 0, no tracing\n`,
+    `load: closed loop, N streams, ${tokens} tokens per request (ignore_eos), ${rounds} measured requests per stream after N warmup requests; sim: decodeStepMsPerSeq 0, prefillBaseMs 1, frontendOverheadMs 0; tracing rows: OTLP/gRPC, BatchSpanProcessor delay ${exportDelayMs} ms, batches ≤ 512\n`,
   );
 
   const results: LoadResult[] = [];
   for (const streams of streamsList) {
     for (const impl of impls) {
-      const r = await measure(impl, streams, stepMs, tokens, rounds, values["cpu-prof"]);
-      results.push(r);
-      console.error(`  done: ${r.impl} ${streams}×${stepMs} ms → p99 ${fmt(r.lag_p99, 3)} ms`);
+      for (const tracing of impl === "collect" ? tracings : ["off" as const]) {
+        const r = await measure(
+          impl,
+          streams,
+          stepMs,
+          tokens,
+          rounds,
+          values["cpu-prof"],
+          tracing,
+          exportDelayMs,
+        );
+        results.push(r);
+        console.error(
+          `  done: ${r.impl}, ${TRACING_NAMES[tracing]} ${streams}×${stepMs} ms → p99 ${
+            fmt(r.lag_p99, 3)
+          } ms`,
+        );
+      }
     }
   }
   console.log(

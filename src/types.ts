@@ -40,6 +40,11 @@ export interface RequestSpec {
   prompt_tokens_estimate?: number;
   /** The prompt length the dataset was asked for, in tokens (random dataset), when there is one. */
   prompt_tokens_requested?: number;
+  /**
+   * When to send it, in ms after the measured run's start (trace replay); overrides the rate's
+   * arrivals, and `lateness_ms` is measured against it.
+   */
+  send_at_ms?: number;
 }
 
 /** Short, stable names for the ways a request can fail. */
@@ -320,6 +325,30 @@ export interface PrometheusSnapshot {
   types?: Record<string, string>;
 }
 
+/**
+ * The server's vLLM gauges and counters scraped from `/metrics` during a run, by column: one
+ * entry of `at_ms` per successful scrape, and per series the value at each scrape (null when the
+ * series was absent from that scrape). See docs/metrics.md "The server's state during the run".
+ */
+export interface ServerMetricsSeries {
+  /** The scraped URL (`<server>/metrics`). */
+  url: string;
+  /** The requested time between scrapes, ms. */
+  interval_ms: number;
+  /** Epoch ms of each successful scrape (when it was sent). */
+  at_ms: number[];
+  /** Series key (`vllm:kv_cache_usage_perc{engine="0",model_name="m"}`) → value per scrape. */
+  values: Record<string, (number | null)[]>;
+  /** Metric family → `gauge` or `counter`, from the `# TYPE` lines. */
+  types: Record<string, string>;
+  /** Scrapes that failed (unreachable, HTTP error, timeout, not Prometheus text). */
+  failures: number;
+  /** Ticks skipped because the previous scrape was still running. */
+  skipped: number;
+  /** The last failure's message, or null. */
+  last_error: string | null;
+}
+
 /** Everything about a run except its records. */
 export interface RunMeta {
   /** File format version; see src/io. */
@@ -352,8 +381,15 @@ export interface RunMeta {
   trace_source: string | null;
   /** Prometheus scrapes around the run (enrich's optional scrape). */
   prometheus: { before: PrometheusSnapshot; after: PrometheusSnapshot } | null;
+  /** vLLM's gauges and counters scraped during the run (`scrapeInterval`); absent when off. */
+  server_metrics?: ServerMetricsSeries;
   /** Free-form key/values the user attached. */
   extra: Record<string, unknown>;
+  /**
+   * The user's tags (`metadata` in collect, `--metadata key=value`: GPU, TP, max-num-seqs, ...)
+   * and `vllm_version` from the server's `/version`; `toTable` makes each a column.
+   */
+  metadata?: Record<string, string>;
   /**
    * Set by `load(path, { salvage: true })` (src/io) when it skipped unreadable lines or rows:
    * how many, and the first few reasons (each naming the file and line).
@@ -364,6 +400,26 @@ export interface RunMeta {
    * `.jsonl` log could not be written (so it is incomplete). Absent when there were none.
    */
   warnings?: string[];
+  /**
+   * Set when the run was read from another tool's result file (vllm bench serve, GuideLLM,
+   * AIPerf; see docs/FILES.md): which tool and version, and what the file had no source for.
+   * Absent for runs measured by this tool.
+   */
+  source?: RunSource;
+}
+
+/** Where a run read from another benchmark tool's result file came from. */
+export interface RunSource {
+  /** The tool that measured: `vllm bench serve`, `guidellm` or `aiperf`. */
+  tool: string;
+  /** The tool's version, when the file records it; else null. */
+  version: string | null;
+  /** The file it was read from. */
+  file: string;
+  /** Record and meta fields the file had no source for (left null, empty or 0). */
+  missing: string[];
+  /** One line: how the file's values were mapped, and what is missing. */
+  note: string;
 }
 
 /** What a salvaging load skipped. */

@@ -23,6 +23,7 @@ import { type BenchArgs, helpText, parseBenchArgs, type TraceChoice } from "./be
 import { UsageError } from "./usage_error.ts";
 import { compareFiles } from "./bench_compare.ts";
 import { benchRequests, tokenizedRequests } from "./bench_requests.ts";
+import { formatPrefixGroups } from "./bench_prefix.ts";
 import { pointLabel, pointName, sweepPoints } from "./sweep.ts";
 import { shardLoad } from "./shard.ts";
 import { deriveRunId } from "./run_id.ts";
@@ -305,6 +306,7 @@ async function benchOnePoint(ctx: PointContext): Promise<Run> {
     timeoutMs: args.timeoutS * 1000,
     idleTimeoutMs: args.idleTimeoutS === null ? undefined : args.idleTimeoutS * 1000,
     maxEventChars: args.maxEventChars ?? undefined,
+    scrapeInterval: args.scrapeIntervalS === null ? "off" : args.scrapeIntervalS * 1000,
     signal: interrupts.stop,
     abortSignal: interrupts.abort,
     onProgress: (p) => reporter.update(p),
@@ -313,6 +315,7 @@ async function benchOnePoint(ctx: PointContext): Promise<Run> {
     runId,
     shard: load.shard,
     extra: { tool_args: redactedArgs(args) },
+    metadata: args.metadata,
   }).catch(async (error) => {
     // Nothing was measured (collect throws only before sending): drop the log claimed for it.
     if (args.jsonl === null) await removeIfEmpty(jsonlPath);
@@ -347,6 +350,7 @@ async function benchOnePoint(ctx: PointContext): Promise<Run> {
   const written = await writeRunFiles(run, base);
   if (args.jsonl === null) await Deno.remove(jsonlPath).catch(() => {});
   printSummary([run], args, out);
+  if (args.prefixTokens !== null) out(formatPrefixGroups(run) + "\n");
   out(`wrote ${written.join(", ")}\n`);
   return run;
 }

@@ -16,6 +16,7 @@ import {
   parseSlo,
 } from "./parse_values.ts";
 import { UsageError } from "./usage_error.ts";
+import { parseMetadataFlags } from "../collect/metadata.ts";
 
 /** Where `enrich` gets server spans from. */
 export type TraceChoice =
@@ -31,13 +32,19 @@ export interface BenchArgs {
   /** "auto" → ask /v1/models. */
   model: string;
   endpoint: Endpoint;
-  dataset: "random" | "sharegpt" | "jsonl";
+  dataset: "random" | "sharegpt" | "jsonl" | "trace";
   datasetPath: string | null;
+  /** Trace replay: multiplies the recorded gaps (--time-scale; 0.5 = twice as fast). */
+  timeScale: number;
   inputTokens: number;
   outputTokens: number;
   /** Whether --output-tokens was given (else ShareGPT uses the reply's length, JSONL each line's max_tokens). */
   outputTokensGiven: boolean;
   rangeRatio: number;
+  /** Random: tokens of each group's shared prefix (--prefix-tokens); null = no shared prefix. */
+  prefixTokens: number | null;
+  /** Random with --prefix-tokens: number of prefix groups (--prefix-groups, default 1). */
+  prefixGroups: number;
   ignoreEos: boolean;
   /** Measured requests per run; null when bounded by duration only. */
   requests: number | null;
@@ -58,11 +65,15 @@ export interface BenchArgs {
   otlpHttpPort: number | null;
   traceWaitS: number;
   prometheus: boolean;
+  /** Seconds between scrapes of /metrics during the run (--scrape-interval); null = off. */
+  scrapeIntervalS: number | null;
   slo: Slo;
   /** null = summarize's default (50, 90, 95, 99). */
   percentiles: number[] | null;
   out: string;
   label: string;
+  /** --metadata key=value tags (repeatable), saved in meta.metadata. */
+  metadata: Record<string, string>;
   runId: string | null;
   /** From --api-key, --api-key-file, --api-key-env or $OPENAI_API_KEY; never written out. */
   apiKey: string | null;
@@ -91,6 +102,8 @@ export interface FlagDefinition {
   group: string;
   /** How many values follow the flag (default 1 when `value` is set). */
   values?: number;
+  /** The flag may be given several times (its values are collected). */
+  repeatable?: boolean;
 }
 
 /** All flags, in --help order. */
@@ -158,14 +171,20 @@ export const FLAGS: readonly FlagDefinition[] = [
   {
     group: "Data",
     name: "dataset",
-    value: "random|sharegpt|jsonl",
-    help: "request source (default random)",
+    value: "random|sharegpt|jsonl|trace",
+    help: "request source (default random); trace = Mooncake JSONL replayed at its timestamps",
   },
   {
     group: "Data",
     name: "dataset-path",
     value: "FILE",
-    help: "ShareGPT JSON or JSONL file (sharegpt, jsonl)",
+    help: "ShareGPT JSON or JSONL file (sharegpt, jsonl, trace)",
+  },
+  {
+    group: "Data",
+    name: "time-scale",
+    value: "X",
+    help: "trace: multiply the recorded gaps by X (0.5 replays twice as fast; default 1)",
   },
   {
     group: "Data",
@@ -184,6 +203,18 @@ export const FLAGS: readonly FlagDefinition[] = [
     name: "range-ratio",
     value: "R",
     help: "random: lengths uniform in len·[1−R, 1+R] (default 0)",
+  },
+  {
+    group: "Data",
+    name: "prefix-tokens",
+    value: "N",
+    help: "random: start every prompt with its group's shared prefix of N tokens",
+  },
+  {
+    group: "Data",
+    name: "prefix-groups",
+    value: "G",
+    help: "random with --prefix-tokens: G groups, each with its own prefix (default 1)",
   },
   {
     group: "Data",
@@ -296,6 +327,13 @@ export const FLAGS: readonly FlagDefinition[] = [
     help: "do not scrape the server's /metrics before and after each run",
   },
   {
+    group: "Traces",
+    name: "scrape-interval",
+    value: "S|off",
+    help: "scrape vLLM's gauges and counters from /metrics every S seconds during the run " +
+      "(default 1; off)",
+  },
+  {
     group: "Output",
     name: "slo",
     value: "ttft=MS,tpot=MS,e2e=MS",
@@ -308,6 +346,13 @@ export const FLAGS: readonly FlagDefinition[] = [
     help: "percentiles in the summary (default 50,90,95,99)",
   },
   { group: "Output", name: "out", value: "DIR", help: "output folder (default ./runs)" },
+  {
+    group: "Output",
+    name: "metadata",
+    value: "KEY=VALUE",
+    help: "tag the run, repeatable (--metadata gpu=H100 --metadata tp=2); a column in tables",
+    repeatable: true,
+  },
   {
     group: "Output",
     name: "label",
@@ -405,6 +450,15 @@ function tokenize(argv: readonly string[]): Map<string, string[]> {
   return raw;
 }
 
+/** The --metadata flags as tags; a malformed one is a UsageError naming it. */
+function metadataOf(flags: string[]): Record<string, string> {
+  try {
+    return parseMetadataFlags(flags);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+}
+
 function parseTraces(text: string): TraceChoice {
   if (text === "none" || text === "embedded") return { kind: text };
   const match = /^(jaeger|jaeger-v3|tempo)=(.+)$/.exec(text);
@@ -460,8 +514,9 @@ export function parseBenchArgs(
 ): BenchArgs {
   const raw = tokenize(argv);
   for (const [name, values] of raw) {
-    const per = BY_NAME.get(name)!.values ?? 1;
-    if (values.length > per) throw new UsageError(`--${name} given ${values.length / per} times`);
+    const flag = BY_NAME.get(name)!;
+    const per = flag.values ?? 1;
+    if (values.length > per && !flag.repeatable) throw new UsageError(`--${name} given ${values.length / per} times`);
   }
   const compared = raw.get("compare");
   const alien = compared ? [...raw.keys()].filter((n) => !COMPARE_FLAGS.includes(n)) : [];
@@ -482,9 +537,11 @@ export function parseBenchArgs(
     );
   }
   const dataset = get("dataset") ?? "random";
-  if (dataset !== "random" && dataset !== "sharegpt" && dataset !== "jsonl") {
+  if (
+    dataset !== "random" && dataset !== "sharegpt" && dataset !== "jsonl" && dataset !== "trace"
+  ) {
     throw new UsageError(
-      `--dataset: expected random, sharegpt or jsonl, got ${JSON.stringify(dataset)}`,
+      `--dataset: expected random, sharegpt, jsonl or trace, got ${JSON.stringify(dataset)}`,
     );
   }
   const datasetPath = get("dataset-path") ?? null;
@@ -492,19 +549,21 @@ export function parseBenchArgs(
     throw new UsageError(`--dataset ${dataset} needs --dataset-path FILE`);
   }
   if (dataset === "random" && datasetPath !== null) {
-    throw new UsageError(`--dataset-path is for --dataset sharegpt or jsonl, not random`);
+    throw new UsageError(`--dataset-path is for --dataset sharegpt, jsonl or trace, not random`);
   }
-  for (const name of ["input-tokens", "range-ratio"]) {
+  for (const name of ["input-tokens", "range-ratio", "prefix-tokens", "prefix-groups"]) {
     if (has(name) && dataset !== "random") {
       throw new UsageError(`--${name} applies to --dataset random only`);
     }
   }
 
+  checkTraceFlags(dataset, has);
+
   const durationS = has("duration") ? parseNumber("--duration", get("duration")!, 0) : null;
   if (durationS === 0) throw new UsageError(`--duration: must be > 0`);
   const requests = has("requests")
     ? parseInteger("--requests", get("requests")!, 1)
-    : durationS === null
+    : durationS === null && dataset !== "trace" // a trace's own length bounds its replay
     ? 100
     : null;
 
@@ -555,12 +614,17 @@ export function parseBenchArgs(
     endpoint: endpointText,
     dataset,
     datasetPath,
+    timeScale: has("time-scale") ? positive("--time-scale", get("time-scale")!) : 1,
     inputTokens: has("input-tokens") ? inputTokensOf(get("input-tokens")!) : 1024,
     outputTokens: has("output-tokens")
       ? parseInteger("--output-tokens", get("output-tokens")!)
       : 128,
     outputTokensGiven: has("output-tokens"),
     rangeRatio,
+    prefixTokens: has("prefix-tokens")
+      ? inputTokensOf(get("prefix-tokens")!, "--prefix-tokens")
+      : null,
+    prefixGroups: prefixGroupsOf(get),
     ignoreEos: has("ignore-eos"),
     requests,
     durationS,
@@ -582,6 +646,7 @@ export function parseBenchArgs(
     otlpHttpPort: parsePort("--otlp-http-port", get("otlp-http-port"), simulate ? 0 : 4318),
     traceWaitS: has("trace-wait") ? traceWaitOf(get("trace-wait")!) : 15,
     prometheus: !has("no-prometheus"),
+    scrapeIntervalS: scrapeIntervalOf(get("scrape-interval") ?? "1"),
     slo: has("slo") ? parseSlo("--slo", get("slo")!) : {},
     percentiles: has("percentiles")
       ? parseList("--percentiles", get("percentiles")!, (t) => {
@@ -592,6 +657,7 @@ export function parseBenchArgs(
       : null,
     out: get("out") ?? "runs",
     label,
+    metadata: metadataOf(raw.get("metadata") ?? []),
     runId,
     ...apiKeyOf(get, env),
     otlpToken,
@@ -605,6 +671,29 @@ export function parseBenchArgs(
     jsonl: get("jsonl") ?? null,
     compare: compared ? [compared[0], compared[1]] : null,
   };
+}
+
+/** --prefix-groups, which needs --prefix-tokens. */
+function prefixGroupsOf(get: (name: string) => string | undefined): number {
+  const text = get("prefix-groups");
+  if (text === undefined) return 1;
+  if (get("prefix-tokens") === undefined) {
+    throw new UsageError("--prefix-groups needs --prefix-tokens N");
+  }
+  return parseInteger("--prefix-groups", text, 1);
+}
+
+/** Trace replay sends at the trace's times with its lengths: flags that would override them are refused. */
+function checkTraceFlags(dataset: string, has: (name: string) => boolean): void {
+  if (dataset !== "trace") {
+    if (has("time-scale")) throw new UsageError("--time-scale applies to --dataset trace only");
+    return;
+  }
+  for (const name of ["rate", "burstiness", "output-tokens"]) {
+    if (has(name)) {
+      throw new UsageError(`--${name} does not apply to --dataset trace: the trace sets it`);
+    }
+  }
 }
 
 /** The flags that go with --compare. */
@@ -684,12 +773,18 @@ function waitSeconds(flag: string, text: string): number {
   return n;
 }
 
-function inputTokensOf(text: string): number {
-  const n = parseInteger("--input-tokens", text);
+function inputTokensOf(text: string, flag = "--input-tokens"): number {
+  const n = parseInteger(flag, text);
   if (n > MAX_INPUT_TOKENS) {
-    throw new UsageError(`--input-tokens: at most ${MAX_INPUT_TOKENS}, got ${text}`);
+    throw new UsageError(`${flag}: at most ${MAX_INPUT_TOKENS}, got ${text}`);
   }
   return n;
+}
+
+/** `--scrape-interval`: seconds > 0, or `off` (null). */
+function scrapeIntervalOf(text: string): number | null {
+  if (text === "off") return null;
+  return waitSeconds("--scrape-interval", text);
 }
 
 function traceWaitOf(text: string): number {

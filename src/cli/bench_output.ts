@@ -146,7 +146,8 @@ export async function writeSweepFiles(runs: Run[], args: BenchArgs): Promise<str
   const base = join(args.out, REPORTS_DIR, timestampedBase(`${args.label}-summary`));
   const summary = summaryOf(runs, args);
   const csvPath = await writeNew(base, "csv", summaryCsv(summary));
-  const html = await report({ runs, summary, title: `vllm-metrics ${args.label}` });
+  const slo = Object.keys(args.slo).length > 0 ? args.slo : undefined;
+  const html = await report({ runs, summary, slo, title: `vllm-metrics ${args.label}` });
   const htmlPath = await writeNew(base, "html", html);
   return [csvPath, htmlPath];
 }

@@ -9,6 +9,8 @@ import { randomDataset } from "../datasets/random.ts";
 import { sharegptDataset } from "../datasets/sharegpt.ts";
 import { jsonlDataset } from "../datasets/jsonl.ts";
 import { repeatEndlessly } from "../datasets/shuffle.ts";
+import { exactTraceDataset, readTrace, traceDataset } from "../datasets/trace.ts";
+import { exactSharedPrefixes, sharedPrefixDataset } from "../datasets/shared_prefix.ts";
 import {
   exactPromptLengths,
   prebuildExactPrompts,
@@ -32,6 +34,7 @@ export function benchRequests(args: BenchArgs): Iterable<RequestSpec> {
       : specs;
   switch (args.dataset) {
     case "random":
+      if (args.prefixTokens !== null) return sharedPrefixDataset(sharedPrefixOptions(args));
       return randomDataset({
         inputTokens: args.inputTokens,
         outputTokens: args.outputTokens,
@@ -51,22 +54,63 @@ export function benchRequests(args: BenchArgs): Iterable<RequestSpec> {
         : specs;
       return repeatEndlessly(withIgnoreEos(sized));
     }
+    case "trace": // once through, each request at its recorded time
+      return traceDataset(readTrace(args.datasetPath!), traceOptions(args));
   }
+}
+
+/** The shared-prefix workload's settings from the flags. */
+function sharedPrefixOptions(
+  args: Pick<
+    BenchArgs,
+    "prefixTokens" | "prefixGroups" | "inputTokens" | "outputTokens" | "seed" | "ignoreEos"
+  >,
+) {
+  return {
+    prefixTokens: args.prefixTokens!,
+    prefixGroups: args.prefixGroups,
+    inputTokens: args.inputTokens,
+    outputTokens: args.outputTokens,
+    seed: args.seed,
+    ignoreEos: args.ignoreEos,
+  };
+}
+
+/** The trace replay's settings from the flags. */
+function traceOptions(args: Pick<BenchArgs, "timeScale" | "seed" | "ignoreEos">) {
+  return { timeScale: args.timeScale, seed: args.seed, ignoreEos: args.ignoreEos };
 }
 
 /**
  * The random dataset's prompts cut to exactly their requested length in the server's own tokens
- * (its `POST /tokenize`, see src/datasets/exact_prompts.ts); other datasets as they are. With
+ * (its `POST /tokenize`, see src/datasets/exact_prompts.ts), and a trace's blocks and prompts
+ * fitted likewise, all before the run (src/datasets/trace.ts); other datasets as they are. With
  * --requests the prompts are fitted before the run; with --duration, a few ahead while it runs. A
  * server without /tokenize keeps the estimate (4 characters a token), and `warn` says so.
  */
 export async function tokenizedRequests(
   requests: Iterable<RequestSpec>,
-  args: Pick<BenchArgs, "dataset" | "model" | "endpoint" | "apiKey" | "requests" | "shard">,
+  args: Pick<
+    BenchArgs,
+    | "dataset"
+    | "datasetPath"
+    | "timeScale"
+    | "seed"
+    | "ignoreEos"
+    | "prefixTokens"
+    | "prefixGroups"
+    | "inputTokens"
+    | "outputTokens"
+    | "model"
+    | "endpoint"
+    | "apiKey"
+    | "requests"
+    | "shard"
+  >,
   url: string,
   warn: (message: string) => void,
 ): Promise<Iterable<RequestSpec> | AsyncIterable<RequestSpec>> {
-  if (args.dataset !== "random") return requests;
+  if (args.dataset !== "random" && args.dataset !== "trace") return requests;
   const address = parseServerUrl(url);
   const headers: Record<string, string> = {};
   if (args.apiKey !== null) headers.authorization = `Bearer ${args.apiKey}`;
@@ -81,15 +125,23 @@ export async function tokenizedRequests(
     });
   } catch (error) {
     if (!(error instanceof TokenizerError)) throw error;
-    warn(`${error.message}: random prompt lengths are estimated at 4 characters a token`);
+    warn(`${error.message}: ${args.dataset} prompt lengths are estimated at 4 characters a token`);
     return requests;
   }
   if (tokenizer === null) {
     warn(
-      "the server has no POST /tokenize: random prompt lengths are estimated at 4 characters " +
+      `the server has no POST /tokenize: ${args.dataset} prompt lengths are estimated at 4 characters ` +
         "a token; prompt_tokens shows what the server counted",
     );
     return requests;
+  }
+  if (args.dataset === "trace") {
+    return await exactTraceDataset(readTrace(args.datasetPath!), tokenizer, traceOptions(args));
+  }
+  if (args.prefixTokens !== null) {
+    // Each group's prefix exact on its own, then each whole prompt cut at its end.
+    const prefixes = await exactSharedPrefixes(tokenizer, sharedPrefixOptions(args));
+    requests = sharedPrefixDataset({ ...sharedPrefixOptions(args), prefixes });
   }
   // With a known count, every prompt the runs will take is fitted before the first is sent (a
   // shard takes every N-th spec: its share spans the whole sequence, plus one stride).

@@ -77,6 +77,10 @@ export function validateSpec(spec: unknown, endpoint: Endpoint, where: string): 
   if (s.params !== undefined && !isPlainObject(s.params)) {
     throw new TypeError(`${where}.params must be an object, got ${describeValue(s.params)}`);
   }
+  const sendAt = s.send_at_ms as unknown;
+  if (sendAt !== undefined && !(typeof sendAt === "number" && sendAt >= 0 && sendAt < Infinity)) {
+    throw new RangeError(`${where}.send_at_ms must be a finite number ≥ 0, got ${String(sendAt)}`);
+  }
 }
 
 /** Short description of a value for error messages. */

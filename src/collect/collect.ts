@@ -6,7 +6,15 @@
  */
 
 import { Agent } from "../deps/undici.ts";
-import type { LoadSpec, Progress, RequestRecord, RequestSpec, Run, RunMeta } from "../types.ts";
+import type {
+  LoadSpec,
+  Progress,
+  RequestRecord,
+  RequestSpec,
+  Run,
+  RunMeta,
+  ServerMetricsSeries,
+} from "../types.ts";
 import { nowMs } from "../util/clock.ts";
 import { prepareBody, validateSpec } from "./body.ts";
 import { type JsonlSink, openJsonlSink } from "./jsonl_sink.ts";
@@ -24,8 +32,10 @@ import { randomHex } from "./traceparent.ts";
 import { redact } from "./errors.ts";
 import { finiteRecord } from "../io/finite.ts";
 import { requestIds } from "./request_id.ts";
+import { type MetricsScraper, startMetricsScraper } from "./metrics_scraper.ts";
 import { showRun } from "../display/show_run.ts";
 import { withLiveProgress } from "../display/live_progress.ts";
+import { checkMetadata, runMetadata } from "./metadata.ts";
 
 export type { CollectOptions } from "./options.ts";
 
@@ -295,6 +305,12 @@ export async function collect(given: CollectOptions): Promise<Run> {
     if (options.durationS !== undefined) load.duration_s = options.durationS;
     if (options.shard !== undefined) load.shard = { ...options.shard };
 
+    // asked before the clock starts: started_ms must not include this request
+    const metadata = await runMetadata(
+      checkMetadata(options.metadata ?? {}, "collect"),
+      address.base,
+      headers,
+    );
     const meta: RunMeta = {
       schema_version: 1,
       run_id: runId,
@@ -316,6 +332,7 @@ export async function collect(given: CollectOptions): Promise<Run> {
       trace_source: null,
       prometheus: null,
       extra: { ...(options.extra ?? {}) },
+      metadata,
     };
 
     // ---- warmup: the first spec, `warmup` times, awaited before the measured run ----
@@ -357,6 +374,7 @@ export async function collect(given: CollectOptions): Promise<Run> {
     const log = (line: Record<string, unknown>) =>
       sink?.write(line).catch((err) => sinkErrors.push(err));
     await log({ type: "meta", ...meta, ended_ms: null, duration_ms: null });
+    const scraper = startScraper(address.base, options.scrapeInterval);
 
     const report = () => {
       try {
@@ -395,7 +413,8 @@ export async function collect(given: CollectOptions): Promise<Run> {
           break;
         }
         if (spec === undefined) break;
-        const dueMs = startedMs + arrivals.next().value;
+        const arrivalMs = arrivals.next().value;
+        const dueMs = startedMs + (spec.send_at_ms ?? arrivalMs); // a trace's own time first
         if (!(await sleepUntil(dueMs, nowMs, waitSignals))) {
           if (stopSignals.some((s) => s?.aborted)) interrupted = true;
           break;
@@ -407,7 +426,8 @@ export async function collect(given: CollectOptions): Promise<Run> {
           break;
         }
         // Closed loop: a request is due when its slot frees up, so lateness is client overhead.
-        const scheduledMs = openLoop ? dueMs : Math.max(dueMs, nowMs());
+        const timed = openLoop || spec.send_at_ms !== undefined;
+        const scheduledMs = timed ? dueMs : Math.max(dueMs, nowMs());
         const body = prepareBody(spec, bodySettings);
         tracker.inFlight++;
         const task = sendRequest(
@@ -435,6 +455,7 @@ export async function collect(given: CollectOptions): Promise<Run> {
       durationTimer?.cancel();
       await Promise.allSettled(inFlight);
       await source.close().catch(() => {});
+      if (scraper) meta.server_metrics = await scraper.stop();
     }
 
     if (progressTimer !== undefined) clearInterval(progressTimer);
@@ -448,6 +469,7 @@ export async function collect(given: CollectOptions): Promise<Run> {
       ended_ms: endedMs,
       duration_ms: meta.duration_ms,
       interrupted: meta.interrupted,
+      ...(meta.server_metrics ? { server_metrics: meta.server_metrics } : {}),
     });
     report();
     if (specError !== null) throw specError;
@@ -468,6 +490,8 @@ export async function collect(given: CollectOptions): Promise<Run> {
         `writing it failed: ${errorText(sinkErrors[0])}; every request is in this run`,
       ];
     }
+    const scrapeWarning = scraperWarning(meta.server_metrics);
+    if (scrapeWarning) meta.warnings = [...(meta.warnings ?? []), scrapeWarning];
     records.sort((a, b) => a.index - b.index);
     return showRun({ meta, requests: records }); // HTML summary as a notebook cell's result
   } finally {
@@ -480,6 +504,20 @@ export async function collect(given: CollectOptions): Promise<Run> {
 }
 
 /** The message of a thrown value. */
+/** The `/metrics` scraper of the run, or null when `scrapeInterval` is off (the default). */
+function startScraper(base: string, interval: number | "off" | undefined): MetricsScraper | null {
+  if (interval === undefined || interval === "off") return null;
+  return startMetricsScraper({ url: base, intervalMs: interval });
+}
+
+/** A warning saying how many scrapes failed and why, or null when none did. */
+function scraperWarning(series: ServerMetricsSeries | undefined): string | null {
+  if (!series || series.failures === 0) return null;
+  const tried = series.failures + series.at_ms.length;
+  return `scraping ${series.url} failed ${series.failures} of ${tried} times ` +
+    `(last: ${series.last_error}); the requests were measured as usual`;
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -8,6 +8,7 @@
 import type { Endpoint, Progress, RequestRecord, RequestSpec } from "../types.ts";
 import { describeValue } from "./body.ts";
 import { DEFAULT_MAX_EVENT_CHARS } from "./sse.ts";
+import { checkMetadata } from "./metadata.ts";
 
 /** Options of `collect(options)`. */
 export interface CollectOptions {
@@ -54,6 +55,12 @@ export interface CollectOptions {
    * Default 8 Mi (8,388,608).
    */
   maxEventChars?: number;
+  /**
+   * Scrape the server's `/metrics` every this many ms during the measured run and keep vLLM's
+   * gauges and counters in `meta.server_metrics` (see `toMetricsTable`); `"off"` (the default)
+   * does not scrape. Scrape failures are counted there, never fail or slow the run.
+   */
+  scrapeInterval?: number | "off";
   /** Send traceparent flag 01 (default true); false sends 00 and vLLM exports no span. */
   sampled?: boolean;
   /** Stop scheduling; in-flight requests finish. */
@@ -91,6 +98,11 @@ export interface CollectOptions {
   requestIdPrefix?: string;
   /** Copied to meta.extra. */
   extra?: Record<string, unknown>;
+  /**
+   * Tags for the run (`{ gpu: "H100", tp: 2 }`), saved as strings in `meta.metadata` with
+   * `vllm_version` from the server's `/version`; `toTable` makes each a column for `groupby`.
+   */
+  metadata?: Record<string, string | number | boolean>;
 }
 
 /** Defaults applied by {@link validateOptions}. */
@@ -237,6 +249,9 @@ export function validateOptions(options: CollectOptions): void {
   checkNumber("idleTimeoutMs", options.idleTimeoutMs, { above: 0 });
   checkNumber("maxResponseBytes", options.maxResponseBytes, { integer: true, min: 1 });
   checkNumber("maxEventChars", options.maxEventChars, { integer: true, min: 1 });
+  if (options.scrapeInterval !== "off") {
+    checkNumber("scrapeInterval", options.scrapeInterval, { above: 0 });
+  }
   checkType("stream", options.stream, "boolean");
   checkType("continuousUsage", options.continuousUsage, "boolean");
   checkType("sampled", options.sampled, "boolean");
@@ -262,6 +277,7 @@ export function validateOptions(options: CollectOptions): void {
       }`,
     );
   }
+  if (options.metadata !== undefined) checkMetadata(options.metadata, "collect");
   for (const name of ["params", "extra"] as const) {
     if (options[name] !== undefined && !isPlainObject(options[name])) {
       throw new TypeError(

@@ -1,5 +1,6 @@
 /**
- * Request generators: synthetic random prompts, ShareGPT conversations, and your own JSONL.
+ * Request generators: synthetic random prompts (optionally in groups sharing a prefix), ShareGPT
+ * conversations, your own JSONL, and Mooncake traces replayed at their timestamps.
  * Each gives {@link RequestSpec}s for `collect`.
  *
  * @module
@@ -8,6 +9,20 @@
 export { randomDataset, type RandomDatasetOptions } from "./random.ts";
 export { sharegptDataset, type SharegptDatasetOptions } from "./sharegpt.ts";
 export { jsonlDataset, type JsonlDatasetOptions } from "./jsonl.ts";
+export {
+  exactSharedPrefixes,
+  sharedPrefixDataset,
+  type SharedPrefixOptions,
+} from "./shared_prefix.ts";
+export {
+  exactTraceDataset,
+  parseTrace,
+  readTrace,
+  TRACE_BLOCK_TOKENS,
+  traceDataset,
+  type TraceDatasetOptions,
+  type TraceEntry,
+} from "./trace.ts";
 export { repeatEndlessly, seededShuffle } from "./shuffle.ts";
 export {
   exactPromptLengths,

@@ -45,7 +45,7 @@ function requirePositiveInteger(name: string, value: unknown): number {
 }
 
 /** A prompt of exactly `tokens` 4-character words (the last without its trailing space). */
-function randomPrompt(rng: Rng, tokens: number): string {
+export function randomPrompt(rng: Rng, tokens: number): string {
   const words: string[] = new Array(tokens);
   for (let i = 0; i < tokens; i++) {
     words[i] = LETTERS[rng.int(0, 25)] + LETTERS[rng.int(0, 25)] + LETTERS[rng.int(0, 25)];

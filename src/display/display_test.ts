@@ -90,3 +90,11 @@ Deno.test("toTable(), summarize() and showRun() results carry the display symbol
   }
   assert.equal(JSON.stringify(showRun(run)), JSON.stringify(makeRun([makeRecord()])));
 });
+
+Deno.test("a run's display shows its tags and warnings", () => {
+  const run = makeRun([makeRecord()], { metadata: { gpu: "H100", vllm_version: "0.11.0" } });
+  run.meta.warnings = ["No server span arrived for the 1 request from embedded"];
+  const text = String(runBundle(run)["text/plain"]);
+  assert.match(text, /gpu=H100, vllm_version=0\.11\.0/);
+  assert.match(text, /No server span arrived/);
+});

@@ -41,6 +41,9 @@ function metaFacts(run: Run): [string, string][] {
     ["duration", formatMs(meta.duration_ms)],
   ];
   if (meta.trace_source) facts.push(["traces", meta.trace_source]);
+  const tags = formatTags(meta.metadata);
+  if (tags) facts.push(["tags", tags]);
+  for (const warning of meta.warnings ?? []) facts.push(["warning", warning]);
   if (meta.salvage) {
     facts.push(["salvaged", `${meta.salvage.skipped_lines} unreadable lines skipped`]);
   }
@@ -106,4 +109,9 @@ export function showRun(run: Run): Run {
   return displayable(run, () => runBundle(run), {
     text: () => String(runBundle(run)["text/plain"]),
   });
+}
+
+/** `gpu=H100, tp=2`: a run's tags (meta.metadata) in one line, or "" when it has none. */
+export function formatTags(metadata: Record<string, string> | undefined): string {
+  return Object.entries(metadata ?? {}).map(([k, v]) => `${k}=${v}`).join(", ");
 }

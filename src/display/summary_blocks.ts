@@ -63,6 +63,20 @@ export function summaryBlocks(summary: ColumnTable): SummaryBlock[] {
           show(row.output_throughput)
         } tok/s  total ${show(row.total_token_throughput)} tok/s`,
       );
+      if (row.peak_output_tokens_per_s != null) {
+        facts.push(
+          `peak output ${show(row.peak_output_tokens_per_s)} tok/s in 1 s  peak concurrency ${
+            show(row.peak_concurrent_requests)
+          } requests`,
+        );
+      }
+      if (row.output_tokens_per_s_per_user_mean != null) {
+        facts.push(
+          `output tok/s per user mean ${show(row.output_tokens_per_s_per_user_mean)}  p50 ${
+            show(row.output_tokens_per_s_per_user_p50)
+          }  min ${show(row.output_tokens_per_s_per_user_min)}`,
+        );
+      }
       if (row.joined_by_trace_context != null && row.joined_by_request_id != null) {
         const joined = (row.joined_by_trace_context as number) +
           (row.joined_by_request_id as number);

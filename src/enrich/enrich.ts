@@ -29,6 +29,7 @@ import { errorMessage } from "./http.ts";
 import { joinByTraceId, requestIdCandidates, spanKey } from "./join.ts";
 import { joinByRequestId, type RequestIdClaim } from "./request_id_join.ts";
 import { showRun } from "../display/show_run.ts";
+import { explainNoSpans } from "./zero_spans.ts";
 
 /** Options of {@link enrich}. */
 export interface EnrichOptions {
@@ -431,7 +432,10 @@ export async function enrich(
   const requests = await enrichRecords(run.requests, source, checked, "enrich: run");
   // A hostile span can carry values no file holds (time_in_queue 1e306 gives Infinity ms): they
   // become null with a note here, so that load(save(run)) gives back exactly this run.
-  const enriched = finiteRun({ meta: { ...run.meta, trace_source: source.name }, requests });
+  const enriched = explainNoSpans(
+    finiteRun({ meta: { ...run.meta, trace_source: source.name }, requests }),
+    source.name,
+  );
   // Displays as a summary in Jupyter and in console.log (non-enumerable; JSON unaffected).
   return showRun(enriched);
 }

@@ -15,7 +15,7 @@ export interface AtomicWriteOptions {
 }
 
 /**
- * Writes the text pieces to `path` atomically (temp file `.<name>.<random>.tmp` beside it, then
+ * Writes the pieces (text, or bytes) to `path` atomically (temp file `.<name>.<random>.tmp` beside it, then
  * rename; the temp file is removed on failure). Creates the parent directory if needed.
  * Pieces are encoded and written in batches, so a run never has to be one string. Any failure
  * (a full disk, no permission) throws an error of the same class whose message names `path`.
@@ -32,7 +32,7 @@ export interface AtomicWriteOptions {
  */
 export async function atomicWrite(
   path: string,
-  pieces: Iterable<string>,
+  pieces: Iterable<string | Uint8Array>,
   options: AtomicWriteOptions = {},
 ): Promise<void> {
   const dir = dirname(path);
@@ -68,11 +68,17 @@ async function placeWithoutReplacing(temp: string, path: string): Promise<void> 
   await Deno.remove(temp);
 }
 
-async function writeTemp(temp: string, pieces: Iterable<string>): Promise<void> {
+async function writeTemp(temp: string, pieces: Iterable<string | Uint8Array>): Promise<void> {
   const encoder = new TextEncoder();
   using file = await Deno.open(temp, { write: true, createNew: true });
   let batch = "";
   for (const piece of pieces) {
+    if (piece instanceof Uint8Array) { // binary formats (Parquet, Arrow): written as they are
+      if (batch) await writeAll(file, encoder.encode(batch));
+      batch = "";
+      await writeAll(file, piece);
+      continue;
+    }
     batch += piece;
     if (batch.length >= 1 << 20) {
       await writeAll(file, encoder.encode(batch));

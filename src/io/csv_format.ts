@@ -4,9 +4,14 @@
  * ```
  * # vllm-metrics schema_version=1
  * # meta={"schema_version":1,"run_id":...}
- * run_id,index,request_id,...            ← header: every RequestRecord field, then extra fields
- * run-1,0,req-0,...
+ * run_id,label,concurrency,rate,index,request_id,...  ← header: every RequestRecord field, then extra fields
+ * run-1,c=8,8,,0,req-0,...
  * ```
+ *
+ * `label`, `concurrency` and `rate` right after `run_id` repeat the run's meta on every row, so
+ * files of several runs concatenate into one table (pandas `concat`); the loader takes them from
+ * the meta line and drops these columns (an extra record field of the same name is written after
+ * the record fields, as extras are, and kept).
  *
  * Cells: strings as they are (an empty string is written `""`; an empty unquoted cell is null);
  * numbers in JavaScript's shortest round-trip form; booleans `true`/`false`; lists and objects
@@ -45,12 +50,42 @@ export function* encodeCsv(run: Run): Generator<string> {
   for (const record of run.requests) {
     for (const key of Object.keys(record)) if (!KINDS.has(key)) extras.add(key);
   }
-  const columns = [...RECORD_FIELDS.map((f) => f.name as string), ...[...extras].sort()];
+  const recordColumns = RECORD_FIELDS.map((f) => f.name as string);
+  const columns = [
+    recordColumns[0], // run_id
+    ...RUN_COLUMNS,
+    ...recordColumns.slice(1),
+    ...[...extras].sort(),
+  ];
   yield formatCsvRow(columns);
+  const runCells = runColumnCells(run);
   for (const record of run.requests) {
     const values = record as unknown as Record<string, unknown>;
-    yield formatCsvRow(columns.map((name) => encodeCell(values[name], KINDS.get(name) ?? "json")));
+    yield formatCsvRow([
+      encodeCell(values.run_id, "string"),
+      ...runCells,
+      ...columns.slice(1 + RUN_COLUMNS.length).map((name) =>
+        encodeCell(values[name], KINDS.get(name) ?? "json")
+      ),
+    ]);
   }
+}
+
+/** Run-level columns written after `run_id` on every row (from meta; dropped on load). */
+const RUN_COLUMNS = ["label", "concurrency", "rate"] as const;
+
+function runColumnCells(run: Run): (string | null)[] {
+  const load = run.meta.load ?? {};
+  return [
+    encodeCell(run.meta.label, "string"),
+    encodeCell(load.concurrency ?? null, "nullable_number"),
+    encodeCell(load.rate ?? null, "nullable_number"),
+  ];
+}
+
+/** Whether `header` has the run columns where the writer puts them (right after run_id). */
+function hasRunColumns(header: string[]): boolean {
+  return header[0] === "run_id" && RUN_COLUMNS.every((name, i) => header[i + 1] === name);
 }
 
 function encodeCell(value: unknown, kind: FieldKind): string | null {
@@ -140,6 +175,7 @@ export async function decodeCsv(path: string, salvager: Salvager): Promise<Run> 
     );
   }
   const requests: RequestRecord[] = [];
+  const runColumns = hasRunColumns(header);
   for (const row of rows.slice(1)) {
     if (row.cells.length === 1 && row.cells[0] === "" && !row.quoted[0]) continue; // blank line
     try {
@@ -151,6 +187,7 @@ export async function decodeCsv(path: string, salvager: Salvager): Promise<Run> 
       }
       const entries: [string, unknown][] = [];
       header.forEach((name, c) => {
+        if (runColumns && c >= 1 && c <= RUN_COLUMNS.length) return; // from meta, not the record
         const at = { file: path, line: row.line, column: c + 1, field: name };
         const value = decodeCell(row.cells[c], row.quoted[c], KINDS.get(name) ?? "json", at);
         const absent = value === undefined || (value === null && OPTIONAL.has(name));

@@ -8,12 +8,15 @@
 import { extname, join } from "node:path";
 import type { RequestRecord, Run } from "../types.ts";
 import { EXTENSIONS } from "./file_format.ts";
-import { load, type LoadOptions } from "./load.ts";
+import { isChunkTable } from "./columnar_format.ts";
+import { type LoadOptions, loadRuns } from "./load.ts";
 import { showRun } from "../display/show_run.ts";
 
 /**
- * Loads all `.json`, `.jsonl` and `.csv` files of a directory (not recursive; hidden files and
- * temp files skipped; name order), or the given paths. Files with the same `run_id` are the
+ * Loads all run files of a directory (`.json`, `.jsonl`, `.csv`, `.parquet`, `.arrow`, `.yaml`,
+ * `.yml`; not recursive; hidden files, temp files and the `.chunks.` tables of columnar files
+ * skipped; name order), or the given paths. Other tools' result files are read too (see
+ * {@link load}); a GuideLLM report gives one run per benchmark. Files with the same `run_id` are the
  * shards of one run (`meta.load.shard`) and are merged into one: requests concatenated, ordered
  * by start time and re-indexed 0…n−1; started_ms/ended_ms the union, duration_ms = ended − started,
  * `interrupted` if any shard was, `load.shard` removed and `load.requests` summed. Two files
@@ -51,8 +54,13 @@ export async function loadAll(
   // run_id → the runs under it (usually one); each run is its files by shard.
   const byRun = new Map<string, Map<string, Loaded>[]>();
   const order: Map<string, Loaded>[] = [];
+  const loaded: Loaded[] = [];
   for (const path of paths) {
-    const run = await load(path, { salvage: options.salvage });
+    for (const run of await loadRuns(path, { salvage: options.salvage })) {
+      loaded.push({ run, path });
+    }
+  }
+  for (const { run, path } of loaded) {
     const shard = run.meta.load?.shard ? String(run.meta.load.shard.index) : "whole";
     const groups = byRun.get(run.meta.run_id) ?? [];
     byRun.set(run.meta.run_id, groups);
@@ -115,6 +123,7 @@ async function runFiles(dir: string): Promise<string[]> {
   const names: string[] = [];
   for await (const entry of Deno.readDir(dir)) {
     if (!entry.isFile || entry.name.startsWith(".")) continue;
+    if (isChunkTable(entry.name)) continue;
     if (EXTENSIONS[extname(entry.name).toLowerCase()]) names.push(entry.name);
   }
   return names.sort().map((name) => join(dir, name));

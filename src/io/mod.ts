@@ -13,3 +13,4 @@ export { FileFormatError, type FilePosition } from "./errors.ts";
 export { type FileFormat, formatOf } from "./file_format.ts";
 export { type CsvRow, formatCsvRow, parseCsv } from "./csv.ts";
 export { SCHEMA_VERSION } from "./validate.ts";
+export { chunkTablePath } from "./columnar_format.ts";

@@ -6,7 +6,7 @@
  */
 
 import fc from "../deps/fast_check.ts";
-import type { RequestRecord, Run } from "../types.ts";
+import type { RequestRecord, Run, ServerMetricsSeries } from "../types.ts";
 import { makeRecord, makeRun } from "../table/fixtures.ts";
 
 const TRICKY = [
@@ -90,16 +90,45 @@ export const recordArb: fc.Arbitrary<RequestRecord> = fc.record({
   return record;
 });
 
-/** Any run of up to `maxRequests` arbitrary records with an arbitrary label and extra. */
+/** The server's metrics scraped during a run: 0–3 scrapes of 0–3 series, values or null. */
+const serverMetricsArb: fc.Arbitrary<ServerMetricsSeries> = fc.integer({ min: 0, max: 3 }).chain(
+  (scrapes) =>
+    fc.record({
+      url: textArb,
+      interval_ms: fc.integer({ min: 1, max: 10_000 }),
+      at_ms: fc.array(numberArb, { minLength: scrapes, maxLength: scrapes }),
+      values: fc.dictionary(
+        textArb,
+        fc.array(fc.option(numberArb, { nil: null }), { minLength: scrapes, maxLength: scrapes }),
+        { maxKeys: 3, noNullPrototype: true },
+      ),
+      types: fc.dictionary(textArb, fc.constantFrom("gauge", "counter"), {
+        maxKeys: 3,
+        noNullPrototype: true,
+      }),
+      failures: fc.nat(),
+      skipped: fc.nat(),
+      last_error: fc.option(textArb, { nil: null }),
+    }),
+);
+
+/**
+ * Any run of up to `maxRequests` arbitrary records with an arbitrary label and extra, and
+ * sometimes the server's metrics scraped during it.
+ */
 export function runArb(maxRequests = 5): fc.Arbitrary<Run> {
   return fc.record({
     records: fc.array(recordArb, { maxLength: maxRequests }),
     label: textArb,
     extra: jsonObject,
-  }).map(({ records, label, extra }) =>
+    serverMetrics: fc.option(serverMetricsArb, { nil: undefined }),
+  }).map(({ records, label, extra, serverMetrics }) =>
     makeRun(records.map((r, index) => ({ ...r, index })), {
       label,
       extra,
+      ...(serverMetrics
+        ? { server_metrics: fixNegativeZero(serverMetrics) as ServerMetricsSeries }
+        : {}),
       // Fixed finite times: arbitrary start/e2e values could sum to ±Infinity.
       started_ms: 1_700_000_000_000,
       ended_ms: 1_700_000_001_000,

@@ -6,7 +6,7 @@ import { load } from "./load.ts";
 import { runArb } from "./record_arbitrary.ts";
 import { makeRecord, makeRun } from "../table/fixtures.ts";
 
-const FORMATS = ["json", "jsonl", "csv"] as const;
+const FORMATS = ["json", "jsonl", "csv", "parquet", "arrow"] as const;
 
 /** Plain data of a run (drops the non-enumerable display symbols; keeps every field). */
 function plain(value: unknown): unknown {

@@ -67,7 +67,50 @@ export function checkMeta(value: unknown, at: FilePosition, partialTimes = false
       );
     }
   }
+  if (value.server_metrics !== undefined) checkServerMetrics(value.server_metrics, at);
+  if (value.metadata !== undefined) checkMetadataTags(value.metadata, at);
   return value as unknown as RunMeta;
+}
+
+/** Throws a {@link FileFormatError} unless `value` is an object of string tags (meta.metadata). */
+function checkMetadataTags(value: unknown, at: FilePosition): void {
+  if (!isObject(value)) {
+    throw new FileFormatError(at, `meta.metadata must be an object, got ${describeValue(value)}`);
+  }
+  for (const [key, tag] of Object.entries(value)) {
+    if (typeof tag !== "string") {
+      throw new FileFormatError(
+        at,
+        `meta.metadata.${key} must be a string, got ${describeValue(tag)}`,
+      );
+    }
+  }
+}
+
+/** Throws a {@link FileFormatError} unless `value` is a ServerMetricsSeries (by column). */
+function checkServerMetrics(value: unknown, at: FilePosition): void {
+  const bad = (what: string) =>
+    new FileFormatError(at, `meta.server_metrics${what}, got ${describeValue(value)}`);
+  if (!isObject(value)) throw bad(" must be an object");
+  const times = value.at_ms;
+  if (!Array.isArray(times) || !times.every((t) => typeof t === "number")) {
+    throw bad(".at_ms must be a list of numbers");
+  }
+  if (!isObject(value.values) || !isObject(value.types)) {
+    throw bad(".values and .types must be objects");
+  }
+  for (const [series, column] of Object.entries(value.values)) {
+    const ok = Array.isArray(column) && column.length === times.length &&
+      column.every((v) => v === null || typeof v === "number");
+    if (!ok) {
+      throw new FileFormatError(
+        at,
+        `meta.server_metrics.values[${
+          JSON.stringify(series)
+        }] must be ${times.length} numbers or nulls (one per scrape), got ${describeValue(column)}`,
+      );
+    }
+  }
 }
 
 /**

@@ -7,16 +7,15 @@
 import * as grpc from "../deps/grpc_grpc_js.ts";
 import { Buffer } from "node:buffer";
 import { bearerTokenMatches } from "./auth.ts";
-import { ingestSpans, type ReceiverCounters } from "./ingest.ts";
+import { ingestSpans, type ReceiverCounters, type SpanSink } from "./ingest.ts";
 import { encodeExportResponse } from "./protobuf.ts";
 import { decodeExportMessage, flattenExportMessage } from "./proto_spans.ts";
 import { TRACE_EXPORT_METHOD } from "./schema.ts";
-import type { SpanStore } from "./store.ts";
 
 /** What the gRPC handler needs from the receiver. */
 export interface GrpcHandlerContext {
   /** Where accepted spans go. */
-  store: SpanStore;
+  store: SpanSink;
   /** Counters updated per call. */
   counters: ReceiverCounters;
   /** `grpc.max_receive_message_length`: limit on the message, compressed and decompressed. */
@@ -106,17 +105,19 @@ export interface BoundGrpcServer {
 /**
  * Starts a grpc-js server serving TraceService/Export on `hostname:port` (0 = a free port),
  * insecure (plaintext HTTP/2), with `grpc.max_receive_message_length` = `maxBodyBytes` (applied
- * by grpc-js to the compressed and the decompressed message).
+ * by grpc-js to the compressed and the decompressed message). `handler` defaults to
+ * {@link exportHandler} of `context` (the receiver worker wraps it).
  */
 export async function startGrpcServer(
   hostname: string,
   port: number,
   context: GrpcHandlerContext,
+  handler: grpc.handleUnaryCall<Buffer, Buffer> = exportHandler(context),
 ): Promise<BoundGrpcServer> {
   const server = new grpc.Server({
     "grpc.max_receive_message_length": context.maxBodyBytes,
   });
-  server.addService(traceServiceDefinition, { Export: exportHandler(context) });
+  server.addService(traceServiceDefinition, { Export: handler });
   const address = hostname.includes(":") ? `[${hostname}]:${port}` : `${hostname}:${port}`;
   const bound = await new Promise<number>((resolve, reject) => {
     server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, boundPort) => {

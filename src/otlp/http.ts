@@ -5,7 +5,7 @@
  * @module
  */
 import { BodyError, parseContentEncoding, readLimitedBody } from "./body.ts";
-import { type IngestResult, ingestSpans, type ReceiverCounters } from "./ingest.ts";
+import { type IngestResult, ingestSpans, type ReceiverCounters, type SpanSink } from "./ingest.ts";
 import { decodeExportMessage, flattenExportMessage, type PbExportRequest } from "./proto_spans.ts";
 import { flattenSpans, type RejectedSpan } from "./spans.ts";
 import type { ServerSpan } from "../types.ts";
@@ -16,10 +16,10 @@ import { bearerTokenMatches } from "./auth.ts";
 /** The OTLP/HTTP trace path. */
 export const TRACES_PATH = "/v1/traces";
 
-/** What the HTTP handler needs from the receiver. */
-export interface HttpHandlerContext {
+/** What the HTTP handler needs from the receiver (`S`: where spans go, a SpanStore by default). */
+export interface HttpHandlerContext<S extends SpanSink = SpanStore> {
   /** Where accepted spans go. */
-  store: SpanStore;
+  store: S;
   /** Counters updated per request. */
   counters: ReceiverCounters;
   /** Limit on the body, compressed and decompressed. */
@@ -170,7 +170,7 @@ function decodeBody(
  */
 export async function handleOtlpHttp(
   request: Request,
-  context: HttpHandlerContext,
+  context: HttpHandlerContext<SpanSink>,
 ): Promise<Response> {
   context.counters.received_requests++;
   const contentType = parseOtlpContentType(request.headers.get("content-type"));

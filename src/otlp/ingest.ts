@@ -7,7 +7,12 @@
 import type { OtlpExportRequest } from "./protobuf.ts";
 import { flattenSpans, type RejectedSpan } from "./spans.ts";
 import type { ServerSpan } from "../types.ts";
-import type { SpanStore } from "./store.ts";
+
+/** Where ingested spans go: a {@link ./store.ts SpanStore}, or the receiver worker's batch. */
+export interface SpanSink {
+  /** Takes the spans; returns how many were new (a sink that cannot tell returns all). */
+  add(spans: readonly ServerSpan[]): number;
+}
 
 /** Counters shared by the receiver's transports (snake_case: they end up in reports). */
 export interface ReceiverCounters {
@@ -69,7 +74,7 @@ const QUOTED_REJECTIONS = 3;
  */
 export function ingestExport(
   request: OtlpExportRequest,
-  store: SpanStore,
+  store: SpanSink,
   spanName: string | null,
   counters: ReceiverCounters,
 ): IngestResult {
@@ -82,7 +87,7 @@ export function ingestExport(
  */
 export function ingestSpans(
   flattened: { spans: ServerSpan[]; rejected: RejectedSpan[] },
-  store: SpanStore,
+  store: SpanSink,
   spanName: string | null,
   counters: ReceiverCounters,
 ): IngestResult {

@@ -2,13 +2,16 @@
  * The embedded OTLP trace receiver: vLLM exports its `llm_request` spans straight here (gRPC on
  * 4317 and/or HTTP on 4318), and `enrich` reads them back by trace id. No Jaeger needed.
  *
+ * The listeners, decoding and filtering run in a Worker (./receiver_worker.ts) so they never
+ * delay the chunk timestamps taken on the main thread; the store here is the main thread's
+ * synchronous view, complete for every export that has been answered (./receiver_link.ts).
+ *
  * @module
  */
 import type { ServerSpan, TraceSource } from "../types.ts";
-import { startGrpcServer, stopGrpcServer } from "./grpc.ts";
-import { handleOtlpHttp, TRACES_PATH } from "./http.ts";
-import { emptyCounters } from "./ingest.ts";
-import { DEFAULT_MAX_SPANS, SpanStore } from "./store.ts";
+import { TRACES_PATH } from "./http.ts";
+import { ReceiverLink } from "./receiver_link.ts";
+import { DEFAULT_MAX_SPANS, DEFAULT_MAX_STORE_BYTES, SpanStore } from "./store.ts";
 
 /** Options of {@link startReceiver}. */
 export interface ReceiverOptions {
@@ -59,7 +62,7 @@ export interface OtlpReceiver extends TraceSource {
   readonly grpcEndpoint: string | null;
   /** What to give vLLM's `--otlp-traces-endpoint` for HTTP, e.g. "http://127.0.0.1:4318/v1/traces". */
   readonly httpEndpoint: string | null;
-  /** The received spans. */
+  /** The received spans: every span of every export already answered is in it. */
   readonly store: SpanStore;
   /** Counters since start. */
   stats(): ReceiverStats;
@@ -128,7 +131,9 @@ function urlHost(hostname: string): string {
 
 /**
  * Starts the embedded OTLP receiver. Throws a TypeError/RangeError for bad options, or an Error
- * naming the address when a port cannot be bound (nothing is left listening then).
+ * naming the address when a port cannot be bound (nothing is left listening then). Its listeners
+ * run in a Worker, which Deno loads under the caller's permissions: besides --allow-net it needs
+ * read access to src/otlp/receiver_worker.ts (the error says so).
  *
  * Point vLLM at it with `--otlp-traces-endpoint <grpcEndpoint>` (default protocol gRPC) or with
  * `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/protobuf` and `--otlp-traces-endpoint <httpEndpoint>`.
@@ -165,62 +170,28 @@ function urlHost(hostname: string): string {
 export async function startReceiver(options: ReceiverOptions = {}): Promise<OtlpReceiver> {
   const resolved = resolveOptions(options);
   const store = new SpanStore({ maxSpans: resolved.maxSpans, maxBytes: options.maxBytes });
-  const counters = emptyCounters();
-  const shutdown = new AbortController();
-  const context = {
-    shutdownSignal: shutdown.signal,
-    store,
-    counters,
-    maxBodyBytes: resolved.maxBodyBytes,
-    spanName: resolved.spanName,
-    bearerToken: resolved.bearerToken,
-  };
-
-  let httpServer: Deno.HttpServer<Deno.NetAddr> | null = null;
-  let httpPort: number | null = null;
-  if (resolved.httpPort !== null) {
-    try {
-      httpServer = Deno.serve(
-        { hostname: resolved.hostname, port: resolved.httpPort, onListen: () => {} },
-        (request) => handleOtlpHttp(request, context),
-      );
-    } catch (error) {
-      const address = `${urlHost(resolved.hostname)}:${resolved.httpPort}`;
-      throw new Error(
-        `OTLP HTTP receiver could not listen on ${address}: ${(error as Error).message}`,
-        { cause: error },
-      );
-    }
-    httpPort = httpServer.addr.port;
-  }
-
-  let grpc: Awaited<ReturnType<typeof startGrpcServer>> | null = null;
-  if (resolved.grpcPort !== null) {
-    try {
-      grpc = await startGrpcServer(resolved.hostname, resolved.grpcPort, context);
-    } catch (error) {
-      await httpServer?.shutdown();
-      throw error;
-    }
-  }
-
+  const { maxSpans: _, ...workerOptions } = resolved;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_STORE_BYTES;
+  const link = await ReceiverLink.start(workerOptions, store, maxBytes);
   const host = urlHost(resolved.hostname);
   let closing: Promise<void> | null = null;
   const receiver: OtlpReceiver = {
     name: "embedded",
-    grpcPort: grpc?.port ?? null,
-    httpPort,
-    grpcEndpoint: grpc ? `http://${host}:${grpc.port}` : null,
-    httpEndpoint: httpPort !== null ? `http://${host}:${httpPort}${TRACES_PATH}` : null,
-    store,
-    stats: () => ({ ...counters, evicted_spans: store.evictedSpans }),
+    grpcPort: link.grpcPort,
+    httpPort: link.httpPort,
+    grpcEndpoint: link.grpcPort !== null ? `http://${host}:${link.grpcPort}` : null,
+    httpEndpoint: link.httpPort !== null ? `http://${host}:${link.httpPort}${TRACES_PATH}` : null,
+    get store() {
+      return link.store;
+    },
+    stats: () => ({ ...link.counters, evicted_spans: link.store.evictedSpans }),
     getSpans(
       traceIds: string[],
       options: { deadline_ms: number; signal?: AbortSignal },
     ): Promise<Map<string, ServerSpan[]>> {
       // Once closed, nothing more can arrive: answer from the store without waiting.
       const deadline = closing === null ? options?.deadline_ms : 0;
-      return store.waitFor(traceIds, deadline, options?.signal);
+      return link.store.waitFor(traceIds, deadline, options?.signal);
     },
     close() {
       closing ??= (async () => {
@@ -228,22 +199,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Otlp
         // shutdown would fail them anyway. gRPC calls get a grace period. Deno's graceful
         // shutdown also waits for a peer that stalls mid-body to send or disconnect; close()
         // stops waiting after CLOSE_WAIT_MS. Both listeners stop accepting at once either way.
-        shutdown.abort();
-        let giveUp: ReturnType<typeof setTimeout> | undefined;
-        const gaveUp = new Promise<void>((resolve) => {
-          giveUp = setTimeout(resolve, CLOSE_WAIT_MS);
-        });
-        try {
-          await Promise.race([
-            Promise.all([
-              httpServer?.shutdown(),
-              grpc ? stopGrpcServer(grpc.server, CLOSE_GRACE_MS) : undefined,
-            ]),
-            gaveUp,
-          ]);
-        } finally {
-          clearTimeout(giveUp);
-        }
+        await link.close(CLOSE_GRACE_MS, CLOSE_WAIT_MS);
         store.releaseWaiters();
       })();
       return closing;

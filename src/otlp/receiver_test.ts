@@ -1,4 +1,8 @@
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import * as grpc from "../deps/grpc_grpc_js.ts";
+import { encodeExportRequest } from "./protobuf.ts";
+import { TRACE_EXPORT_METHOD } from "./schema.ts";
 import { nowMs } from "../util/clock.ts";
 import { type ReceiverOptions, startReceiver } from "./receiver.ts";
 import { gzip, llmRequestPayload, readFixture, spanIdOf, traceIdOf } from "./test_helpers.ts";
@@ -10,6 +14,19 @@ async function postJson(url: string, payload: unknown, headers: Record<string, s
     body: JSON.stringify(payload),
   });
   return { status: response.status, body: await response.json() };
+}
+
+function exportOverGrpc(client: grpc.Client, message: Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    client.makeUnaryRequest(
+      TRACE_EXPORT_METHOD,
+      (bytes: Uint8Array) => Buffer.from(bytes),
+      (bytes: Buffer) => bytes,
+      message,
+      new grpc.Metadata(),
+      (error) => error ? reject(error) : resolve(),
+    );
+  });
 }
 
 Deno.test("startReceiver() reports its endpoints and is a trace source named embedded", async () => {
@@ -69,6 +86,19 @@ Deno.test("startReceiver() fails clearly when a port is taken and leaves nothing
   }
 });
 
+Deno.test("startReceiver() without read access to its worker module fails naming the flag", async () => {
+  const script = new URL("./testdata/start_receiver.ts", import.meta.url).pathname;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", "--no-check", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(output.success, false);
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert.match(stderr, /embedded OTLP receiver worker failed: .*--allow-read/);
+  assert.match(stderr, /receiver_worker\.ts: grant --allow-read for it/);
+});
+
 Deno.test("the receiver's getSpans() resolves as soon as exported spans arrive over HTTP", async () => {
   const receiver = await startReceiver({ grpcPort: null, httpPort: 0 });
   try {
@@ -80,6 +110,55 @@ Deno.test("the receiver's getSpans() resolves as soon as exported spans arrive o
     assert.equal(reply.status, 200);
     const found = await pending;
     assert.deepEqual([...found.keys()].sort(), [...ids].sort());
+  } finally {
+    await receiver.close();
+  }
+});
+
+Deno.test("an export's spans and counts are in receiver.store and stats() when its reply arrives", async () => {
+  // The worker posts each batch and waits for the main thread's ack before it answers the
+  // exporter, so a synchronous read right after the reply must always see the export.
+  const receiver = await startReceiver({ grpcPort: 0, httpPort: 0 });
+  const client = new grpc.Client(
+    `127.0.0.1:${receiver.grpcPort}`,
+    grpc.credentials.createInsecure(),
+  );
+  try {
+    for (let i = 0; i < 40; i++) {
+      const payload = llmRequestPayload([{ traceId: traceIdOf(i), spanId: spanIdOf(i) }]);
+      if (i % 2 === 0) {
+        assert.equal((await postJson(receiver.httpEndpoint!, payload)).status, 200);
+      } else {
+        await exportOverGrpc(client, encodeExportRequest(payload));
+      }
+      assert.equal(receiver.store.get(traceIdOf(i))?.[0].span_id, spanIdOf(i), `export ${i}`);
+      assert.equal(receiver.stats().accepted_spans, i + 1);
+      assert.equal(receiver.stats().received_requests, i + 1);
+    }
+  } finally {
+    client.close();
+    await receiver.close();
+  }
+});
+
+Deno.test("the receiver keeps NaN and infinite double attributes across its worker", async () => {
+  const receiver = await startReceiver({ grpcPort: null, httpPort: 0 });
+  try {
+    const payload = llmRequestPayload([{ traceId: traceIdOf(1), spanId: spanIdOf(1) }]);
+    const span = payload.resourceSpans![0].scopeSpans![0].spans![0];
+    span.attributes = [
+      { key: "nan", value: { doubleValue: "NaN" } },
+      { key: "inf", value: { doubleValue: "-Infinity" } },
+      {
+        key: "tag",
+        value: { kvlistValue: { values: [{ key: "\u0000number", value: { stringValue: "1" } }] } },
+      },
+    ] as typeof span.attributes;
+    assert.equal((await postJson(receiver.httpEndpoint!, payload)).status, 200);
+    const [stored] = receiver.store.get(traceIdOf(1))!;
+    assert.ok(Number.isNaN(stored.attributes.nan));
+    assert.equal(stored.attributes.inf, -Infinity);
+    assert.deepEqual(stored.attributes.tag, { "\u0000number": "1" });
   } finally {
     await receiver.close();
   }

@@ -5,7 +5,7 @@
  */
 
 import type { VegaLiteSpec } from "../types.ts";
-import { numbers, requireColumns, successMask, type TableLike } from "./columns.ts";
+import { hasColumn, numbers, requireColumns, successMask, type TableLike } from "./columns.ts";
 import {
   base,
   type ChartOptions,
@@ -69,7 +69,7 @@ const COLUMNS = [
  * })]));
  * const spec = breakdown(table);
  * assert.deepEqual((spec.data as { values: unknown[] }).values, [
- *   { x0: 1, x1: 2, client_overhead: 5, queue: 1, prefill: 9, decode: 30, other: 5 },
+ *   { x0: 0, x1: 1, index: 0, client_overhead: 5, queue: 1, prefill: 9, decode: 30, other: 5 },
  * ]);
  * const svg = await render(spec);
  * assert.match(svg, /^<svg /);
@@ -83,7 +83,8 @@ export function breakdown(table: TableLike, options: BreakdownOptions = {}): Veg
   const title = options.title ?? "Latency breakdown per request";
   const keep = successMask(table);
   const [start, e2e, queue, prefill, decode, overhead] = COLUMNS.map((c) => numbers(table, c));
-  const rows: { start: number; phases: number[] }[] = [];
+  const index = hasColumn(table, "index") ? numbers(table, "index") : null;
+  const rows: { start: number; index: number; phases: number[] }[] = [];
   let noSpan = 0;
   for (let i = 0; i < keep.length; i++) {
     if (!keep[i]) continue;
@@ -94,7 +95,7 @@ export function breakdown(table: TableLike, options: BreakdownOptions = {}): Veg
     const ph = [Math.max(0, overhead[i] ?? 0), queue[i]!, prefill[i]!, decode[i]!];
     const sum = ph.reduce((a, b) => a + b, 0);
     ph.push(e2e[i] === null ? 0 : Math.max(0, e2e[i]! - sum));
-    rows.push({ start: start[i]!, phases: ph });
+    rows.push({ start: start[i]!, index: index?.[i] ?? i, phases: ph });
   }
   if (rows.length === 0) {
     return noDataSpec(
@@ -110,7 +111,12 @@ export function breakdown(table: TableLike, options: BreakdownOptions = {}): Veg
   const data: Record<string, number>[] = [];
   for (let from = 0; from < rows.length; from += per) {
     const group = rows.slice(from, from + per);
-    const bar: Record<string, number> = { x0: from + 1, x1: from + group.length + 1 };
+    // x: 0-based position by start time; `index`: the request's own (0-based) index column
+    const bar: Record<string, number> = {
+      x0: from,
+      x1: from + group.length,
+      index: group[0].index,
+    };
     if (per > 1) bar.n = group.length;
     const means = BREAKDOWN_PHASES.map((_, k) =>
       group.reduce((a, r) => a + r.phases[k], 0) / group.length
@@ -166,8 +172,8 @@ export function breakdown(table: TableLike, options: BreakdownOptions = {}): Veg
       x: {
         field: "bar_start",
         type: "quantitative",
-        title: "request # (ordered by start time)",
-        scale: { domain: [1, rows.length + 1], nice: false, zero: false },
+        title: "requests by start time",
+        scale: { domain: [0, rows.length], nice: false, zero: false },
         axis: { format: "d" },
       },
       x2: { field: "bar_end" },
@@ -191,7 +197,7 @@ export function breakdown(table: TableLike, options: BreakdownOptions = {}): Veg
         },
       },
       tooltip: [
-        { field: "x0", title: "first request #" },
+        { field: "index", title: per > 1 ? "index of the first" : "index" },
         ...(per > 1 ? [{ field: "n", title: "requests averaged" }] : []),
         { field: "phase", title: "phase" },
         options.normalize

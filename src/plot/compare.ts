@@ -27,7 +27,9 @@ export interface CompareOptions extends ChartOptions {
 /**
  * Compares one metric across runs. `kind: "box"` draws one horizontal box per group: box p25–p75,
  * white tick at the median, whiskers p5–p95, a dot at p99 and a hollow dot at the maximum
- * (percentiles computed before embedding, so any table size gives a small spec);
+ * (percentiles computed before embedding, so any table size gives a small spec). When a maximum
+ * lies far beyond every p99, the axis is cut just past the p99s and that maximum is drawn as ▸ at
+ * the edge, as the subtitle says (the tooltip keeps its value); `logX` shows everything instead.
  * `kind: "ecdf"` overlays one ECDF per group (see `ecdf`). Failed requests are left out. Throws a
  * `TypeError` naming missing columns; no values gives a "no data" chart.
  *
@@ -98,6 +100,13 @@ export function compare(table: TableLike, options: CompareOptions): VegaLiteSpec
   const height = size("height", options.height, Math.max(80, rows.length * 36));
   const xTitle = columnTitle(metric);
   const logX = options.logX ?? false;
+  const cut = logX ? null : axisCut(rows);
+  if (cut !== null) {
+    for (const r of rows) {
+      r.p99_shown = Math.min(r.p99 as number, cut);
+      r.max_shown = Math.min(r.max as number, cut);
+    }
+  }
   const y = {
     field: "group",
     type: "nominal",
@@ -109,14 +118,27 @@ export function compare(table: TableLike, options: CompareOptions): VegaLiteSpec
     field,
     type: "quantitative",
     title: xTitle + (logX ? ", log scale" : ""),
-    scale: logX ? { type: "log" } : { zero: false },
+    scale: logX
+      ? { type: "log" }
+      : cut !== null
+      ? { zero: false, domain: [Math.min(...rows.map((r) => r.p5 as number)), cut], nice: false }
+      : { zero: false },
   });
+  const unit = columnUnit(metric);
+  const cutNote = cut === null
+    ? ""
+    : `axis cut at ${tidy(cut)}${
+      unit ? ` ${unit}` : ""
+    }: larger p99/max values are ▸ at the edge (largest ${
+      tidy(Math.max(...rows.map((r) => r.max as number)))
+    }${unit ? ` ${unit}` : ""})`;
   return {
     ...base(
       `Distribution of ${xTitle} per ${by}`,
       title,
       [
         "box p25–p75 · white tick median · whiskers p5–p95 · ● p99 · ○ max",
+        ...(cutNote ? [cutNote] : []),
         [
           rows.map((r) => `${r.group}: ${fmtCount(r.n as number)}`).join(", ") + " values",
           failedNote(failedExcluded),
@@ -155,12 +177,34 @@ export function compare(table: TableLike, options: CompareOptions): VegaLiteSpec
       },
       {
         mark: { type: "point", filled: true, color: "#333", size: 30 },
-        encoding: { x: x("p99") },
+        encoding: cut === null ? { x: x("p99") } : { x: x("p99_shown"), shape: edgeShape("p99") },
       },
       {
         mark: { type: "point", filled: false, color: "#333", size: 30 },
-        encoding: { x: x("max") },
+        encoding: cut === null ? { x: x("max") } : { x: x("max_shown"), shape: edgeShape("max") },
       },
     ],
+  };
+}
+
+/**
+ * Where to cut the metric axis so one outlier cannot shrink every box to a dot: a quarter of the
+ * whiskers' span past the highest p95, when some maximum lies more than three spans beyond it
+ * (p99 is no guide: with few values it is the outlier); else null.
+ */
+function axisCut(rows: Record<string, unknown>[]): number | null {
+  const lo = Math.min(...rows.map((r) => r.p5 as number));
+  const p95 = Math.max(...rows.map((r) => r.p95 as number));
+  const max = Math.max(...rows.map((r) => r.max as number));
+  const span = p95 - lo;
+  if (!(span > 0) || max <= p95 + 3 * span) return null;
+  return p95 + span * 0.25;
+}
+
+/** A point's shape: ▸ when its value lies beyond the cut axis (drawn at the edge), else a circle. */
+function edgeShape(field: "p99" | "max") {
+  return {
+    condition: { test: `datum.${field} > datum.${field}_shown`, value: "triangle-right" },
+    value: "circle",
   };
 }

@@ -16,13 +16,16 @@ import {
   size,
 } from "./spec.ts";
 import { ecdfPoints } from "./stats.ts";
-import { failedNote, fmtCount, metricGroups } from "./values.ts";
+import { failedNote, fmtCount, metricGroups, runColumn } from "./values.ts";
 
 /** Options of {@link ecdf}. */
 export interface EcdfOptions extends ChartOptions {
   /** Column to plot: `ttft_ms`, `tpot_ms`, `itl_ms`, `e2e_ms`, `server_*_ms` (`"ttft"` works too). */
   metric: string;
-  /** Column whose values get one curve each, e.g. `"label"` to compare runs. */
+  /**
+   * Column whose values get one curve each, e.g. `"label"`. Default: by run (label, else run_id)
+   * when the table holds several runs, so they are never pooled.
+   */
   color?: string;
   /** Logarithmic x axis (default false); useful when the tail spans orders of magnitude. */
   logX?: boolean;
@@ -49,10 +52,12 @@ export interface EcdfOptions extends ChartOptions {
  * ```
  */
 export function ecdf(table: TableLike, options: EcdfOptions): VegaLiteSpec {
+  // several runs are never pooled silently: without a color, each run gets its own
+  const color = options?.color ?? runColumn(table);
   const { metric, groups, failedExcluded } = metricGroups(
     table,
     options?.metric,
-    options.color,
+    color,
     "plot.ecdf",
   );
   const width = size("width", options.width, DEFAULT_WIDTH);
@@ -66,7 +71,7 @@ export function ecdf(table: TableLike, options: EcdfOptions): VegaLiteSpec {
     throw new RangeError(`option maxPoints must be an integer ≥ 2, got ${options.maxPoints}`);
   }
   const perGroup = Math.max(50, Math.floor(Math.min(maxPoints, 1500 / groups.size)));
-  const grouped = options.color !== undefined;
+  const grouped = color !== undefined;
   const logX = options.logX ?? false;
   const rows: Record<string, unknown>[] = [];
   for (const [group, sorted] of groups) {
@@ -118,7 +123,7 @@ export function ecdf(table: TableLike, options: EcdfOptions): VegaLiteSpec {
             axis: { format: "%", values: [0, 0.25, 0.5, 0.75, 0.9, 1] },
           },
           ...(grouped
-            ? { color: { field: "group", type: "nominal", title: options.color, sort: null } }
+            ? { color: { field: "group", type: "nominal", title: color, sort: null } }
             : { color: { value: "#4c78a8" } }),
           order: { field: "fraction", type: "quantitative" },
         },

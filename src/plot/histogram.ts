@@ -17,13 +17,16 @@ import {
   size,
 } from "./spec.ts";
 import { binIndex, niceBins, quantileSorted, sortNumbers, tidy } from "./stats.ts";
-import { failedNote, fmtCount, fmtNumber, metricGroups } from "./values.ts";
+import { failedNote, fmtCount, fmtNumber, metricGroups, runColumn } from "./values.ts";
 
 /** Options of {@link histogram}. */
 export interface HistogramOptions extends ChartOptions {
   /** Column to plot: `ttft_ms`, `tpot_ms`, `itl_ms`, `e2e_ms`, `server_queue_ms`, ... (`"ttft"` works too). */
   metric: string;
-  /** Column whose values get one overlaid histogram each, e.g. `"label"` to compare runs. */
+  /**
+   * Column whose values get one overlaid histogram each, e.g. `"label"`. Default: by run (label,
+   * else run_id) when the table holds several runs, so they are never pooled.
+   */
   color?: string;
   /** Maximum number of bins (default 40); the step is a nice number. */
   maxBins?: number;
@@ -59,10 +62,12 @@ export interface HistogramOptions extends ChartOptions {
  */
 export function histogram(table: TableLike, options: HistogramOptions): VegaLiteSpec {
   const where = "plot.histogram";
+  // several runs are never pooled silently: without a color, each run gets its own
+  const color = options?.color ?? runColumn(table);
   const { metric, groups, failedExcluded } = metricGroups(
     table,
     options?.metric,
-    options.color,
+    color,
     where,
   );
   const width = size("width", options.width, DEFAULT_WIDTH);
@@ -110,7 +115,7 @@ export function histogram(table: TableLike, options: HistogramOptions): VegaLite
     });
   }
   const bins = niceBins(domain ? domain[0] : min, domain ? domain[1] : max, maxBins);
-  const grouped = options.color !== undefined;
+  const grouped = color !== undefined;
   const normalize = options.normalize ?? grouped;
   const rows: Record<string, unknown>[] = [];
   for (const [group, values] of groups) {
@@ -168,10 +173,10 @@ export function histogram(table: TableLike, options: HistogramOptions): VegaLite
       },
       y2: { datum: 0 },
       ...(grouped
-        ? { color: { field: "group", type: "nominal", title: options.color, sort: null } }
+        ? { color: { field: "group", type: "nominal", title: color, sort: null } }
         : { color: { value: "#4c78a8" } }),
       tooltip: [
-        ...(grouped ? [{ field: "group", title: options.color }] : []),
+        ...(grouped ? [{ field: "group", title: color }] : []),
         { field: "bin_start", title: `from${unit ? ` (${unit})` : ""}` },
         { field: "bin_end", title: `to${unit ? ` (${unit})` : ""}` },
         { field: "count", title: "count" },

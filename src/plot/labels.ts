@@ -9,6 +9,7 @@ const NAMES: Record<string, string> = {
   tpot: "TPOT",
   itl: "ITL",
   e2e: "E2E latency",
+  ttst: "time to second token",
   headers: "time to headers",
   lateness: "send lateness",
   first_chunk: "time to first chunk",
@@ -41,6 +42,8 @@ const PLAIN: Record<string, string> = {
   prompt_tokens: "prompt tokens",
   completion_tokens: "completion tokens",
   chunks: "chunks",
+  peak_output_tokens_per_s: "peak output throughput (tok/s)",
+  peak_concurrent_requests: "peak concurrent requests",
 };
 
 /**
@@ -64,6 +67,8 @@ export function columnTitle(column: string): string {
     if (stat === "count") return `${name}: values`;
     return stat ? `${name} ${stat} (ms)` : `${name} (ms)`;
   }
+  const u = /^output_tokens_per_s_per_user(?:_(mean|std|min|max|p\d+(?:_\d+)?))?$/.exec(column);
+  if (u) return `output rate per user${u[1] ? ` ${u[1].replace("_", ".")}` : ""} (tok/s)`;
   if (column.endsWith("_s")) return `${column.slice(0, -2)} (s)`;
   return column;
 }

@@ -41,6 +41,8 @@ import {
 } from "./throughput_vs_latency.ts";
 import { compare as compareSpec, type CompareOptions } from "./compare.ts";
 import { compareCi as compareCiSpec, type CompareCiOptions } from "./compare_ci.ts";
+import { pareto as paretoSpec, type ParetoOptions } from "./pareto.ts";
+import { serverState as serverStateSpec, type ServerStateOptions } from "./server_state.ts";
 import { displayableSpec } from "./bundle.ts";
 import type { TableLike } from "./columns.ts";
 import type { VegaLiteSpec } from "../types.ts";
@@ -326,6 +328,60 @@ export function compareCi(comparison: TableLike, options: CompareCiOptions = {})
   return displayableSpec(compareCiSpec(comparison, options));
 }
 
+/**
+ * Interactivity (output tokens/s per user) against throughput over a sweep, with its Pareto
+ * front: `pareto` of ./pareto.ts (see there for details), with the spec made to display as a
+ * chart in Jupyter.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { plot } from "./mod.ts";
+ * import { summarize } from "../summarize/summarize.ts";
+ * import { toTable } from "../table/to_table.ts";
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * // in real use, summarize(toTable(runs)) of a sweep
+ * const runs = [1, 4].map((c) =>
+ *   makeRun([makeRecord({ run_id: `c${c}`, tpot_ms: 10 * c })], {
+ *     load: { concurrency: c, burstiness: 1, warmup: 0, seed: 0 },
+ *   })
+ * );
+ * const spec = plot.pareto(summarize(toTable(runs)));
+ * assert.equal((spec.title as { text: string }).text, "Interactivity vs throughput");
+ * assert.ok(Symbol.for("Jupyter.display") in spec); // shows as a chart in a notebook
+ * ```
+ */
+export function pareto(summary: TableLike, options: ParetoOptions = {}): VegaLiteSpec {
+  return displayableSpec(paretoSpec(summary, options));
+}
+
+/**
+ * vLLM's KV-cache usage, requests running and waiting, and preemptions over a run, on the time
+ * axis of `plot.inFlight`: `serverState` of ./server_state.ts (see there for details), with the
+ * spec made to display as a chart in Jupyter.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { plot } from "./mod.ts";
+ * import { toMetricsTable } from "../table/to_metrics_table.ts";
+ * import { makeRun } from "../table/fixtures.ts";
+ * const run = makeRun([]); // in real use, a run collected with scrapeInterval
+ * run.meta.server_metrics = {
+ *   url: "http://127.0.0.1:8000/metrics", interval_ms: 1000,
+ *   at_ms: [run.meta.started_ms, run.meta.started_ms + 1000],
+ *   values: { 'vllm:num_requests_waiting{engine="0"}': [4, 1] },
+ *   types: { "vllm:num_requests_waiting": "gauge" }, failures: 0, skipped: 0, last_error: null,
+ * };
+ * const spec = plot.serverState(toMetricsTable(run));
+ * assert.equal((spec.title as { text: string }).text, "Server state over time");
+ * assert.ok(Symbol.for("Jupyter.display") in spec); // shows as a chart in a notebook
+ * ```
+ */
+export function serverState(metrics: TableLike, options: ServerStateOptions = {}): VegaLiteSpec {
+  return displayableSpec(serverStateSpec(metrics, options));
+}
+
 export type { BreakdownOptions } from "./breakdown.ts";
 export type { CompareCiOptions } from "./compare_ci.ts";
 export type { CompareOptions } from "./compare.ts";
@@ -334,6 +390,8 @@ export type { HistogramOptions } from "./histogram.ts";
 export type { InFlightOptions } from "./in_flight.ts";
 export type { ItlByPositionOptions } from "./itl_by_position.ts";
 export type { ItlOverTimeOptions } from "./itl_over_time.ts";
+export type { ParetoOptions } from "./pareto.ts";
+export type { ServerStateOptions } from "./server_state.ts";
 export type { SweepOptions } from "./sweep.ts";
 export type { ThroughputOverTimeOptions } from "./throughput_over_time.ts";
 export type { ThroughputVsLatencyOptions } from "./throughput_vs_latency.ts";
@@ -379,4 +437,6 @@ export const plot = {
   throughputVsLatency,
   compare,
   compareCi,
+  pareto,
+  serverState,
 } as const;

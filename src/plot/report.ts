@@ -1,6 +1,7 @@
 /**
  * A self-contained HTML report of one run or a comparison of runs: summary tables and charts as
- * inline SVG. Viewing it needs no scripts and no network.
+ * inline SVG, made interactive (tooltips, pan and zoom) by an inlined vega. Viewing it needs no
+ * network; without scripts the static SVGs stay.
  *
  * @module
  */
@@ -8,7 +9,8 @@
 import { ColumnTable } from "../deps/arquero.ts";
 import type { Run, VegaLiteSpec } from "../types.ts";
 import { toChunkTable, toTable } from "../table/mod.ts";
-import { summarize } from "../summarize/mod.ts";
+import { type SloOptions, summarize } from "../summarize/mod.ts";
+import { checkSlo } from "../summarize/goodput.ts";
 import { breakdown } from "./breakdown.ts";
 import { distinct, hasColumn, numbers, strings, subsetRows, type TableLike } from "./columns.ts";
 import { compare } from "./compare.ts";
@@ -23,10 +25,13 @@ import {
   scopeSvgIds,
 } from "./html.ts";
 import { inFlight } from "./in_flight.ts";
+import { formatTags } from "../display/show_run.ts";
 import { itlByPosition } from "./itl_by_position.ts";
 import { itlOverTime } from "./itl_over_time.ts";
 import { columnTitle } from "./labels.ts";
 import { render } from "./render.ts";
+import { browserScript, compileForBrowser, scriptHashSource } from "./report_live.ts";
+import { lengthsTable, prometheusTable, sloSentence } from "./report_tables.ts";
 import { quantileSorted } from "./stats.ts";
 import { sweep } from "./sweep.ts";
 import { throughputOverTime } from "./throughput_over_time.ts";
@@ -52,6 +57,13 @@ export interface ReportTables {
   generatedAt?: string;
   /** Most runs to draw per-run charts (timeline, breakdown) for (default 4). */
   maxRunCharts?: number;
+  /** The SLOs goodput used (stated in the report; `report` also summarizes with them). */
+  slo?: SloOptions;
+  /**
+   * Inline vega (about 0.5 MB) so charts get tooltips and pan/zoom, allowed by the script's hash in
+   * the Content-Security-Policy (default true). False gives a script-free file of static SVGs.
+   */
+  interactive?: boolean;
 }
 
 /** What {@link report} takes: runs (or a requests table) plus the optional parts of {@link ReportTables}. */
@@ -89,7 +101,7 @@ export async function report(input: ReportInput): Promise<string> {
   const { runs: source, ...rest } = input;
   if (isTableLike(source)) {
     const summary = rest.summary ??
-      (source instanceof ColumnTable ? summarize(source) : undefined);
+      (source instanceof ColumnTable ? summarize(source, { slo: rest.slo }) : undefined);
     return await reportFromTables({ ...rest, table: source, summary });
   }
   const runs = Array.isArray(source) ? source : [source];
@@ -99,7 +111,7 @@ export async function report(input: ReportInput): Promise<string> {
     runs,
     table,
     chunks: rest.chunks ?? toChunkTable(runs),
-    summary: rest.summary ?? summarize(table),
+    summary: rest.summary ?? summarize(table, { slo: rest.slo }),
   });
 }
 
@@ -145,8 +157,10 @@ const QUICK_METRICS = ["ttft_ms", "tpot_ms", "itl_ms", "e2e_ms"];
  * failed requests by error kind with an example message, then charts — latency distributions
  * (one run) or comparisons by label (several runs), in-flight requests, a latency breakdown and a
  * timeline per run, chunk-level charts when `chunks` is given, and sweep curves when the summary
- * has several load levels. Charts are inline SVG; every user string (labels, models, URLs, error
- * messages, column names) is HTML-escaped, and a Content-Security-Policy forbids scripts.
+ * has several load levels, the input/output lengths and the Prometheus counters' change (when the
+ * runs have scrapes). Charts are inline SVG, drawn again by an inlined vega for tooltips and
+ * pan/zoom (`interactive`); every user string (labels, models, URLs, error messages, column
+ * names) is HTML-escaped, and a Content-Security-Policy allows only that one script, by hash.
  * A chart that cannot be drawn is replaced by its (escaped) error message.
  *
  * @example
@@ -182,18 +196,33 @@ export async function reportFromTables(input: ReportTables): Promise<string> {
   const sections: string[] = [];
   if (input.runs && input.runs.length > 0) {
     sections.push(section("Runs", runsTable(input.runs)));
+    const warnings = warningsList(input.runs);
+    if (warnings) sections.push(section("Warnings", warnings));
   }
+  const slo = input.slo === undefined ? undefined : checkSlo(input.slo);
   sections.push(
     section(
       "Summary",
       summary ? summaryTable(summary) : quickSummary(table),
       summary
-        ? ""
+        ? sloSentence(slo, hasColumn(summary, "goodput") && !allNull(summary, "goodput")) ?? ""
         : "Percentiles over successful requests (pass a summarize() table for throughput and goodput).",
     ),
   );
   const errors = errorsTable(table);
-  if (errors) sections.push(section("Failed requests", errors));
+  if (errors) sections.push(section("Failed requests by error kind", errors));
+  const lengths = lengthsTable(table);
+  if (lengths) sections.push(section("Input and output lengths (tokens)", lengths));
+  const counters = input.runs ? prometheusTable(input.runs) : null;
+  if (counters) {
+    sections.push(
+      section(
+        "Prometheus counters",
+        counters,
+        "Change of each counter between the scrapes before and after the run (histogram buckets left out).",
+      ),
+    );
+  }
 
   const groups: { heading: string; figures: Figure[] }[] = [];
   const attempt = (heading: string, make: () => VegaLiteSpec, into: Figure[]) => {
@@ -269,6 +298,8 @@ export async function reportFromTables(input: ReportTables): Promise<string> {
 
   let figureNo = 0;
   const specs: { id: string; spec: VegaLiteSpec }[] = [];
+  const live: string[] = [];
+  const interactive = input.interactive ?? true;
   for (const g of groups) {
     const parts: string[] = [];
     for (const f of g.figures) {
@@ -276,6 +307,7 @@ export async function reportFromTables(input: ReportTables): Promise<string> {
       const id = `fig${figureNo}`;
       parts.push(await figure(id, f));
       if (input.embedSpecs && !isErrorSpec(f.spec)) specs.push({ id, spec: f.spec });
+      if (interactive && !isErrorSpec(f.spec)) live.push(liveSpecScript(id, f.spec));
     }
     if (parts.length > 0) {
       sections.push(section(g.heading, `<div class="grid">${parts.join("\n")}</div>`));
@@ -286,12 +318,14 @@ export async function reportFromTables(input: ReportTables): Promise<string> {
       jsonForScript(s.spec)
     }</script>`
   ).join("\n");
+  const script = interactive ? await liveScript() : null;
+  const scriptSrc = script ? `script-src ${script.hash}; ` : "";
 
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; ${scriptSrc}style-src 'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="vllm-metrics">
 <title>${escapeHtml(title)}</title>
@@ -308,6 +342,7 @@ export async function reportFromTables(input: ReportTables): Promise<string> {
 ${sections.join("\n")}
 </main>
 ${specScripts}
+${script ? `${live.join("\n")}\n<script>${script.text}</script>` : ""}
 </body>
 </html>
 `;
@@ -328,6 +363,10 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 figure { margin: 0; max-width: 100%; overflow-x: auto; }
 figure svg { max-width: 100%; height: auto; }
 .error { color: #a00; white-space: pre-wrap; }
+figure.rendered .static, .live:empty { display: none; }
+.vm-tooltip { position: absolute; z-index: 10; pointer-events: none; background: #fff; border: 1px solid #aaa; border-radius: 3px; padding: .3rem .5rem; font-size: .75rem; box-shadow: 0 2px 6px rgba(0,0,0,.2); }
+.vm-tooltip th { background: none; padding: 0 .5rem 0 0; border: 0; }
+.vm-tooltip td { padding: 0; border: 0; }
 `;
 
 function section(heading: string, body: string, note = ""): string {
@@ -345,11 +384,33 @@ async function figure(id: string, f: Figure): Promise<string> {
   }
   try {
     const svg = await render(f.spec, { format: "svg" });
-    return `<figure id="${id}">${caption}${scopeSvgIds(stripXmlDecl(svg), id)}</figure>`;
+    return `<figure id="${id}">${caption}<div class="static">${
+      scopeSvgIds(stripXmlDecl(svg), id)
+    }</div><div class="live"></div></figure>`;
   } catch (e) {
     return `<figure id="${id}">${caption}<p class="error">Chart not drawn: ${
       escapeHtml(e instanceof Error ? e.message : String(e))
     }</p></figure>`;
+  }
+}
+
+/** The compiled Vega spec the inline script draws into figure `id` (empty when it does not compile). */
+function liveSpecScript(id: string, spec: VegaLiteSpec): string {
+  const compiled = compileForBrowser(spec);
+  return compiled
+    ? `<script type="application/json" class="vega-spec" data-figure="${id}">${
+      jsonForScript(compiled)
+    }</script>`
+    : "";
+}
+
+/** The inline script and its CSP hash; null (a static report) when vega's files cannot be read. */
+async function liveScript(): Promise<{ text: string; hash: string } | null> {
+  try {
+    const text = await browserScript();
+    return { text, hash: await scriptHashSource(text) };
+  } catch {
+    return null;
   }
 }
 
@@ -399,6 +460,7 @@ function runsTable(runs: Run[]): string {
     "requests",
     "duration (s)",
     "started",
+    "tags",
   ];
   const rows = runs.map((r): Cell[] => {
     const m = r.meta;
@@ -413,9 +475,20 @@ function runsTable(runs: Run[]): string {
       { text: String(r.requests.length), numeric: true },
       { ...formatValue(m.duration_ms / 1000) },
       { text: m.created_at },
+      { text: formatTags(m.metadata) },
     ];
   });
   return `<div class="scroll">${htmlTable(headers, rows)}</div>`;
+}
+
+/** Each run's `meta.warnings` (e.g. no server span at all), as a list; null when none. */
+function warningsList(runs: Run[]): string | null {
+  const items = runs.flatMap((r) =>
+    (r.meta.warnings ?? []).map((w) =>
+      `<li>${runs.length > 1 ? `<b>${escapeHtml(r.meta.label)}</b>: ` : ""}${escapeHtml(w)}</li>`
+    )
+  );
+  return items.length > 0 ? `<ul class="warnings">${items.join("\n")}</ul>` : null;
 }
 
 function summaryTable(summary: TableLike): string {

@@ -5,8 +5,10 @@
  */
 
 import type { VegaLiteSpec } from "../types.ts";
-import { groupKeys, hasColumn, numbers, requireColumns, type TableLike } from "./columns.ts";
+import { groupKeys, numbers, requireColumns, type TableLike } from "./columns.ts";
+import { loadLabels } from "./load_labels.ts";
 import { columnTitle } from "./labels.ts";
+import { axisDomain } from "./domain.ts";
 import {
   base,
   type ChartOptions,
@@ -71,25 +73,16 @@ export function throughputVsLatency(
   const n = summary.numRows();
   const lat = numbers(summary, latency);
   const thr = numbers(summary, throughput);
-  const conc = hasColumn(summary, "concurrency")
-    ? numbers(summary, "concurrency")
-    : new Array(n).fill(null);
-  const rate = hasColumn(summary, "rate") ? numbers(summary, "rate") : new Array(n).fill(null);
+  const loads = loadLabels(summary);
   const groups = groupKeys(summary, options.by);
   const rows: Record<string, unknown>[] = [];
   for (let i = 0; i < n; i++) {
     if (lat[i] === null || thr[i] === null) continue;
-    const load = rate[i] ?? conc[i];
-    const text = rate[i] !== null
-      ? `${tidy(rate[i]!)} req/s`
-      : conc[i] !== null
-      ? `c=${tidy(conc[i]!)}`
-      : "";
     rows.push({
       latency: tidy(lat[i]!),
       throughput: tidy(thr[i]!),
-      order: load ?? i,
-      load: text,
+      order: loads[i].value ?? i,
+      load: loads[i].text,
       ...(options.by ? { group: groups[i] } : {}),
     });
   }
@@ -98,6 +91,7 @@ export function throughputVsLatency(
   }
   const xTitle = columnTitle(latency);
   const yTitle = columnTitle(throughput);
+  const xDomain = axisDomain(rows.map((r) => r.latency as number), "latency");
   const color = options.by
     ? { color: { field: "group", type: "nominal", title: options.by, sort: null } }
     : { color: { value: "#4c78a8" } };
@@ -105,7 +99,8 @@ export function throughputVsLatency(
     ...base(
       `Throughput (${throughput}) against latency (${latency})`,
       title,
-      `${rows.length} points, joined in load order · upper left is better`,
+      [`${rows.length} points, joined in load order · upper left is better`, xDomain.note]
+        .filter((s) => s).join(" · "),
       width,
       height,
     ),
@@ -114,7 +109,7 @@ export function throughputVsLatency(
       {
         mark: { type: "line", point: { size: 45, filled: true }, strokeWidth: 1.8 },
         encoding: {
-          x: { field: "latency", type: "quantitative", title: xTitle, scale: { zero: false } },
+          x: { field: "latency", type: "quantitative", title: xTitle, scale: xDomain.scale },
           y: { field: "throughput", type: "quantitative", title: yTitle },
           order: { field: "order", type: "quantitative" },
           ...color,

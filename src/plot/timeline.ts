@@ -20,22 +20,23 @@ export interface TimelineOptions extends ChartOptions {
 
 /** Phases drawn by {@link timeline}, with their colors. */
 export const TIMELINE_PHASES = [
-  { key: "client_wait", label: "client: waiting for first token", color: "#c6dbef" },
-  { key: "client_stream", label: "client: streaming", color: "#9ecae1" },
+  { key: "client_wait", label: "client: waiting for first token", color: "#9ecae1" },
+  { key: "client_stream", label: "client: streaming", color: "#2b6ca3" },
   { key: "server_queue", label: "server: queue", color: "#f58518" },
   { key: "server_prefill", label: "server: prefill", color: "#e45756" },
   { key: "server_decode", label: "server: decode", color: "#54a24b" },
-  { key: "failed", label: "failed request", color: "#bbbbbb" },
+  { key: "failed", label: "failed request", color: "#222222" },
 ] as const;
 
 /**
- * A Gantt-style chart of one run: y = request, x = seconds since the run's first request.
- * Each request is a wide light bar for what the client saw (start → first token → end) with a
- * narrow bar inside for what the server's span reports (arrival → queue → prefill → decode), so
- * queueing and client/server gaps show at a glance. Failed requests are grey. Above
- * `maxRequests`, every k-th request is drawn (stated in the subtitle). A failed request whose end
- * is unknown is a grey cross at its start. Requests without server
- * times show only the client bar. Throws a `TypeError` naming missing columns.
+ * A Gantt-style chart of one run: y = the request's 0-based `index`, x = seconds since the run's
+ * first request. Each request row has two bars side by side, so neither hides the other: above,
+ * what the client saw (start → first token → end, light then dark blue); below, what the server's
+ * span reports (arrival → queue → prefill → decode). Failed requests are black bars (at least a
+ * sliver wide) with a cross at their start. Above `maxRequests`, every k-th request is drawn
+ * (stated in the subtitle). The legend lists only the phases present; every bar has a tooltip.
+ * Requests without server times show only the client bar. Throws a `TypeError` naming missing
+ * columns.
  *
  * @example
  * ```ts
@@ -114,6 +115,7 @@ export function timeline(table: TableLike, options: TimelineOptions = {}): VegaL
     }
     rows.push(row);
   });
+  widenFailed(rows);
   const shown = rows.length;
   const height = size("height", options.height, Math.min(600, Math.max(200, shown * 5)));
   const runLabel = labels ? labels[picked[0]] : null;
@@ -124,23 +126,25 @@ export function timeline(table: TableLike, options: TimelineOptions = {}): VegaL
     every > 1
       ? `1 request in ${every} shown (${fmtCount(shown)} of ${fmtCount(picked.length)})`
       : `${fmtCount(shown)} requests`,
-    "wide bars: client view · narrow bars: server span",
+    "upper bars: client view · lower bars: server span",
   ].filter((x) => x).join(" · ");
   const phase = (key: string) => TIMELINE_PHASES.find((p) => p.key === key)!.label;
   const x = (field: string) => ({
     field,
     type: "quantitative",
     title: "time since first request (s)",
+    axis: { labelOverlap: true },
   });
   const yAxis = {
     type: "quantitative",
     title: "request index",
     scale: { reverse: true, zero: false, nice: false },
-    axis: { format: "d", tickMinStep: 1 },
+    axis: { format: "d", tickMinStep: 1, labelOverlap: true, tickCount: 8 },
   };
+  const present = TIMELINE_PHASES.filter((p) => phasePresent(p.key, rows));
   const colorScale = {
-    domain: TIMELINE_PHASES.map((p) => p.label),
-    range: TIMELINE_PHASES.map((p) => p.color),
+    domain: present.map((p) => p.label),
+    range: present.map((p) => p.color),
   };
   // A rect spanning [y + lo, y + hi] in request units, drawn from two calculated fields.
   const layer = (
@@ -155,6 +159,7 @@ export function timeline(table: TableLike, options: TimelineOptions = {}): VegaL
       { filter },
       { calculate: `datum.y + ${lo}`, as: "y_lo" },
       { calculate: `datum.y + ${hi}`, as: "y_hi" },
+      { calculate: JSON.stringify(phase(key)), as: "phase" },
     ],
     mark: { type: "rect" },
     encoding: {
@@ -163,10 +168,15 @@ export function timeline(table: TableLike, options: TimelineOptions = {}): VegaL
       y: { ...yAxis, field: "y_lo" },
       y2: { field: "y_hi" },
       color: { datum: phase(key), type: "nominal", title: "phase", scale: colorScale },
+      tooltip: [
+        { field: "y", title: "index" },
+        { field: "phase", title: "phase" },
+        { field: from, title: "from (s)", format: ".3f" },
+        { field: to, title: "to (s)", format: ".3f" },
+      ],
     },
   });
   const half = 0.45 * Math.max(1, every);
-  const inner = 0.2 * Math.max(1, every);
   return {
     ...base(
       "Request timeline: client phases (wide) and server span phases (narrow) per request",
@@ -177,22 +187,44 @@ export function timeline(table: TableLike, options: TimelineOptions = {}): VegaL
     ),
     data: { values: rows },
     layer: [
+      layer("client_wait", "s", "f", -half, 0, "datum.failed !== 1 && isValid(datum.f)"),
+      layer("client_stream", "f", "e", -half, 0, "datum.failed !== 1 && isValid(datum.f)"),
+      layer("server_queue", "sa", "sq", 0, half, "isValid(datum.sa)"),
+      layer("server_prefill", "sq", "sp", 0, half, "isValid(datum.sa)"),
+      layer("server_decode", "sp", "sd", 0, half, "isValid(datum.sa)"),
       layer("failed", "s", "e", -half, half, "datum.failed === 1"),
-      layer("client_wait", "s", "f", -half, half, "isValid(datum.f)"),
-      layer("client_stream", "f", "e", -half, half, "isValid(datum.f)"),
-      layer("server_queue", "sa", "sq", -inner, inner, "isValid(datum.sa)"),
-      layer("server_prefill", "sq", "sp", -inner, inner, "isValid(datum.sa)"),
-      layer("server_decode", "sp", "sd", -inner, inner, "isValid(datum.sa)"),
       {
-        // Failed requests whose end is unknown: a cross at their start.
-        transform: [{ filter: "datum.no_end === 1" }],
+        // Every failed request also gets a cross at its start, so even a short one stands out.
+        transform: [{ filter: "datum.failed === 1" }],
         mark: { type: "point", shape: "cross", filled: true, size: 50 },
         encoding: {
           x: x("s"),
           y: { ...yAxis, field: "y" },
           color: { datum: phase("failed"), type: "nominal", title: "phase", scale: colorScale },
+          tooltip: [{ field: "y", title: "index" }, { field: "s", title: "start (s)" }],
         },
       },
     ],
   };
+}
+
+/** Whether any drawn row has the phase `key`, so the legend lists only what is present. */
+function phasePresent(key: string, rows: Record<string, unknown>[]): boolean {
+  switch (key) {
+    case "failed":
+      return rows.some((r) => r.failed === 1);
+    case "client_wait":
+    case "client_stream":
+      return rows.some((r) => r.failed !== 1 && r.f !== undefined);
+    default:
+      return rows.some((r) => r.sa !== undefined);
+  }
+}
+
+/** Failed requests get at least 0.4% of the time axis, so a quick failure is still a visible bar. */
+function widenFailed(rows: Record<string, unknown>[]): void {
+  const span = Math.max(...rows.map((r) => r.e as number)) || 1;
+  for (const r of rows) {
+    if (r.failed === 1) r.e = tidy(Math.max(r.e as number, (r.s as number) + span * 0.004));
+  }
 }

@@ -6,6 +6,7 @@
  */
 
 import {
+  distinct,
   forEachListValue,
   groupKeys,
   hasColumn,
@@ -88,6 +89,32 @@ function scalar(
     const v = values[i];
     if (keep[i] && v !== null) add(i, v);
   }
+}
+
+/**
+ * The column that tells runs apart when a table holds several (`label` when each run has its own,
+ * else `run_id`), or undefined for one run: distribution charts colour by it so that several runs
+ * are never pooled silently.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as aq from "../deps/arquero.ts";
+ * import { runColumn } from "./values.ts";
+ * const two = aq.table({ run_id: ["r1", "r2"], label: ["base", "tuned"], ttft_ms: [1, 2] });
+ * assert.equal(runColumn(two), "label");
+ * const sameLabel = aq.table({ run_id: ["r1", "r2"], label: ["x", "x"], ttft_ms: [1, 2] });
+ * assert.equal(runColumn(sameLabel), "run_id");
+ * assert.equal(runColumn(aq.table({ run_id: ["r1", "r1"], ttft_ms: [1, 2] })), undefined);
+ * ```
+ */
+export function runColumn(table: TableLike): string | undefined {
+  const count = (column: string) =>
+    hasColumn(table, column) ? distinct(Array.from(table.array(column))).length : 0;
+  const runs = count("run_id");
+  const labels = count("label");
+  if (runs > 1) return labels === runs ? "label" : "run_id";
+  return labels > 1 ? "label" : undefined;
 }
 
 /** "N failed requests excluded" (or `""` when none). */

@@ -23,6 +23,7 @@ Flags:
   --default-max-tokens <n>        max_tokens when the request has none (default 128)
   --stream-interval <n>           tokens per content chunk (default 1)
   --max-model-len <n>             context length (default 8192)
+  --prefix-cache-blocks <n>       16-token blocks kept for prefix caching (default 16384, 0 = off)
   --early-stop-rate <p>           chance of an early "stop" without ignore_eos (default 0)
   --frontend-overhead-ms <ms>     simulated tokenization + IPC time (default 2)
   --otlp-endpoint <url>           e.g. http://127.0.0.1:4317 (grpc) or http://127.0.0.1:4318/v1/traces
@@ -68,6 +69,8 @@ const FLAGS: Record<string, Setter> = {
   "--default-max-tokens": (o, v, f) => (o.defaultMaxTokens = num(f, v)),
   "--stream-interval": (o, v, f) => (o.streamInterval = num(f, v)),
   "--max-model-len": (o, v, f) => (o.maxModelLen = num(f, v)),
+  "--prefix-cache-blocks": (o, v, f) => (o.prefixCacheBlocks = num(f, v)),
+  "--kv-cache-blocks": (o, v, f) => (o.kvCacheBlocks = num(f, v)),
   "--early-stop-rate": (o, v, f) => (o.earlyStopRate = num(f, v)),
   "--frontend-overhead-ms": (o, v, f) => (o.frontendOverheadMs = num(f, v)),
   "--otlp-endpoint": (o, v) => (o.otlpEndpoint = v),

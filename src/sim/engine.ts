@@ -39,13 +39,27 @@ export interface EngineConfig {
   decodeStepMs: number;
   decodeStepMsPerSeq: number;
   streamInterval: number;
+  /**
+   * KV-cache blocks of {@link KV_BLOCK_TOKENS} tokens (default: unlimited). A running sequence
+   * holds the blocks of its prompt and generated tokens; when the next step's tokens do not fit,
+   * the most recently scheduled sequence is preempted (back to the head of the queue, its blocks
+   * freed, recomputed when rescheduled), as vLLM V1's scheduler does.
+   */
+  kvCacheBlocks?: number;
 }
+
+/** Tokens per KV-cache block (vLLM's default block size). */
+export const KV_BLOCK_TOKENS = 16;
+
+const blocksFor = (tokens: number) => Math.ceil(tokens / KV_BLOCK_TOKENS);
 
 /** A sequence to generate. */
 export interface SequenceSpec {
   /** Unique among live sequences. */
   id: string;
   prompt_tokens: number;
+  /** Leading prompt tokens found in the prefix cache: not prefilled again (default 0). */
+  cached_tokens?: number;
   /** Tokens to generate before finishing (≥ 1). */
   output_tokens: number;
 }
@@ -115,6 +129,7 @@ export class Engine {
   #timer: unknown = null;
   #closed = false;
   #steps = 0;
+  #preemptions = 0;
 
   constructor(
     config: EngineConfig,
@@ -134,6 +149,22 @@ export class Engine {
   /** Sequences running (scheduled, not finished). */
   get running(): number {
     return this.#running.size;
+  }
+
+  /** Running sequences preempted so far because the KV cache was full. */
+  get preemptions(): number {
+    return this.#preemptions;
+  }
+
+  /** Fraction of the KV-cache blocks held by running sequences (0 with an unlimited cache). */
+  get kvCacheUsage(): number {
+    const capacity = this.#config.kvCacheBlocks ?? Infinity;
+    if (capacity === Infinity) return 0;
+    let used = 0;
+    for (const seq of this.#running.values()) {
+      used += blocksFor(seq.spec.prompt_tokens + seq.generated);
+    }
+    return Math.min(1, used / capacity);
   }
 
   /** Engine steps completed so far. */
@@ -184,11 +215,19 @@ export class Engine {
     const start = this.#clock.now();
     const c = this.#config;
     let prefillMs = 0;
+    let freeBlocks = this.#makeRoomForNextTokens();
     for (const [id, seq] of this.#waiting) {
       if (this.#running.size >= c.maxNumSeqs) break;
+      // Blocks for the prompt, the tokens made before a preemption, and this step's token. With
+      // nothing running the head is scheduled anyway, so an oversized prompt cannot stall it.
+      const needed = blocksFor(seq.spec.prompt_tokens + seq.generated + 1);
+      if (needed > freeBlocks && this.#running.size > 0) break;
+      freeBlocks -= needed;
       this.#waiting.delete(id);
-      seq.times.scheduled_ms = start;
-      prefillMs += c.prefillBaseMs + seq.spec.prompt_tokens * c.prefillMsPerToken;
+      seq.times.scheduled_ms ??= start; // the queue time ends at the first scheduling, as vLLM
+      // A preempted sequence recomputes its prompt and the tokens it had generated.
+      const computed = seq.spec.prompt_tokens + seq.generated - (seq.spec.cached_tokens ?? 0);
+      prefillMs += c.prefillBaseMs + computed * c.prefillMsPerToken;
       this.#running.set(id, seq);
     }
     if (this.#running.size === 0) {
@@ -197,6 +236,29 @@ export class Engine {
     }
     const stepMs = c.decodeStepMs + this.#running.size * c.decodeStepMsPerSeq + prefillMs;
     this.#timer = this.#clock.setTimer(() => this.#finishStep(), stepMs);
+  }
+
+  /**
+   * Preempts the most recently scheduled running sequences until every remaining one has a
+   * block for its next token (never the last one); returns the blocks left free.
+   */
+  #makeRoomForNextTokens(): number {
+    const capacity = this.#config.kvCacheBlocks ?? Infinity;
+    if (capacity === Infinity) return Infinity;
+    let needed = 0;
+    for (const seq of this.#running.values()) {
+      needed += blocksFor(seq.spec.prompt_tokens + seq.generated + 1);
+    }
+    while (needed > capacity && this.#running.size > 1) {
+      const [id, seq] = [...this.#running].at(-1)!;
+      this.#running.delete(id);
+      needed -= blocksFor(seq.spec.prompt_tokens + seq.generated + 1);
+      const waiting = [...this.#waiting];
+      this.#waiting.clear();
+      for (const [k, v] of [[id, seq] as const, ...waiting]) this.#waiting.set(k, v);
+      this.#preemptions++;
+    }
+    return Math.max(0, capacity - needed);
   }
 
   #finishStep(): void {

@@ -161,3 +161,33 @@ Deno.test("Engine: add rejects duplicate ids and empty outputs; close clears tim
   assert.equal(clock.pending, 0);
   assert.throws(() => engine.add({ id: "b", prompt_tokens: 1, output_tokens: 1 }), /closed/);
 });
+
+Deno.test("Engine: a full KV cache preempts the latest scheduled sequence, which finishes later", () => {
+  // 3 blocks of 16 tokens. a (15-token prompt) runs alone in step 1; b joins in step 2; at step 3
+  // each needs a second block (17 tokens): 4 > 3, so b, scheduled last, is preempted.
+  const { clock, outputs, engine } = setup({ kvCacheBlocks: 3 });
+  engine.add({ id: "a", prompt_tokens: 15, output_tokens: 20 });
+  engine.add({ id: "b", prompt_tokens: 15, output_tokens: 20 });
+  clock.advance(30); // step 1 ends at 22.5, step 2 (a and b) runs to 46
+  assert.equal(engine.running, 2);
+  assert.equal(engine.kvCacheUsage, 2 / 3);
+  clock.advance(20); // step 3 starts at 46
+  assert.equal(engine.preemptions, 1);
+  assert.equal(engine.waiting, 1);
+  assert.equal(engine.running, 1);
+  clock.advance(5000);
+  const finished = outputs.filter((o) => o.finished).map((o) => [o.id, o.total_tokens]);
+  assert.deepEqual(finished, [["a", 20], ["b", 20]]); // nothing lost
+  assert.equal(engine.kvCacheUsage, 0);
+  // b's queue time ended at its first scheduling, not after the preemption (as vLLM)
+  const b = outputs.find((o) => o.id === "b" && o.finished)!;
+  assert.equal(b.times.scheduled_ms, 22.5);
+});
+
+Deno.test("Engine: without kvCacheBlocks the cache is unlimited and nothing is preempted", () => {
+  const { clock, engine } = setup();
+  for (const id of ["a", "b"]) engine.add({ id, prompt_tokens: 5000, output_tokens: 3 });
+  clock.advance(10_000);
+  assert.equal(engine.preemptions, 0);
+  assert.equal(engine.kvCacheUsage, 0);
+});

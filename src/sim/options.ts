@@ -43,6 +43,19 @@ export interface SimulatorOptions {
   /** Context length: prompt + max_tokens above it is a 400 (default 8192). */
   maxModelLen?: number;
   /**
+   * KV-cache blocks of 16 tokens kept for prefix caching (default 16384, 0 = off): a request
+   * whose leading blocks are cached prefills only the rest, and `/metrics` counts
+   * `vllm:prefix_cache_queries_total` and `vllm:prefix_cache_hits_total` in tokens, as vLLM.
+   */
+  prefixCacheBlocks?: number;
+  /**
+   * KV-cache size in blocks of 16 tokens (default 65536): running requests hold blocks for their
+   * prompt and output; when full, the latest scheduled request is preempted (back to the queue,
+   * recomputed later). `/metrics` shows `vllm:kv_cache_usage_perc` (0–1) and
+   * `vllm:num_preemptions_total`, as vLLM.
+   */
+  kvCacheBlocks?: number;
+  /**
    * Probability that a request without `ignore_eos` stops early (finish_reason "stop") at a
    * length below max_tokens drawn from an RNG seeded by (seed, request id). Default 0: every
    * request generates exactly max_tokens, so tests and benchmarks get predictable lengths.
@@ -154,6 +167,8 @@ export interface ResolvedOptions {
   defaultMaxTokens: number;
   streamInterval: number;
   maxModelLen: number;
+  prefixCacheBlocks: number;
+  kvCacheBlocks: number;
   earlyStopRate: number;
   frontendOverheadMs: number;
   otlpEndpoint: string | null;
@@ -248,6 +263,10 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     defaultMaxTokens: positiveInt("defaultMaxTokens", options.defaultMaxTokens, 128),
     streamInterval: positiveInt("streamInterval", options.streamInterval, 1),
     maxModelLen: positiveInt("maxModelLen", options.maxModelLen, 8192),
+    prefixCacheBlocks: options.prefixCacheBlocks === 0
+      ? 0
+      : positiveInt("prefixCacheBlocks", options.prefixCacheBlocks, 16384),
+    kvCacheBlocks: positiveInt("kvCacheBlocks", options.kvCacheBlocks, 65536),
     earlyStopRate: rate("earlyStopRate", options.earlyStopRate),
     frontendOverheadMs: nonNegative("frontendOverheadMs", options.frontendOverheadMs, 2),
     otlpEndpoint: endpoint,

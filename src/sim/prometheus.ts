@@ -115,6 +115,16 @@ function fmt(value: number): string {
   return String(value);
 }
 
+/** The engine's state, read at each exposition. */
+export interface SchedulerState {
+  running: number;
+  waiting: number;
+  /** Fraction of KV-cache blocks in use, 0–1 (default 0). */
+  kv_cache_usage?: number;
+  /** Requests preempted so far (default 0). */
+  preemptions?: number;
+}
+
 /**
  * The simulator's metric registry.
  *
@@ -131,10 +141,12 @@ function fmt(value: number): string {
  */
 export class SimMetrics {
   readonly #labels: string;
-  readonly #gauges: () => { running: number; waiting: number };
+  readonly #gauges: () => SchedulerState;
   readonly #success = new Map<FinishedReason, number>(FINISHED_REASONS.map((r) => [r, 0]));
   #promptTokens = 0;
   #generationTokens = 0;
+  #prefixQueries = 0;
+  #prefixHits = 0;
   readonly #ttft = new Histogram(TTFT_BUCKETS_S);
   readonly #e2e = new Histogram(REQUEST_LATENCY_BUCKETS_S);
   readonly #queue = new Histogram(REQUEST_LATENCY_BUCKETS_S);
@@ -144,7 +156,7 @@ export class SimMetrics {
   readonly #tpot = new Histogram(ITL_BUCKETS_S);
 
   /** `gauges` is read at each exposition (scheduler state). */
-  constructor(model: string, gauges: () => { running: number; waiting: number }) {
+  constructor(model: string, gauges: () => SchedulerState) {
     this.#labels = `model_name="${model.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}",engine="0"`;
     this.#gauges = gauges;
   }
@@ -163,6 +175,12 @@ export class SimMetrics {
     this.#tpot.observe(o.completion_tokens > 1 ? o.decode_s / (o.completion_tokens - 1) : 0);
   }
 
+  /** Records one prefix-cache lookup, in tokens (queried and found). */
+  countPrefixCache(queriedTokens: number, hitTokens: number): void {
+    this.#prefixQueries += queriedTokens;
+    this.#prefixHits += hitTokens;
+  }
+
   /** Records an aborted request (client disconnect): counter only, as vLLM. */
   countAbort(): void {
     this.#success.set("abort", this.#success.get("abort")! + 1);
@@ -176,7 +194,7 @@ export class SimMetrics {
   /** Prometheus text exposition (format 0.0.4). */
   text(): string {
     const l = this.#labels;
-    const { running, waiting } = this.#gauges();
+    const { running, waiting, kv_cache_usage = 0, preemptions = 0 } = this.#gauges();
     const out: string[] = [];
     const gauge = (name: string, help: string, value: number) => {
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name}{${l}} ${fmt(value)}`);
@@ -194,6 +212,12 @@ export class SimMetrics {
     };
     gauge("vllm:num_requests_running", "Number of requests in model execution batches.", running);
     gauge("vllm:num_requests_waiting", "Number of requests waiting to be processed.", waiting);
+    gauge("vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.", kv_cache_usage);
+    counter(
+      "vllm:num_preemptions_total",
+      "Cumulative number of preemption from the engine.",
+      preemptions,
+    );
     out.push(
       "# HELP vllm:request_success_total Count of successfully processed requests.",
       "# TYPE vllm:request_success_total counter",
@@ -210,6 +234,16 @@ export class SimMetrics {
       "vllm:generation_tokens_total",
       "Number of generation tokens processed.",
       this.#generationTokens,
+    );
+    counter(
+      "vllm:prefix_cache_queries_total",
+      "Prefix cache queries, in terms of number of queried tokens.",
+      this.#prefixQueries,
+    );
+    counter(
+      "vllm:prefix_cache_hits_total",
+      "Prefix cache hits, in terms of number of cached tokens.",
+      this.#prefixHits,
     );
     histogram(
       "vllm:time_to_first_token_seconds",

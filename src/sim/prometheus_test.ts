@@ -65,3 +65,24 @@ Deno.test("SimMetrics escapes quotes in the model label", () => {
   const text = new SimMetrics('a"b', () => ({ running: 0, waiting: 0 })).text();
   assert.match(text, /model_name="a\\"b"/);
 });
+
+Deno.test("every simulator metric family has the name and type real vLLM 0.32 exposes", async () => {
+  const real = await Deno.readTextFile(
+    new URL("./testdata/vllm-0.32.0/metrics.txt", import.meta.url),
+  );
+  const typeLines = (text: string) =>
+    new Map([...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1], m[2]]));
+  const realTypes = typeLines(real);
+  const sim = new SimMetrics("sim", () => ({
+    running: 2,
+    waiting: 1,
+    kv_cache_usage: 0.25,
+    preemptions: 3,
+  }));
+  for (const [name, type] of typeLines(sim.text())) {
+    assert.equal(realTypes.get(name), type, name);
+  }
+  const lines = sim.text().split("\n");
+  assert.ok(lines.includes('vllm:kv_cache_usage_perc{model_name="sim",engine="0"} 0.25'));
+  assert.ok(lines.includes('vllm:num_preemptions_total{model_name="sim",engine="0"} 3.0'));
+});

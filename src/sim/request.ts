@@ -27,6 +27,8 @@ export interface ParsedRequest {
   continuous_usage: boolean;
   /** estimateTokens of the prompt or of the concatenated message contents (≥ 1). */
   prompt_tokens: number;
+  /** The text those tokens are counted from (prefix caching); null for a token-id prompt. */
+  prompt_text: string | null;
   /** Effective output budget: max_tokens / max_completion_tokens, or the default, capped by the context. */
   max_tokens: number;
   /** `min_tokens` (default 0). */
@@ -171,11 +173,14 @@ export function parseCompletionRequest(
     if (body.model !== ctx.model) return modelNotFound(body.model, ctx.model);
   }
   let promptTokens: number;
+  let promptText: string | null = null;
   if (endpoint === "chat") {
     const text = chatPrompt(body.messages);
     if (typeof text !== "string") return text;
     promptTokens = Math.max(1, estimateTokens(text));
+    promptText = text;
   } else {
+    if (typeof body.prompt === "string") promptText = body.prompt;
     const tokens = completionPromptTokens(body.prompt);
     if (typeof tokens !== "number") return tokens;
     promptTokens = Math.max(1, tokens);
@@ -245,6 +250,7 @@ export function parseCompletionRequest(
     include_usage: includeUsage,
     continuous_usage: continuousUsage,
     prompt_tokens: promptTokens,
+    prompt_text: promptText,
     max_tokens: effectiveMax,
     min_tokens: Math.min(minTokens ?? 0, effectiveMax),
     ignore_eos: ignoreEos === true,

@@ -35,6 +35,7 @@ import {
   type SimulatorOptions,
 } from "./options.ts";
 import { SimMetrics } from "./prometheus.ts";
+import { PrefixCache } from "./prefix_cache.ts";
 import { isSimError, parseCompletionRequest, type SimEndpoint } from "./request.ts";
 import { CompletionSession, type FinishedRequest, type ResponseSink } from "./session.ts";
 import { buildRequestSpan } from "./span.ts";
@@ -170,14 +171,18 @@ class SimulatorServer {
   readonly #server: http.Server;
   #nextSeq = 0;
   readonly #tokenizer = new SimTokenizer();
+  readonly #prefixCache: PrefixCache;
   #closing: Promise<void> | null = null;
 
   constructor(opts: ResolvedOptions) {
     this.#opts = opts;
+    this.#prefixCache = new PrefixCache(opts.prefixCacheBlocks);
     this.#engine = new Engine(opts, realClock, (outputs) => this.#onEngineOutputs(outputs));
     this.#metrics = new SimMetrics(opts.model, () => ({
       running: this.#engine.running,
       waiting: this.#engine.waiting,
+      kv_cache_usage: this.#engine.kvCacheUsage,
+      preemptions: this.#engine.preemptions,
     }));
     this.#exporter = opts.otlpEndpoint
       ? new BatchSpanExporter({
@@ -438,9 +443,12 @@ class SimulatorServer {
     const addToEngine = () => {
       tokenizeTimer = null;
       if (session.closed || this.#closing) return;
+      const cache = this.#prefixCache.admit(parsed.prompt_text, parsed.prompt_tokens);
+      this.#metrics.countPrefixCache(cache.queried_tokens, cache.hit_tokens);
       this.#engine.add({
         id: seqId,
         prompt_tokens: parsed.prompt_tokens,
+        cached_tokens: cache.hit_tokens,
         output_tokens: planned.tokens,
       });
     };

@@ -9,3 +9,4 @@ export { percentile } from "./percentile.ts";
 export { describe, type MetricStats } from "./describe.ts";
 export { percentileColumn } from "./percentile_column.ts";
 export { meetsSlo, type SloOptions } from "./goodput.ts";
+export { type PrefixCacheUse, prefixCacheUse } from "./prefix_cache.ts";

@@ -16,6 +16,7 @@ import { checkSlo, type SloOptions } from "./goodput.ts";
 import { groupTotals, type TotalsColumns, totalsColumns } from "./group_totals.ts";
 import { tokenLengthStats } from "./token_lengths.ts";
 import { errorCounts } from "./error_counts.ts";
+import { type PeakColumns, peakConcurrentRequests, peakOutputTokensPerS } from "./peaks.ts";
 import { showSummary } from "../display/summary_bundle.ts";
 
 /** Options of {@link summarize}. */
@@ -57,7 +58,15 @@ function groupColumns(table: ColumnTable, groupby: string | string[] | undefined
   return names;
 }
 const DEFAULT_GROUPBY = ["run_id", "label"];
-const CLIENT_METRICS = ["ttft_ms", "tpot_ms", "itl_ms", "e2e_ms"];
+const CLIENT_METRICS = [
+  "ttft_ms",
+  "tpot_ms",
+  "itl_ms",
+  "e2e_ms",
+  "ttst_ms",
+];
+/** A rate per request, summarized without a `_count` column (displays take those for ms). */
+const PER_USER = "output_tokens_per_s_per_user";
 
 /**
  * One row per group with counts, throughput, goodput and statistics per metric.
@@ -71,13 +80,16 @@ const CLIENT_METRICS = ["ttft_ms", "tpot_ms", "itl_ms", "e2e_ms"];
  * duration); `request_throughput` (succeeded / duration_s, req/s), `output_throughput`
  * (Σ completion_tokens of succeeded / duration_s, tok/s), `total_token_throughput`
  * ((Σ prompt_tokens + Σ completion_tokens of succeeded) / duration_s, tok/s);
+ * `peak_output_tokens_per_s` (most output tokens in one 1-second bucket) and
+ * `peak_concurrent_requests` (most requests open at one instant), see ./peaks.ts;
  * `total_input_tokens`, `input_tokens_mean`, `input_tokens_p50`, `input_tokens_p99` and the same
  * for `output` (prompt_tokens and completion_tokens of succeeded requests, as vllm bench's totals);
  * `goodput`
  * (good requests / duration_s, req/s; null without `slo`) and `good_fraction` (good / requests);
  * `concurrency` and `rate` when constant within the group (else null); and per metric m:
  * `m_mean`, `m_std` (population, ddof = 0), `m_min`, `m_p50`… (numpy linear; p99.9 → `m_p99_9`),
- * `m_max`, `m_count`.
+ * `m_max`, `m_count`; and `output_tokens_per_s_per_user_mean`, `_std`, `_min`, `_p50`…, `_max`
+ * (1000 / TPOT per request; no `_count`, as it is a rate, not a latency).
  *
  * Only successful requests enter the metric statistics; TPOT only from requests with ≥ 2 output
  * tokens; ITL is pooled over all gaps of all successful requests of the group (vllm bench's way).
@@ -119,6 +131,8 @@ export function summarize(table: ColumnTable, options: SummarizeOptions = {}): C
   const carried = ["concurrency", "rate"].filter((n) => !groupby.includes(n) && table.column(n));
   const spanStatus = table.column("span_status") ? read("span_status") : null;
   const errorKind = table.column("error_kind") ? read("error_kind") : null;
+  const peakColumns = readPeakColumns(table, columnsForTotals);
+  const perUser = table.column(PER_USER) && !metrics.includes(PER_USER) ? read(PER_USER) : null;
 
   const out: Record<string, unknown[]> = {};
   const add = (name: string, value: unknown) => (out[name] ??= []).push(value);
@@ -142,6 +156,11 @@ export function summarize(table: ColumnTable, options: SummarizeOptions = {}): C
     add("request_throughput", perSecond(t.succeeded));
     add("output_throughput", perSecond(t.output_tokens));
     add("total_token_throughput", perSecond(t.input_tokens + t.output_tokens));
+    add(
+      "peak_output_tokens_per_s",
+      peakColumns && peakOutputTokensPerS(t.succeeded_rows, peakColumns),
+    );
+    add("peak_concurrent_requests", peakColumns && peakConcurrentRequests(rows, peakColumns));
     addLengths(add, "input", tokenLengthStats(columnsForTotals.prompt_tokens, t.succeeded_rows));
     addLengths(
       add,
@@ -154,7 +173,7 @@ export function summarize(table: ColumnTable, options: SummarizeOptions = {}): C
     // One scratch buffer for the group's scalar metrics, reused: each is summarized before the next
     // is copied in.
     const okRows = t.succeeded_rows;
-    const scratch = new Float64Array(metricColumns.length > 0 ? okRows.length : 0);
+    const scratch = new Float64Array(okRows.length);
     for (const metric of metricColumns) {
       const stats = metricStats(
         metric.name,
@@ -172,12 +191,53 @@ export function summarize(table: ColumnTable, options: SummarizeOptions = {}): C
       add(`${metric.name}_max`, stats.max);
       add(`${metric.name}_count`, stats.count);
     }
+    if (perUser) {
+      addPerUser(
+        add,
+        describe(
+          metricValues(PER_USER, perUser, okRows, columnsForTotals.completion_tokens, scratch),
+          percentiles,
+        ),
+        percentiles,
+      );
+    }
   });
   if (groups.rows.length === 0) {
     // Keep the schema for an empty table: no rows, same columns.
     for (const name of groups.names) out[name] ??= [];
   }
   return showSummary(makeTable(out));
+}
+
+/** `output_tokens_per_s_per_user_mean`, `_std`, `_min`, `_p50`…, `_max` (no `_count`). */
+function addPerUser(
+  add: (name: string, value: unknown) => void,
+  stats: MetricStats,
+  percentiles: readonly number[],
+): void {
+  add(`${PER_USER}_mean`, stats.mean);
+  add(`${PER_USER}_std`, stats.std);
+  add(`${PER_USER}_min`, stats.min);
+  percentiles.forEach((p, i) => add(percentileColumn(PER_USER, p), stats.percentiles[i]));
+  add(`${PER_USER}_max`, stats.max);
+}
+
+/** The columns the peaks need, or null when the table lacks ttft_ms or itl_ms. */
+function readPeakColumns(table: ColumnTable, totals: TotalsColumns): PeakColumns | null {
+  if (!table.column("ttft_ms") || !table.column("itl_ms")) return null;
+  const read = (name: string) => readColumn(table, name, "summarize");
+  const end = totals.end_ms ?? Float64Array.from(
+    { length: totals.start_ms.length },
+    (_, i) => (totals.start_ms[i] as number) + (totals.e2e_ms[i] as number),
+  );
+  return {
+    start_ms: totals.start_ms,
+    ttft_ms: read("ttft_ms"),
+    itl_ms: read("itl_ms"),
+    completion_tokens: totals.completion_tokens,
+    chunk_tokens: table.column("chunk_tokens") ? read("chunk_tokens") : null,
+    end_ms: end,
+  };
 }
 
 /** The default metric list for `table`: client metrics present, then server_*_ms with values. */

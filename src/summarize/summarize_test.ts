@@ -391,11 +391,12 @@ Deno.test("defaultMetrics() lists client metrics and the server_*_ms columns wit
     "tpot_ms",
     "itl_ms",
     "e2e_ms",
+    "ttst_ms",
     "server_queue_ms",
     "server_model_forward_ms",
   ]);
   // Only the rows a filter keeps count: row 1 alone has no queue time.
-  assert.deepEqual(defaultMetrics(t.filter((d) => d.index === 1)).slice(4), [
+  assert.deepEqual(defaultMetrics(t.filter((d) => d.index === 1)).slice(5), [
     "server_model_forward_ms",
   ]);
   // The same on a reordered table (all rows, another order).

@@ -6,6 +6,7 @@
 
 export { toTable } from "./to_table.ts";
 export { toChunkTable } from "./to_chunk_table.ts";
+export { toMetricsTable } from "./to_metrics_table.ts";
 export {
   BOOLEAN_FIELDS,
   type FieldKind,

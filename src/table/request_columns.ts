@@ -8,6 +8,7 @@
  */
 
 import type { Run } from "../types.ts";
+import { outputTokensPerSecondPerUser, timeToSecondTokenMs } from "../metrics/interactivity.ts";
 
 /** The cell for a record without ITL gaps (shared, frozen). */
 const NO_GAPS: readonly number[] = Object.freeze([]);
@@ -30,6 +31,8 @@ export function requestColumns(
     ttft_ms: numbers(),
     tpot_ms: numbers(),
     e2e_ms: numbers(),
+    ttst_ms: numbers(),
+    output_tokens_per_s_per_user: numbers(),
     prompt_tokens: numbers(),
     completion_tokens: numbers(),
     // The server's view (vLLM's llm_request span) and the client/server split.
@@ -52,6 +55,7 @@ export function requestColumns(
     last_chunk_ms: numbers(),
     chunks: numbers(),
     itl_ms: text(),
+    chunk_tokens: text(),
     output_chars: numbers(),
     prompt_tokens_requested: numbers(),
     token_source: text(),
@@ -71,6 +75,8 @@ export function requestColumns(
     // The run's settings, then the ids and hex (last: wide and rarely read).
     concurrency: numbers(),
     rate: numbers(),
+    // Which tool measured (another tool's file keeps that tool's metric definitions).
+    tool: text(),
     endpoint: text(),
     model: text(),
     stream: text(),
@@ -88,11 +94,13 @@ export function requestColumns(
     const label = run.meta.label;
     const concurrency = run.meta.load?.concurrency ?? NaN;
     const rate = run.meta.load?.rate ?? NaN;
+    const tool = run.meta.source?.tool ?? run.meta.client?.tool ?? null;
     for (const r of run.requests) {
       c.run_id[i] = r.run_id;
       c.label[i] = label;
       c.concurrency[i] = concurrency;
       c.rate[i] = rate;
+      c.tool[i] = tool;
       c.index[i] = r.index;
       c.request_id[i] = r.request_id ?? null;
       c.trace_id[i] = r.trace_id ?? null;
@@ -110,6 +118,8 @@ export function requestColumns(
       c.ttft_ms[i] = r.ttft_ms ?? NaN;
       c.e2e_ms[i] = r.e2e_ms ?? NaN;
       c.tpot_ms[i] = r.tpot_ms ?? NaN;
+      c.ttst_ms[i] = timeToSecondTokenMs(r) ?? NaN;
+      c.output_tokens_per_s_per_user[i] = outputTokensPerSecondPerUser(r) ?? NaN;
       c.first_chunk_ms[i] = r.first_chunk_ms ?? NaN;
       c.last_chunk_ms[i] = r.last_chunk_ms ?? NaN;
       c.prompt_tokens[i] = r.prompt_tokens ?? NaN;
@@ -144,6 +154,7 @@ export function requestColumns(
       c.chunks[i] = r.chunk_times_ms?.length ?? 0;
       // The record's own array, not a copy: no time or memory per gap (10^8 gaps are 800 MB).
       c.itl_ms[i] = r.itl_ms ?? NO_GAPS;
+      c.chunk_tokens[i] = r.chunk_tokens ?? null;
       i++;
     }
   }

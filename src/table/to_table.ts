@@ -8,12 +8,15 @@ import { type ColumnTable, table } from "../deps/arquero.ts";
 import type { Run } from "../types.ts";
 import { asRuns, countRequests } from "./runs.ts";
 import { requestColumns } from "./request_columns.ts";
+import { metadataColumns } from "./metadata_columns.ts";
 import { showTable } from "../display/show_table.ts";
 
 /**
  * One row per request of one or more runs. Columns, in order:
  *
- * - `run_id`, `label` (meta.label), `concurrency` (meta.load.concurrency), `rate` (meta.load.rate);
+ * - `run_id`, `label` (meta.label), `concurrency` (meta.load.concurrency), `rate` (meta.load.rate),
+ *   `tool` (the tool that measured: `meta.source.tool` for another tool's file, else
+ *   `meta.client.tool`);
  * - every scalar field of {@link RequestRecord} under its own name (index, request_id, trace_id,
  *   span_id, sampled, response_id, endpoint, model, stream, tag, scheduled_ms, start_ms,
  *   lateness_ms, headers_ms, ttft_ms, e2e_ms, tpot_ms, first_chunk_ms, last_chunk_ms,
@@ -21,6 +24,8 @@ import { showTable } from "../display/show_table.ts";
  *   span_status, span_note, trace_url, server_*, client_overhead_ms, server_frontend_ms);
  * - `error_kind`, `error_message`, `error_status` (from `record.error`);
  * - `end_ms` = start_ms + e2e_ms (epoch ms), `chunks` (content chunks received);
+ * - one string column per tag of the runs' `meta.metadata` (`gpu`, `vllm_version`, ...; `meta_<key>`
+ *   when the key is already a column), for `groupby`;
  * - `itl_ms`: the record's ITL gaps, per row — the record's own `itl_ms` array, not a copy (no
  *   time or memory per gap; `JSON.stringify` writes it as a list). Treat it as read-only.
  *
@@ -50,5 +55,6 @@ export function toTable(input: Run | Run[]): ColumnTable {
   const runs = asRuns(input, "toTable");
   const n = countRequests(runs);
   const columns = requestColumns(runs, n);
-  return showTable(table(columns));
+  const tags = metadataColumns(runs, Object.keys(columns));
+  return showTable(table({ ...columns, ...tags }));
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import * as aq from "../../src/deps/arquero.ts";
 import {
   breakdown,
   compare,
@@ -16,7 +17,12 @@ import {
 } from "../../src/plot/mod.ts";
 import type { VegaLiteSpec } from "../../src/types.ts";
 import { compile, dataRows, renderSvg, svgText } from "./helpers.ts";
-import { syntheticChunkTable, syntheticSweepSummary, syntheticTable } from "./fixtures.ts";
+import {
+  syntheticChunkTable,
+  syntheticMetricsTable,
+  syntheticSweepSummary,
+  syntheticTable,
+} from "./fixtures.ts";
 
 const one = syntheticTable({ requests: 120, seed: 3 });
 const two = syntheticTable({ requests: 120, seed: 3, labels: ["baseline", "tuned"] });
@@ -41,7 +47,7 @@ const cases: [string, () => VegaLiteSpec, string[]][] = [
   ["ecdf itl from chunk table", () => ecdf(chunks, { metric: "itl_ms" }), ["ITL (ms)"]],
   ["breakdown", () => breakdown(one), [
     "time (ms)",
-    "request # (ordered by start time)",
+    "requests by start time",
     "server queue",
     "server prefill",
     "server decode",
@@ -76,6 +82,19 @@ const cases: [string, () => VegaLiteSpec, string[]][] = [
     "output throughput (tok/s)",
     "c=64",
   ]],
+  ["pareto", () => plot.pareto(summary), [
+    "output rate per user p50 (tok/s)",
+    "output throughput (tok/s)",
+    "c=64",
+  ]],
+  ["serverState", () => plot.serverState(syntheticMetricsTable()), [
+    "KV-cache usage (%)",
+    "requests on the server",
+    "preemptions per scrape interval",
+    "time since first request (s)",
+    "waiting",
+  ]],
+  ["serverState two runs", () => plot.serverState(syntheticMetricsTable(["a", "b"])), ["a", "b"]],
   ["compare box", () => compare(two, { metric: "ttft_ms", by: "label" }), [
     "TTFT (ms)",
     "baseline",
@@ -104,6 +123,8 @@ Deno.test("plot namespace holds every chart function", () => {
     "inFlight",
     "itlByPosition",
     "itlOverTime",
+    "pareto",
+    "serverState",
     "sweep",
     "throughputOverTime",
     "throughputVsLatency",
@@ -125,7 +146,6 @@ Deno.test("histogram counts every successful value exactly once", () => {
 });
 
 Deno.test("histogram leaves out failed requests even when their metric has a value", async () => {
-  const aq = await import("../../src/deps/arquero.ts");
   const t = aq.table({ e2e_ms: [10, 11, 5000], success: [true, true, false] });
   const spec = histogram(t, { metric: "e2e_ms", clipQuantile: 1 });
   const rows = dataRows(spec);
@@ -146,7 +166,6 @@ Deno.test("ecdf of itl_ms reads the same values from itl_ms lists and from gap_m
 });
 
 Deno.test("ecdf ends at fraction 1 at the maximum value", async () => {
-  const aq = await import("../../src/deps/arquero.ts");
   const t = aq.table({ ttft_ms: [3, 1, 2, 2] });
   const rows = dataRows(ecdf(t, { metric: "ttft" }));
   assert.deepEqual(rows, [
@@ -166,7 +185,7 @@ Deno.test("breakdown bars add up to each request's e2e latency", () => {
   const q = one.array("server_queue_ms");
   const order = [...Array(one.numRows()).keys()].filter((i) => ok[i] && Number.isFinite(q[i]))
     .sort((a, b) => (start[a] as number) - (start[b] as number));
-  order.forEach((i, rank) => e2e.set(rank + 1, one.array("e2e_ms")[i] as number));
+  order.forEach((i, rank) => e2e.set(rank, one.array("e2e_ms")[i] as number));
   for (const r of rows) {
     const sum = ["client_overhead", "queue", "prefill", "decode", "other"]
       .reduce((a, k) => a + (r[k] as number), 0);
@@ -213,7 +232,6 @@ Deno.test("throughputOverTime integrates to the number of tokens", () => {
 });
 
 Deno.test("throughputOverTime counts chunks when token counts are unknown", async () => {
-  const aq = await import("../../src/deps/arquero.ts");
   const t = aq.table({
     wall_ms: [0, 500, 1000, 1500],
     t_ms: [0, 500, 1000, 1500],
@@ -224,7 +242,6 @@ Deno.test("throughputOverTime counts chunks when token counts are unknown", asyn
 });
 
 Deno.test("itlByPosition puts the gap of chunk k at position k", async () => {
-  const aq = await import("../../src/deps/arquero.ts");
   const t = aq.table({ chunk: [0, 1, 2, 0, 1, 2], gap_ms: [null, 10, 30, null, 20, 50] });
   const rows = dataRows(itlByPosition(t)).filter((r) => r.stat === "p50");
   assert.deepEqual(rows.map((r) => [r.pos, r.ms]), [[1, 15], [2, 40]]);
@@ -238,7 +255,6 @@ Deno.test("sweep orders points by load and picks a log axis for 1..64", () => {
 });
 
 Deno.test("compare box rows hold exact percentiles per group", async () => {
-  const aq = await import("../../src/deps/arquero.ts");
   const t = aq.table({
     label: ["a", "a", "a", "a", "a", "b"],
     ttft_ms: [1, 2, 3, 4, 5, 7],
@@ -276,7 +292,6 @@ Deno.test("breakdown with normalize shows shares that sum to 1 per bar", () => {
 });
 
 Deno.test("ITL charts leave out chunk rows of failed requests when the table has success", async () => {
-  const aq = await import("../../src/deps/arquero.ts");
   const t = aq.table({
     chunk: [0, 1, 0, 1],
     wall_ms: [0, 10, 0, 500],
@@ -290,7 +305,6 @@ Deno.test("ITL charts leave out chunk rows of failed requests when the table has
 });
 
 Deno.test("timeline marks a failed request without an end time at its start", async () => {
-  const aq = await import("../../src/deps/arquero.ts");
   const t = aq.table({
     start_ms: [1000, 1500],
     ttft_ms: [20, null],
@@ -298,7 +312,83 @@ Deno.test("timeline marks a failed request without an end time at its start", as
     success: [true, false],
   });
   const spec = timeline(t);
-  assert.deepEqual(dataRows(spec)[1], { y: 1, s: 0.5, e: 0.5, failed: 1, no_end: 1 });
+  // drawn as a sliver (0.4% of the time axis) from its start, with a cross
+  assert.deepEqual(dataRows(spec)[1], { y: 1, s: 0.5, e: 0.502, failed: 1, no_end: 1 });
   compile(spec);
   await renderSvg(spec);
+});
+
+Deno.test("histogram and ecdf colour by run when the table holds several runs", () => {
+  const two = syntheticTable({ requests: 40, seed: 2, labels: ["baseline", "tuned"] });
+  for (
+    const spec of [
+      plot.histogram(two, { metric: "ttft_ms" }),
+      plot.ecdf(two, { metric: "ttft_ms" }),
+    ]
+  ) {
+    const groups = new Set(dataRows(spec).map((r) => r.group).filter((g) => g !== undefined));
+    assert.deepEqual([...groups].sort(), ["baseline", "tuned"]);
+  }
+  const one = syntheticTable({ requests: 40, seed: 2 });
+  assert.ok(dataRows(plot.histogram(one, { metric: "ttft_ms" })).every((r) => !("group" in r)));
+});
+
+Deno.test("compare cuts the axis before a far outlier and says so in the subtitle", () => {
+  const e2e = Array.from({ length: 60 }, (_, i) => 200 + (i * 37) % 40);
+  e2e[5] = 2600;
+  const t = aq.table({ e2e_ms: e2e, label: e2e.map((_, i) => (i % 2 ? "a" : "b")) });
+  const spec = plot.compare(t, { metric: "e2e_ms" });
+  const subtitle = (spec.title as { subtitle: string[] }).subtitle.join("\n");
+  assert.match(
+    subtitle,
+    /axis cut at [\d.]+ ms: larger p99\/max values are ▸ at the edge \(largest 2600 ms\)/,
+  );
+  const rows = dataRows(spec);
+  const a = rows.find((r) => r.group === "a")!;
+  assert.equal(a.max, 2600);
+  assert.ok((a.max_shown as number) < 260, "the outlier is drawn at the edge");
+  const plain = plot.compare(t.filter((d: { e2e_ms: number }) => d.e2e_ms < 1000), {
+    metric: "e2e_ms",
+  });
+  assert.doesNotMatch((plain.title as { subtitle: string[] }).subtitle.join("\n"), /axis cut/);
+});
+
+Deno.test("throughputVsLatency keeps zero in view when latencies barely differ", () => {
+  const summary = aq.table({
+    concurrency: [1, 2, 4],
+    tpot_ms_p50: [21.155, 21.17, 21.2],
+    output_throughput: [50, 100, 190],
+  });
+  const spec = plot.throughputVsLatency(summary);
+  const json = JSON.stringify(spec);
+  assert.match(json, /"scale":\{"zero":true\}/);
+  assert.doesNotMatch(json, /zoomed/);
+});
+
+Deno.test("timeline puts client and server bars side by side and lists only present phases", () => {
+  const ok = syntheticTable({ requests: 20, seed: 5, failureRate: 0 });
+  const spec = timeline(ok);
+  const layers = (spec.layer as { transform?: { calculate?: string; as?: string }[] }[])
+    .filter((l) => l.transform?.some((t) => t.as === "y_lo"));
+  const offsets = (as: string) =>
+    layers.map((l) => l.transform!.find((t) => t.as === as)!.calculate);
+  // client bars end at the row's centre line and server bars start there: they never overlap
+  const json = JSON.stringify(spec);
+  assert.ok(offsets("y_hi").slice(0, 2).every((c) => c === "datum.y + 0"), String(offsets("y_hi")));
+  assert.ok(offsets("y_lo").slice(2, 5).every((c) => c === "datum.y + 0"), String(offsets("y_lo")));
+  const domain = (j: string) => JSON.parse(j.match(/"domain":(\[[^\]]*\])/)![1]) as string[];
+  assert.ok(!domain(json).includes("failed request"), "no failures, no legend entry for them");
+  const withFailures = JSON.stringify(
+    timeline(syntheticTable({ requests: 30, seed: 3, failureRate: 0.2 })),
+  );
+  assert.ok(domain(withFailures).includes("failed request"));
+});
+
+Deno.test("timeline widens a failed request to a visible bar", () => {
+  const t = syntheticTable({ requests: 30, seed: 3, failureRate: 0.2 });
+  const rows = dataRows(timeline(t));
+  const span = Math.max(...rows.map((r) => r.e as number));
+  const failed = rows.filter((r) => r.failed === 1);
+  assert.ok(failed.length > 0);
+  for (const r of failed) assert.ok((r.e as number) - (r.s as number) >= span * 0.004 - 1e-9);
 });

@@ -205,6 +205,7 @@ export function syntheticSweepSummary(seed = 7): aq.ColumnTable {
       good_fraction: round3(1 - load * 0.6),
     };
     row.total_token_throughput = round3((row.output_throughput as number) * 5.5);
+    row.output_tokens_per_s_per_user_p50 = round3(1000 / tpot50);
     const metrics: Record<string, number> = { ttft_ms: ttft50, tpot_ms: tpot50, itl_ms: tpot50 };
     metrics.e2e_ms = ttft50 + 59 * tpot50;
     for (const [m, p50] of Object.entries(metrics)) {
@@ -328,4 +329,38 @@ export function syntheticRuns(options: FixtureOptions = {}): Run[] {
       requests: recs,
     };
   });
+}
+
+/**
+ * A `toMetricsTable`-shaped table of a synthetic 60 s run scraped every second: the queue fills
+ * and drains, KV-cache usage follows the running requests, preemptions come when it is full.
+ */
+export function syntheticMetricsTable(labels: string[] = ["test"]): aq.ColumnTable {
+  const rows: Row[] = [];
+  labels.forEach((label, k) => {
+    let preemptions = 0;
+    for (let t = 0; t <= 60; t++) {
+      const load = Math.sin((Math.PI * t) / 60);
+      const running = Math.round(16 * Math.min(1, 1.4 * load)) - 4 * k;
+      const waiting = Math.max(0, Math.round(30 * (load - 0.6)));
+      const kv = Math.min(1, running / 16);
+      if (kv >= 1 && t % 3 === 0) preemptions++;
+      const add = (metric: string, type: string, value: number) =>
+        rows.push({
+          run_id: `run-${k}`,
+          label,
+          at_ms: 1_700_000_000_000 + 1000 * t,
+          t_s: t,
+          metric,
+          series: `${metric}{engine="0"}`,
+          type,
+          value,
+        });
+      add("vllm:num_requests_running", "gauge", Math.max(0, running));
+      add("vllm:num_requests_waiting", "gauge", waiting);
+      add("vllm:kv_cache_usage_perc", "gauge", round3(Math.max(0, kv)));
+      add("vllm:num_preemptions_total", "counter", preemptions);
+    }
+  });
+  return aq.from(rows);
 }

@@ -5,7 +5,12 @@
 import { plot, render } from "../../src/plot/mod.ts";
 import type { VegaLiteSpec } from "../../src/types.ts";
 import { assertSnapshot } from "./helpers.ts";
-import { syntheticChunkTable, syntheticSweepSummary, syntheticTable } from "./fixtures.ts";
+import {
+  syntheticChunkTable,
+  syntheticMetricsTable,
+  syntheticSweepSummary,
+  syntheticTable,
+} from "./fixtures.ts";
 import { compareRuns } from "../../src/compare/compare_runs.ts";
 
 const one = syntheticTable({ requests: 80, seed: 1 });
@@ -34,6 +39,8 @@ const snapshots: [string, () => VegaLiteSpec][] = [
   ["throughput-vs-latency", () => plot.throughputVsLatency(summary)],
   ["compare-box", () => plot.compare(two, { metric: "e2e_ms" })],
   ["compare-ci", () => plot.compareCi(comparison)],
+  ["pareto", () => plot.pareto(summary)],
+  ["server-state", () => plot.serverState(syntheticMetricsTable())],
   ["no-data", () => plot.breakdown(one.filter(() => false))],
 ];
 
