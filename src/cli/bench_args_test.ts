@@ -87,7 +87,7 @@ Deno.test("parseBenchArgs() rejects bad flags with a message naming the flag", (
     [["--label", "a b"], /--label: use letters/],
     [["--otlp-grpc-port", "70000"], /--otlp-grpc-port: a port is 0..65535/],
     [["--simulate", "--url", "http://x:1"], /--simulate starts its own server/],
-    [["--dataset-path", "x.json"], /--dataset-path is for --dataset sharegpt or jsonl/],
+    [["--dataset-path", "x.json"], /--dataset-path is for --dataset sharegpt, jsonl or trace/],
     [
       ["--dataset", "jsonl", "--dataset-path", "x", "--input-tokens", "5"],
       /--input-tokens applies to --dataset random only/,

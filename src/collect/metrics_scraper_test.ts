@@ -43,13 +43,13 @@ Deno.test("a /metrics that fails or hangs is counted and neither fails nor holds
       metricsAnswered = true;
       return await response.json(500, { error: "late" });
     }
-    await writeChatStream(response, "chatcmpl-1", ["a", "b"]);
+    await writeChatStream(response, "chatcmpl-1", ["a", "b", "c"], { gapMs: 50 });
   });
   try {
     const run = await collect({
       url: server.url,
       model: "test-model",
-      requests: [{ prompt: "x", max_tokens: 2 }, { prompt: "y", max_tokens: 2 }],
+      requests: [{ prompt: "x", max_tokens: 3 }, { prompt: "y", max_tokens: 3 }],
       scrapeInterval: 10,
     });
     assert.equal(metricsAnswered, false, "the run ended before the hanging scrape was answered");
@@ -80,4 +80,42 @@ Deno.test("startMetricsScraper rejects an interval that is not a positive number
     () => startMetricsScraper({ url: "http://127.0.0.1:1", intervalMs: 0 }),
     RangeError,
   );
+});
+
+Deno.test("from a real vLLM 0.32 /metrics the scraper keeps the vllm: gauges and counters only", async () => {
+  const real = await Deno.readTextFile(
+    new URL("../sim/testdata/vllm-0.32.0/metrics.txt", import.meta.url),
+  );
+  const server = await startLoopbackServer(async (_request, response) => {
+    await response.head(200, { "content-type": "text/plain; version=0.0.4" });
+    await response.chunk(real);
+    await response.end();
+  });
+  try {
+    const scraper = startMetricsScraper({ url: server.url, intervalMs: 1000 });
+    await delay(300);
+    const series = await scraper.stop();
+    const names = new Set(Object.keys(series.values).map((k) => k.split("{", 1)[0]));
+    for (
+      const name of [
+        "vllm:kv_cache_usage_perc",
+        "vllm:num_requests_running",
+        "vllm:num_requests_waiting",
+        "vllm:num_preemptions_total",
+        "vllm:prefix_cache_hits_total",
+        "vllm:prefix_cache_queries_total",
+        "vllm:generation_tokens_total",
+      ]
+    ) assert.ok(names.has(name), name);
+    for (const name of names) {
+      assert.ok(name.startsWith("vllm:") && !name.endsWith("_created"), name);
+      assert.ok(!/_bucket$|_sum$|_count$/.test(name), name);
+    }
+    const hits = Object.entries(series.values).find(([k]) =>
+      k.startsWith("vllm:prefix_cache_hits_total")
+    )!;
+    assert.deepEqual(hits[1], [1792]);
+  } finally {
+    await server.close();
+  }
 });

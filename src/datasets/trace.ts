@@ -23,6 +23,7 @@ import { PromptFitter, type PromptTokenizer } from "./exact_prompts.ts";
 import { randomPrompt } from "./random.ts";
 import { blockWords, firstIds } from "./blocks.ts";
 import { readDatasetText } from "./read_text.ts";
+import { parseJsonLines } from "./json_lines.ts";
 
 /** Prompt tokens per hash id, as in the Mooncake trace. */
 export const TRACE_BLOCK_TOKENS = 512;
@@ -65,18 +66,7 @@ export interface TraceDatasetOptions {
  * ```
  */
 export function parseTrace(text: string, where: string): TraceEntry[] {
-  const entries: TraceEntry[] = [];
-  text.split("\n").forEach((raw, i) => {
-    if (raw.trim() === "") return;
-    try {
-      entries.push(parseEntry(raw));
-    } catch (problem) {
-      if (typeof problem !== "string") throw problem;
-      throw new Error(`trace dataset ${where}:${i + 1}: ${problem}`);
-    }
-  });
-  if (entries.length === 0) throw new Error(`trace dataset ${where}: the file has no requests`);
-  return entries;
+  return parseJsonLines(text, where, "trace", parseEntry);
 }
 
 /** The entries of the trace file at `path` (see {@link parseTrace}). */
@@ -84,21 +74,9 @@ export function readTrace(path: string): TraceEntry[] {
   return parseTrace(readDatasetText(path, "trace"), path);
 }
 
-/** One line; throws a message (without location) when it is bad. */
-function parseEntry(line: string): TraceEntry {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (error) {
-    throw `invalid JSON: ${error instanceof Error ? error.message : String(error)}`;
-  }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw `expected a JSON object, got ${JSON.stringify(value)?.slice(0, 80)}`;
-  }
-  const { timestamp, input_length, output_length, hash_ids = [] } = value as Record<
-    string,
-    unknown
-  >;
+/** One line's object; throws a message (without location) when it is bad. */
+function parseEntry(value: Record<string, unknown>): TraceEntry {
+  const { timestamp, input_length, output_length, hash_ids = [] } = value;
   if (typeof timestamp !== "number" || !(timestamp >= 0 && timestamp < Infinity)) {
     throw `"timestamp" must be a number of ms ≥ 0, got ${JSON.stringify(timestamp)}`;
   }

@@ -100,3 +100,20 @@ Deno.test("run CSVs neutralise formula text with a quote mark, leave numbers alo
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("the run CSV repeats label, concurrency and rate on every row, and load drops them", async () => {
+  const run = makeRun([makeRecord(), makeRecord({ index: 1 })], {
+    label: "c=8",
+    load: { concurrency: 8, burstiness: 1, warmup: 0, seed: 1 },
+  });
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = await save(run, `${dir}/run.csv`);
+    const lines = (await Deno.readTextFile(path)).split("\n");
+    assert.match(lines[2], /^run_id,label,concurrency,rate,index,/);
+    assert.match(lines[3], new RegExp(`^${run.meta.run_id},c=8,8,,0,`));
+    assert.deepEqual(await load(path), run);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -52,7 +52,7 @@ Deno.test("load() rejects a truncated file and names the line", async () => {
     const csv = await save(run, join(dir, "t.csv"));
     const text = await Deno.readTextFile(csv);
     await Deno.writeTextFile(csv, text.slice(0, text.lastIndexOf('"{""temperature""') + 5));
-    await rejectsAt(csv, /t\.csv:6:12 \(column "params"\): quoted cell is never closed/);
+    await rejectsAt(csv, /t\.csv:6:15 \(column "params"\): quoted cell is never closed/);
   });
 });
 

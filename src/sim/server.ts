@@ -152,13 +152,13 @@ function plannedOutput(
  * }
  * ```
  */
-
-/** What #readJson returns when it has already answered (a body can be any JSON value). */
-const NO_BODY: unique symbol = Symbol("no body");
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const opts = resolveOptions(options);
   return await new SimulatorServer(opts).listen();
 }
+
+/** What #readJson returns when it has already answered (a body can be any JSON value). */
+const NO_BODY: unique symbol = Symbol("no body");
 
 class SimulatorServer {
   readonly #opts: ResolvedOptions;

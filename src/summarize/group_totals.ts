@@ -34,8 +34,8 @@ export interface TotalsColumns {
  * import assert from "node:assert/strict";
  * import { totalsColumns } from "./group_totals.ts";
  * import { toTable } from "../table/to_table.ts";
- * import { makeRun } from "../table/fixtures.ts";
- * const columns = totalsColumns(toTable(makeRun()), "summarize", false);
+ * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * const columns = totalsColumns(toTable(makeRun([makeRecord()])), "summarize", false);
  * assert.equal(columns.ttft_ms, undefined);
  * assert.equal(columns.success.length, 1);
  * ```
