@@ -41,8 +41,8 @@
 export type * from "./src/types.ts";
 
 // collect: send requests and time them
-export { collect } from "./src/collect/mod.ts";
-export type { CollectOptions } from "./src/collect/mod.ts";
+export { collect, rampRateAt } from "./src/collect/mod.ts";
+export type { CollectOptions, RateRamp } from "./src/collect/mod.ts";
 export { clientMetrics, vllmBenchMetrics } from "./src/metrics/client.ts";
 export type {
   ClientMetrics,

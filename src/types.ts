@@ -310,6 +310,8 @@ export interface LoadSpec {
   seed: number;
   /** This client's part of a load split over several machines. */
   shard?: { index: number; count: number };
+  /** The rate's rise to `rate` (see `rampRateAt` for the load in force at a time). */
+  ramp?: { shape: "linear" | "exp"; duration_s: number; start_rate: number };
 }
 
 /** Server-side Prometheus counters/histograms, before and after a run. */

@@ -296,6 +296,7 @@ async function benchOnePoint(ctx: PointContext): Promise<Run> {
     durationS: load.duration_s,
     concurrency: load.concurrency,
     rate: load.rate,
+    ramp: args.ramp ?? undefined,
     burstiness: load.burstiness,
     warmup: load.warmup,
     seed: load.seed,

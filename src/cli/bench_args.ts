@@ -16,6 +16,7 @@ import {
   parseSlo,
 } from "./parse_values.ts";
 import { UsageError } from "./usage_error.ts";
+import { rampRateAt, type RateRamp } from "../collect/schedule.ts";
 import { parseMetadataFlags } from "../collect/metadata.ts";
 
 /** Where `enrich` gets server spans from. */
@@ -54,6 +55,8 @@ export interface BenchArgs {
   /** Sweep values; [undefined] = inf (as fast as concurrency allows). */
   rates: (number | undefined)[];
   burstiness: number;
+  /** --ramp linear|exp with --ramp-duration (and --ramp-start-rate); null = the rate from the start. */
+  ramp: RateRamp | null;
   warmup: number;
   seed: number;
   stream: boolean;
@@ -262,6 +265,19 @@ export const FLAGS: readonly FlagDefinition[] = [
     name: "burstiness",
     value: "B",
     help: "gamma shape of inter-arrivals: 1 Poisson, <1 burstier (default 1)",
+  },
+  {
+    group: "Load",
+    name: "ramp",
+    value: "linear|exp",
+    help: "raise the rate to --rate over --ramp-duration, from --ramp-start-rate",
+  },
+  { group: "Load", name: "ramp-duration", value: "S", help: "seconds the --ramp lasts" },
+  {
+    group: "Load",
+    name: "ramp-start-rate",
+    value: "R",
+    help: "requests/s when the --ramp starts (default: a tenth of --rate)",
   },
   { group: "Load", name: "warmup", value: "N", help: "unmeasured requests sent first (default 0)" },
   { group: "Load", name: "seed", value: "N", help: "seed of dataset and arrivals (default 0)" },
@@ -516,7 +532,9 @@ export function parseBenchArgs(
   for (const [name, values] of raw) {
     const flag = BY_NAME.get(name)!;
     const per = flag.values ?? 1;
-    if (values.length > per && !flag.repeatable) throw new UsageError(`--${name} given ${values.length / per} times`);
+    if (values.length > per && !flag.repeatable) {
+      throw new UsageError(`--${name} given ${values.length / per} times`);
+    }
   }
   const compared = raw.get("compare");
   const alien = compared ? [...raw.keys()].filter((n) => !COMPARE_FLAGS.includes(n)) : [];
@@ -635,6 +653,7 @@ export function parseBenchArgs(
       ? parseList("--rate", get("rate")!, (t) => parseRate("--rate", t))
       : [undefined],
     burstiness: has("burstiness") ? positive("--burstiness", get("burstiness")!) : 1,
+    ramp: rampOf(get),
     warmup: has("warmup") ? parseInteger("--warmup", get("warmup")!, 0) : 0,
     seed: has("seed") ? parseInteger("--seed", get("seed")!, 0) : 0,
     stream: !has("no-stream"),
@@ -671,6 +690,34 @@ export function parseBenchArgs(
     jsonl: get("jsonl") ?? null,
     compare: compared ? [compared[0], compared[1]] : null,
   };
+}
+
+/** The rate ramp, checked against every --rate value; null without --ramp. */
+function rampOf(get: (name: string) => string | undefined): RateRamp | null {
+  const shape = get("ramp");
+  if (shape === undefined) {
+    const stray = ["ramp-duration", "ramp-start-rate"].find((name) => get(name) !== undefined);
+    if (stray) throw new UsageError(`--${stray} needs --ramp linear|exp`);
+    return null;
+  }
+  if (shape !== "linear" && shape !== "exp") {
+    throw new UsageError(`--ramp: expected linear or exp, got ${JSON.stringify(shape)}`);
+  }
+  const duration = get("ramp-duration");
+  if (duration === undefined) throw new UsageError("--ramp needs --ramp-duration S");
+  const ramp: RateRamp = { shape, durationS: positive("--ramp-duration", duration) };
+  const start = get("ramp-start-rate");
+  if (start !== undefined) ramp.startRate = positive("--ramp-start-rate", start);
+  const rates = get("rate");
+  if (rates === undefined) throw new UsageError("--ramp needs --rate R (the rate it rises to)");
+  for (const rate of parseList("--rate", rates, (t) => parseRate("--rate", t))) {
+    try {
+      rampRateAt(rate ?? Infinity, ramp, 0);
+    } catch (error) {
+      throw new UsageError(`--ramp with --rate ${rate ?? "inf"}: ${(error as Error).message}`);
+    }
+  }
+  return ramp;
 }
 
 /** --prefix-groups, which needs --prefix-tokens. */

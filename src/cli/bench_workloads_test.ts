@@ -102,3 +102,28 @@ Deno.test("shared prefixes are fitted to the server's tokens before the run", as
     await sim.close();
   }
 });
+
+Deno.test("--ramp raises the rate to --rate over --ramp-duration", () => {
+  const args = parseBenchArgs(
+    ["--rate", "10,20", "--ramp", "exp", "--ramp-duration", "30", "--ramp-start-rate", "2"],
+  );
+  assert.deepEqual(args.ramp, { shape: "exp", durationS: 30, startRate: 2 });
+  assert.equal(parseBenchArgs(["--rate", "5"]).ramp, null);
+  const refused: [string[], RegExp][] = [
+    [["--ramp", "linear", "--rate", "5"], /--ramp needs --ramp-duration S/],
+    [["--ramp", "linear", "--ramp-duration", "5"], /--ramp needs --rate R/],
+    [["--ramp", "log", "--ramp-duration", "5", "--rate", "5"], /--ramp: expected linear or exp/],
+    [["--ramp-duration", "5", "--rate", "5"], /--ramp-duration needs --ramp linear\|exp/],
+    [
+      ["--ramp", "linear", "--ramp-duration", "5", "--rate", "5,inf"],
+      /--ramp with --rate inf: a ramp needs a finite rate/,
+    ],
+    [
+      ["--ramp", "linear", "--ramp-duration", "5", "--rate", "5", "--ramp-start-rate", "9"],
+      /--ramp with --rate 5: ramp.startRate must be in \(0, rate = 5\], got 9/,
+    ],
+  ];
+  for (const [argv, message] of refused) {
+    assert.throws(() => parseBenchArgs(argv), { name: UsageError.name, message }, argv.join(" "));
+  }
+});

@@ -106,6 +106,12 @@ export async function startLoopbackServer(handler: RawHandler): Promise<Loopback
       if (buffer.length < headerEnd + 4 + length) return;
       const body = buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString("utf8");
       buffer = buffer.subarray(headerEnd + 4 + length);
+      if (method === "GET" && path === "/version") {
+        // collect asks for the server's version before the run: this server has none (404, as an
+        // OpenAI server without vLLM's /version), and is not counted among `requests`
+        write("HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n").then(() => tryNext());
+        return;
+      }
       const request: RawRequest = { method, path, headers, body };
       requests.push(request);
       busy = true;

@@ -304,6 +304,10 @@ export async function collect(given: CollectOptions): Promise<Run> {
     if (options.count !== undefined) load.requests = options.count;
     if (options.durationS !== undefined) load.duration_s = options.durationS;
     if (options.shard !== undefined) load.shard = { ...options.shard };
+    if (options.ramp !== undefined && options.rate !== undefined) {
+      const { shape, durationS, startRate = options.rate / 10 } = options.ramp;
+      load.ramp = { shape, duration_s: durationS, start_rate: startRate };
+    }
 
     // asked before the clock starts: started_ms must not include this request
     const metadata = await runMetadata(
@@ -386,7 +390,7 @@ export async function collect(given: CollectOptions): Promise<Run> {
     if (options.onProgress !== undefined) progressTimer = setInterval(report, PROGRESS_INTERVAL_MS);
 
     const slots = new Semaphore(concurrency ?? Infinity);
-    const arrivals = arrivalOffsets({ rate: options.rate, burstiness, seed });
+    const arrivals = arrivalOffsets({ rate: options.rate, burstiness, seed, ramp: options.ramp });
     const openLoop = options.rate !== undefined && options.rate !== Infinity;
     const inFlight = new Set<Promise<void>>();
     let interrupted = false;

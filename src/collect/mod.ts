@@ -15,8 +15,8 @@ export { SseParser } from "./sse.ts";
 export type { SseEndState, SseHandlers } from "./sse.ts";
 export { newTraceContext, randomHex } from "./traceparent.ts";
 export type { TraceContext } from "./traceparent.ts";
-export { arrivalOffsets, Semaphore, sleepUntil } from "./schedule.ts";
-export type { ArrivalOptions } from "./schedule.ts";
+export { arrivalOffsets, rampRateAt, Semaphore, sleepUntil } from "./schedule.ts";
+export type { ArrivalOptions, RateRamp } from "./schedule.ts";
 export {
   classifyException,
   httpError,

@@ -9,6 +9,7 @@ import type { Endpoint, Progress, RequestRecord, RequestSpec } from "../types.ts
 import { describeValue } from "./body.ts";
 import { DEFAULT_MAX_EVENT_CHARS } from "./sse.ts";
 import { checkMetadata } from "./metadata.ts";
+import { rampRateAt, type RateRamp } from "./schedule.ts";
 
 /** Options of `collect(options)`. */
 export interface CollectOptions {
@@ -30,6 +31,8 @@ export interface CollectOptions {
   rate?: number;
   /** Gamma shape of inter-arrival times; default 1 (Poisson). */
   burstiness?: number;
+  /** Raise the rate from a start rate to `rate` over a time (needs a finite `rate`). */
+  ramp?: RateRamp;
   /** Warmup requests sent (the first spec, repeated) and awaited first, not in the results. Default 0. */
   warmup?: number;
   /** Seed of the arrival schedule; default 0. */
@@ -243,6 +246,7 @@ export function validateOptions(options: CollectOptions): void {
   checkNumber("concurrency", options.concurrency, { integer: true, min: 1 });
   checkNumber("rate", options.rate, { above: 0, allowInfinity: true });
   checkNumber("burstiness", options.burstiness, { above: 0, allowInfinity: true });
+  if (options.ramp !== undefined) rampRateAt(options.rate ?? Infinity, options.ramp, 0); // checks it
   checkNumber("warmup", options.warmup, { integer: true, min: 0 });
   checkNumber("seed", options.seed, {});
   checkNumber("timeoutMs", options.timeoutMs, { above: 0 });

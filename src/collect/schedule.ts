@@ -16,6 +16,20 @@ export interface ArrivalOptions {
   burstiness?: number;
   /** RNG seed (default 0). */
   seed?: number;
+  /** Raise the rate to `rate` over a time instead of starting at it (needs a finite rate). */
+  ramp?: RateRamp;
+}
+
+/**
+ * A rise of the request rate from `startRate` to the target over `durationS` seconds, then
+ * steady: `linear` adds the same requests/s every second, `exp` multiplies by the same factor
+ * (as `vllm bench serve --ramp-up-strategy`, though by time rather than by request index).
+ */
+export interface RateRamp {
+  shape: "linear" | "exp";
+  durationS: number;
+  /** Requests per second at the start, in (0, target] (default: the target / 10). */
+  startRate?: number;
 }
 
 /**
@@ -41,6 +55,12 @@ export function* arrivalOffsets(options: ArrivalOptions = {}): Generator<number,
   if (rate === undefined || rate === Infinity) {
     for (;;) yield 0;
   }
+  if (options.ramp !== undefined) {
+    // The steady process at 1 request/s, its times stretched so the rate follows the ramp.
+    const toTimeS = rampTimeOf(rate, options.ramp);
+    const steady = arrivalOffsets({ rate: 1, burstiness, seed: options.seed });
+    for (;;) yield 1000 * toTimeS(steady.next().value / 1000);
+  }
   const meanMs = 1000 / rate;
   if (burstiness === Infinity) {
     for (let i = 1;; i++) yield i * meanMs;
@@ -52,6 +72,63 @@ export function* arrivalOffsets(options: ArrivalOptions = {}): Generator<number,
     at += burstiness === 1 ? rng.exponential(meanMs) : rng.gamma(burstiness, scaleMs);
     yield at;
   }
+}
+
+/**
+ * The request rate (per second) a ramp to `rate` has reached `atMs` after the start: the load in
+ * force when a request was scheduled then.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { rampRateAt } from "./schedule.ts";
+ * const ramp = { shape: "linear" as const, durationS: 10, startRate: 2 };
+ * assert.equal(rampRateAt(20, ramp, 5000), 11); // halfway from 2 to 20
+ * assert.equal(rampRateAt(20, ramp, 60_000), 20); // steady after the ramp
+ * ```
+ */
+export function rampRateAt(rate: number, ramp: RateRamp, atMs: number): number {
+  const { startRate, durationS } = checkRamp(rate, ramp);
+  const progress = Math.min(Math.max(atMs / 1000 / durationS, 0), 1);
+  return ramp.shape === "linear"
+    ? startRate + (rate - startRate) * progress
+    : startRate * (rate / startRate) ** progress;
+}
+
+/** The ramp's settings, checked against the target rate. */
+function checkRamp(rate: number, ramp: RateRamp): { startRate: number; durationS: number } {
+  if (ramp.shape !== "linear" && ramp.shape !== "exp") {
+    throw new RangeError(`ramp.shape must be "linear" or "exp", got ${String(ramp.shape)}`);
+  }
+  if (!(rate > 0 && rate < Infinity)) {
+    throw new RangeError(`a ramp needs a finite rate > 0, got ${rate}`);
+  }
+  if (!(ramp.durationS > 0 && ramp.durationS < Infinity)) {
+    throw new RangeError(`ramp.durationS must be a finite number > 0, got ${ramp.durationS}`);
+  }
+  const startRate = ramp.startRate ?? rate / 10;
+  if (!(startRate > 0 && startRate <= rate)) {
+    throw new RangeError(`ramp.startRate must be in (0, rate = ${rate}], got ${startRate}`);
+  }
+  return { startRate, durationS: ramp.durationS };
+}
+
+/**
+ * Seconds after the start at which `u` requests are expected under the ramp: the inverse of the
+ * ramp's cumulative rate Λ(t) = ∫ rate(s) ds.
+ */
+function rampTimeOf(rate: number, ramp: RateRamp): (u: number) => number {
+  const { startRate: r0, durationS: d } = checkRamp(rate, ramp);
+  if (r0 === rate) return (u) => u / rate;
+  const k = Math.log(rate / r0); // exp: the rate grows as r0 · e^(k t / d)
+  const rampedCount = ramp.shape === "linear" ? (r0 + rate) * d / 2 : (rate - r0) * d / k;
+  const half = (rate - r0) / (2 * d); // linear: Λ(t) = r0 t + half t²
+  return (u) => {
+    if (u > rampedCount) return d + (u - rampedCount) / rate;
+    return ramp.shape === "linear"
+      ? (-r0 + Math.sqrt(r0 * r0 + 4 * half * u)) / (2 * half)
+      : (d / k) * Math.log(1 + (u * k) / (r0 * d));
+  };
 }
 
 /**

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { arrivalOffsets, Semaphore, sleepUntil } from "./schedule.ts";
+import { arrivalOffsets, rampRateAt, Semaphore, sleepUntil } from "./schedule.ts";
+import { collect } from "./collect.ts";
+import { startSimulator } from "../sim/server.ts";
 
 function interArrivals(options: Parameters<typeof arrivalOffsets>[0], n: number): number[] {
   const due = arrivalOffsets(options);
@@ -104,4 +106,70 @@ Deno.test("sleepUntil() resolves true when the time comes and false when a signa
   controller.abort();
   assert.equal(await pending, false);
   assert.equal(await sleepUntil(Date.now() + 60_000, Date.now, [controller.signal]), false);
+});
+
+/** The first `n` offsets of a schedule, ms. */
+function firstOffsets(options: Parameters<typeof arrivalOffsets>[0], n: number): number[] {
+  const due = arrivalOffsets(options);
+  return Array.from({ length: n }, () => due.next().value);
+}
+
+Deno.test("a linear ramp sends the ramp's expected count during it, then the target rate", () => {
+  // From 2/s to 10/s over 10 s: (2 + 10) / 2 · 10 = 60 requests during the ramp.
+  const ramp = { shape: "linear" as const, durationS: 10, startRate: 2 };
+  const due = firstOffsets({ rate: 10, burstiness: Infinity, ramp }, 80);
+  assert.equal(due.filter((t) => t <= 10_000 + 1e-6).length, 60);
+  assert.ok(Math.abs(due[0] - 1000 * (-2 + Math.sqrt(4 + 1.6)) / 0.8) < 1e-9); // Λ(t) = 1
+  const after = due.slice(61).map((t, i) => t - due[60 + i]);
+  assert.ok(after.every((gap) => Math.abs(gap - 100) < 1e-6), "10/s after the ramp");
+});
+
+Deno.test("an exponential ramp multiplies the rate and matches rampRateAt", () => {
+  const ramp = { shape: "exp" as const, durationS: 10, startRate: 1 };
+  const due = firstOffsets({ rate: 16, burstiness: Infinity, ramp }, 200);
+  // Λ(10 s) = (16 − 1) · 10 / ln 16 = 54.1 requests during the ramp.
+  assert.equal(due.filter((t) => t <= 10_000).length, 54);
+  assert.equal(rampRateAt(16, ramp, 5000), 4); // 1 · 16^(1/2)
+  const gaps = due.slice(1).map((t, i) => t - due[i]);
+  assert.ok(gaps[0] > gaps[40] && gaps[40] > gaps[150], "gaps shrink as the rate rises");
+});
+
+Deno.test("a Poisson ramp is deterministic for a seed and bad ramps are refused by name", () => {
+  const ramp = { shape: "linear" as const, durationS: 5 };
+  assert.deepEqual(
+    firstOffsets({ rate: 20, seed: 3, ramp }, 10),
+    firstOffsets({ rate: 20, seed: 3, ramp }, 10),
+  );
+  assert.equal(rampRateAt(20, ramp, 0), 2); // default start: a tenth of the target
+  assert.throws(() => rampRateAt(20, { ...ramp, durationS: 0 }, 0), /ramp.durationS must be/);
+  assert.throws(() => rampRateAt(20, { ...ramp, startRate: 30 }, 0), /ramp.startRate must be in/);
+  assert.throws(
+    () => arrivalOffsets({ rate: 5, ramp: { ...ramp, shape: "log" as "exp" } }).next(),
+    /ramp.shape/,
+  );
+});
+
+Deno.test("collect() sends on the ramp's schedule and records the ramp in the run's load", async () => {
+  const sim = await startSimulator({ log: false });
+  try {
+    const ramp = { shape: "linear" as const, durationS: 1, startRate: 10 };
+    const run = await collect({
+      url: sim.url,
+      requests: [...Array(12)].map(() => ({ prompt: "Hi", max_tokens: 1 })),
+      rate: 20,
+      burstiness: Infinity,
+      ramp,
+    });
+    assert.deepEqual(run.meta.load.ramp, { shape: "linear", duration_s: 1, start_rate: 10 });
+    const offsets = run.requests.map((r) => r.scheduled_ms - run.meta.started_ms);
+    const expected = firstOffsets({ rate: 20, burstiness: Infinity, ramp }, 12);
+    // Epoch-ms sums keep about 0.0002 ms of precision.
+    offsets.forEach((at, i) => assert.ok(Math.abs(at - expected[i]) < 0.001, `request ${i}`));
+    await assert.rejects(
+      () => collect({ url: sim.url, requests: [], ramp }),
+      /a ramp needs a finite rate > 0, got Infinity/,
+    );
+  } finally {
+    await sim.close();
+  }
 });

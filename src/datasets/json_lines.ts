@@ -44,7 +44,9 @@ export function parseJsonLines<T>(
       throw new Error(`${datasetName} dataset ${where}:${i + 1}: ${problem}`);
     }
   });
-  if (items.length === 0) throw new Error(`${datasetName} dataset ${where}: the file has no requests`);
+  if (items.length === 0) {
+    throw new Error(`${datasetName} dataset ${where}: the file has no requests`);
+  }
   return items;
 }
 

@@ -11,6 +11,7 @@
 import type { ChatMessage, RequestSpec } from "../types.ts";
 import { estimateTokens } from "../util/tokens.ts";
 import { readDatasetText } from "./read_text.ts";
+import { describeJson as describe, parseJsonLines } from "./json_lines.ts";
 import { seededShuffle, takeCycling } from "./shuffle.ts";
 
 /** Options of {@link jsonlDataset}. */
@@ -23,12 +24,6 @@ export interface JsonlDatasetOptions {
   seed?: number;
 }
 
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`;
-}
-
 function messageText(message: ChatMessage): string {
   if (typeof message.content === "string") return message.content;
   if (!Array.isArray(message.content)) return "";
@@ -38,18 +33,9 @@ function messageText(message: ChatMessage): string {
     .join(" ");
 }
 
-/** Parses one JSONL line into a request; throws a message (without location) when it is bad. */
-function parseLine(line: string): RequestSpec {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (error) {
-    throw `invalid JSON: ${error instanceof Error ? error.message : String(error)}`;
-  }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw `expected a JSON object, got ${describe(value)}`;
-  }
-  const { prompt, messages, max_tokens, tag, ...params } = value as Record<string, unknown>;
+/** Turns one line's object into a request; throws a message (without location) when it is bad. */
+function parseLine(value: Record<string, unknown>): RequestSpec {
+  const { prompt, messages, max_tokens, tag, ...params } = value;
   if (prompt !== undefined && messages !== undefined) {
     throw `has both "prompt" and "messages"; give one`;
   }
@@ -110,19 +96,7 @@ export function jsonlDataset(path: string, options: JsonlDatasetOptions = {}): R
   if (count !== undefined && (!Number.isInteger(count) || count < 0)) {
     throw new RangeError(`jsonlDataset: count must be an integer ≥ 0, got ${String(count)}`);
   }
-  const text = readDatasetText(path, "jsonl");
-  const specs: RequestSpec[] = [];
-  text.split("\n").forEach((raw, i) => {
-    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    if (line.trim() === "") return;
-    try {
-      specs.push(parseLine(line));
-    } catch (problem) {
-      if (typeof problem !== "string") throw problem;
-      throw new Error(`jsonl dataset ${path}:${i + 1}: ${problem}`);
-    }
-  });
-  if (specs.length === 0) throw new Error(`jsonl dataset ${path}: the file has no requests`);
+  const specs = parseJsonLines(readDatasetText(path, "jsonl"), path, "jsonl", parseLine);
   const ordered = shuffle ? seededShuffle(specs, seed) : specs;
   return count === undefined ? ordered : takeCycling(ordered, count);
 }

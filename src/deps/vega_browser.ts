@@ -2,6 +2,7 @@
 // UMD bundle and vega-interpreter, which evaluates vega expressions without eval so the report's
 // Content-Security-Policy needs no 'unsafe-eval'. Pinned to the vega of src/deps/vega.ts.
 // The imports put both packages in the module graph, so import.meta.resolve finds their files.
+// deno-lint-ignore no-import-prefix -- src/deps is where npm specifiers live
 import "npm:vega@6.4.0";
 export { expressionInterpreter } from "npm:vega-interpreter@2.3.2";
 

@@ -24,7 +24,7 @@ Deno.test("every arquero table, derived ones too, shows as the HTML table view",
     assert.doesNotMatch(bundle["text/plain"], /ColumnTable/);
   }
   assert.match(bundleOf(derived[0])["text/plain"], /^index +ttft_ms\n/);
-  assert.match(bundleOf(derived[1])["text/plain"], /1 row × 56 columns$/);
+  assert.match(bundleOf(derived[1])["text/plain"], /1 row × 57 columns$/);
 });
 
 Deno.test("a summary keeps its own view over the tables' view", () => {

@@ -44,7 +44,7 @@ export function explainNoSpans(run: Run, sourceName: string): Run {
   const warning =
     `No server span arrived for ${
       lost.length === 1 ? "the 1 request" : `any of the ${lost.length} requests`
-    } from ${sourceName}` +
+    } from ${withoutUserinfo(sourceName)}` +
     ` (first note: ${lost[0].span_note ?? "none"}). Likely causes: vLLM was not started with` +
     " --otlp-traces-endpoint pointing at this source (host and port as the server sees them," +
     " e.g. the receiver's grpcEndpoint); the port is not reachable from the server (firewall," +
@@ -64,4 +64,9 @@ const PLAIN_DEADLINE_NOTE =
 
 function isPlainDeadlineNote(note: string | null): boolean {
   return note !== null && PLAIN_DEADLINE_NOTE.test(note);
+}
+
+/** A source name with any `user:password@` of its URL removed: warnings are saved with the run. */
+function withoutUserinfo(name: string): string {
+  return name.replace(/\/\/[^/@\s]*@/g, "//");
 }

@@ -109,6 +109,8 @@ function scalar(
  * ```
  */
 export function runColumn(table: TableLike): string | undefined {
+  // not a table: metricGroups then says what was expected
+  if (typeof table?.columnNames !== "function") return undefined;
   const count = (column: string) =>
     hasColumn(table, column) ? distinct(Array.from(table.array(column))).length : 0;
   const runs = count("run_id");

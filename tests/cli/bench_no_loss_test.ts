@@ -161,7 +161,9 @@ Deno.test("credentials in --url and --traces are used but never printed or saved
         "--out",
         out,
       ]);
-      assert.equal(code, 0, stderr);
+      // no span came back: the run is saved with that warning (exit 4)
+      assert.equal(code, 4, stderr);
+      assert.match(stderr, /warning: No server span arrived for any of the 2 requests/);
       assert.ok(jaegerAuth?.startsWith("Basic "), "the credentials were used for the lookups");
       const texts = [stdout, stderr];
       for (const name of filesIn(out)) texts.push(await Deno.readTextFile(join(out, name)));
@@ -197,7 +199,9 @@ Deno.test("bench --otlp-token makes the embedded receiver refuse exports without
       "--out",
       out,
     ]);
-    assert.equal(code, 0, stderr);
+    // the receiver refused every export: the run is saved with the no-span warning (exit 4)
+    assert.equal(code, 4, stderr);
+    assert.match(stderr, /warning: No server span arrived for any of the 2 requests/);
     assert.match(stdout, /server spans joined: 0 of 2 requests/);
     assert.ok(!stderr.includes("without a token"), "no warning on loopback");
     const json = filesIn(out).find((f) => f.endsWith(".json"))!;

@@ -145,7 +145,7 @@ Deno.test("histogram counts every successful value exactly once", () => {
   assert.ok(expected < one.numRows(), "fixture has failed requests");
 });
 
-Deno.test("histogram leaves out failed requests even when their metric has a value", async () => {
+Deno.test("histogram leaves out failed requests even when their metric has a value", () => {
   const t = aq.table({ e2e_ms: [10, 11, 5000], success: [true, true, false] });
   const spec = histogram(t, { metric: "e2e_ms", clipQuantile: 1 });
   const rows = dataRows(spec);
@@ -165,7 +165,7 @@ Deno.test("ecdf of itl_ms reads the same values from itl_ms lists and from gap_m
   assert.deepEqual(dataRows(fromLists), dataRows(fromChunks));
 });
 
-Deno.test("ecdf ends at fraction 1 at the maximum value", async () => {
+Deno.test("ecdf ends at fraction 1 at the maximum value", () => {
   const t = aq.table({ ttft_ms: [3, 1, 2, 2] });
   const rows = dataRows(ecdf(t, { metric: "ttft" }));
   assert.deepEqual(rows, [
@@ -231,7 +231,7 @@ Deno.test("throughputOverTime integrates to the number of tokens", () => {
   assert.ok(Math.abs(tokens - chunks.numRows()) < 1e-6);
 });
 
-Deno.test("throughputOverTime counts chunks when token counts are unknown", async () => {
+Deno.test("throughputOverTime counts chunks when token counts are unknown", () => {
   const t = aq.table({
     wall_ms: [0, 500, 1000, 1500],
     t_ms: [0, 500, 1000, 1500],
@@ -241,7 +241,7 @@ Deno.test("throughputOverTime counts chunks when token counts are unknown", asyn
   assert.match(JSON.stringify(spec), /chunks\/s/);
 });
 
-Deno.test("itlByPosition puts the gap of chunk k at position k", async () => {
+Deno.test("itlByPosition puts the gap of chunk k at position k", () => {
   const t = aq.table({ chunk: [0, 1, 2, 0, 1, 2], gap_ms: [null, 10, 30, null, 20, 50] });
   const rows = dataRows(itlByPosition(t)).filter((r) => r.stat === "p50");
   assert.deepEqual(rows.map((r) => [r.pos, r.ms]), [[1, 15], [2, 40]]);
@@ -254,7 +254,7 @@ Deno.test("sweep orders points by load and picks a log axis for 1..64", () => {
   assert.match(JSON.stringify(spec.encoding), /"type":"log"/);
 });
 
-Deno.test("compare box rows hold exact percentiles per group", async () => {
+Deno.test("compare box rows hold exact percentiles per group", () => {
   const t = aq.table({
     label: ["a", "a", "a", "a", "a", "b"],
     ttft_ms: [1, 2, 3, 4, 5, 7],
@@ -291,7 +291,7 @@ Deno.test("breakdown with normalize shows shares that sum to 1 per bar", () => {
   }
 });
 
-Deno.test("ITL charts leave out chunk rows of failed requests when the table has success", async () => {
+Deno.test("ITL charts leave out chunk rows of failed requests when the table has success", () => {
   const t = aq.table({
     chunk: [0, 1, 0, 1],
     wall_ms: [0, 10, 0, 500],

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The HTML report in a real browser: Debian's headless Chromium (setup.sh), driven by
  * playwright-core, opens a report of two simulated runs from file:// with every network request
@@ -18,6 +17,26 @@ import { startSimulator } from "../../../src/sim/mod.ts";
 import { chromium, type Page } from "./playwright_core.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
+
+/**
+ * The few browser globals the page-side callbacks use, typed here: a `lib="dom"` reference would
+ * change the global types of every file `deno check` sees. Callbacks run in the page, so each
+ * casts `globalThis` itself (they cannot call helpers of this module).
+ */
+// deno-lint-ignore no-explicit-any
+type Element = any;
+interface PageGlobals {
+  document: {
+    addEventListener(type: string, listener: (e: Element) => void): void;
+    querySelectorAll(selector: string): { length: number };
+    querySelector(selector: string): Element;
+    documentElement: { scrollWidth: number };
+  };
+  innerWidth: number;
+  getComputedStyle(element: Element): { overflowX: string };
+  cspViolations: string[];
+}
+
 const SLO = { ttft_ms: 200, tpot_ms: 50 };
 
 /** Two enriched runs of the simulator (c=2 and c=4), with failures and Prometheus scrapes. */
@@ -72,10 +91,10 @@ async function openOffline(page: Page, url: string): Promise<PageTrouble> {
   });
   await page.addInitScript(() => {
     const seen: string[] = [];
-    (globalThis as unknown as { cspViolations: string[] }).cspViolations = seen;
-    document.addEventListener(
+    (globalThis as unknown as PageGlobals).cspViolations = seen;
+    (globalThis as unknown as PageGlobals).document.addEventListener(
       "securitypolicyviolation",
-      (e) => seen.push(`${e.violatedDirective}: ${e.blockedURI}`),
+      (e: Element) => seen.push(`${e.violatedDirective}: ${e.blockedURI}`),
     );
   });
   await page.goto(url, { waitUntil: "load" });
@@ -118,14 +137,17 @@ Deno.test("the HTML report draws every chart in headless Chromium offline, under
     assert.ok(specs >= 8, `expected the report's charts to be interactive, found ${specs} specs`);
     // every figure with a spec gets the class "rendered" once vega has drawn it
     await page.waitForFunction(
-      (n) => document.querySelectorAll("figure.rendered .live svg").length === n,
+      (n) =>
+        (globalThis as unknown as PageGlobals).document.querySelectorAll(
+          "figure.rendered .live svg",
+        ).length === n,
       specs,
       { timeout: 30_000 },
     );
     const liveCharts = await page.locator("figure.rendered .live svg").count();
     assert.equal(liveCharts, specs);
     const staticShown = await page.locator("figure.rendered .static").evaluateAll((els) =>
-      els.filter((e) => (e as HTMLElement).offsetParent !== null).length
+      els.filter((e: Element) => e.offsetParent !== null).length
     );
     assert.equal(staticShown, 0, "static SVGs stay hidden once the live chart is drawn");
 
@@ -140,10 +162,11 @@ Deno.test("the HTML report draws every chart in headless Chromium offline, under
     // wide tables scroll inside their box; the page itself never scrolls sideways
     await page.setViewportSize({ width: 640, height: 900 });
     const widths = await page.evaluate(() => {
-      const box = document.querySelector("section .scroll") as HTMLElement;
+      const { document, innerWidth, getComputedStyle } = globalThis as unknown as PageGlobals;
+      const box = document.querySelector("section .scroll");
       return {
         page: document.documentElement.scrollWidth,
-        viewport: globalThis.innerWidth,
+        viewport: innerWidth,
         box: box.clientWidth,
         table: box.scrollWidth,
         overflow: getComputedStyle(box).overflowX,
@@ -164,9 +187,7 @@ Deno.test("the HTML report draws every chart in headless Chromium offline, under
     await tooltip.waitFor({ state: "visible", timeout: 5_000 });
     assert.ok((await tooltip.innerText()).trim().length > 0, "the tooltip has text");
 
-    const csp = await page.evaluate(() =>
-      (globalThis as unknown as { cspViolations: string[] }).cspViolations
-    );
+    const csp = await page.evaluate(() => (globalThis as unknown as PageGlobals).cspViolations);
     assert.deepEqual(trouble.consoleErrors, [], "no console errors");
     assert.deepEqual(csp, [], "no CSP violations");
     assert.deepEqual(trouble.networkRequests, [], "no network requests");

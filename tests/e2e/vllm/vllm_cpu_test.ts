@@ -56,7 +56,7 @@ async function benchRun(
     ...["--url", url, "--endpoint", endpoint, ...traceArgs],
     ...["--requests", String(requests), "--concurrency", "3", "--input-tokens", "48"],
     ...["--output-tokens", String(OUTPUT_TOKENS), "--ignore-eos", "--trace-wait", "20"],
-    ...["--out", outDir, "--label", `vllm-cpu-${endpoint}`],
+    ...["--out", outDir, "--label", `vllm-cpu-${endpoint}`, "--scrape-interval", "0.25"],
   ]);
   assert.equal(result.code, 0, `bench failed:\n${result.stdout}\n${result.stderr}`);
   const saved = [...Deno.readDirSync(outDir)].filter((e) => e.name.endsWith(".json"));
@@ -108,6 +108,19 @@ function assertPrometheusDeltas(run: Run): void {
   );
   assert.equal(series("vllm:prompt_tokens_total"), sum((r) => r.prompt_tokens));
   assert.equal(series("vllm:generation_tokens_total"), sum((r) => r.completion_tokens));
+  assertScrapedDuringRun(run);
+}
+
+/** bench scraped /metrics during the run (every 0.25 s here): vLLM's gauges over time. */
+function assertScrapedDuringRun(run: Run): void {
+  const scraped = run.meta.server_metrics;
+  assert.ok(scraped, "bench kept /metrics scraped during the run");
+  assert.equal(scraped.failures, 0, `scrapes failed: ${scraped.last_error}`);
+  assert.ok(scraped.at_ms.length >= 2, `only ${scraped.at_ms.length} scrapes`);
+  const running = `vllm:num_requests_running{engine="0",model_name="${SERVED_MODEL}"}`;
+  assert.equal(scraped.types["vllm:num_requests_running"], "gauge");
+  const values = scraped.values[running] ?? [];
+  assert.ok(values.some((v) => v !== null && v >= 1), `${running} never saw a running request`);
 }
 
 async function assertSummarizesAndPlots(run: Run): Promise<void> {
