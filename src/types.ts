@@ -351,6 +351,18 @@ export interface ServerMetricsSeries {
   last_error: string | null;
 }
 
+/** The dataset a run sent (`meta.dataset`): which one, its settings, and the file it read. */
+export interface DatasetInfo {
+  /** The dataset function: `random`, `sharegpt`, `jsonl`, `trace`, `shared-prefix`. */
+  name: string;
+  /** The file it read, as given. */
+  path?: string;
+  /** SHA-256 (hex) of that file's text. */
+  sha256?: string;
+  /** Its options: input/output tokens, range ratio, seed, count, ... (null when not set). */
+  settings: Record<string, string | number | boolean | null>;
+}
+
 /** Everything about a run except its records. */
 export interface RunMeta {
   /** File format version; see src/io. */
@@ -392,6 +404,8 @@ export interface RunMeta {
    * and `vllm_version` from the server's `/version`; `toTable` makes each a column.
    */
   metadata?: Record<string, string>;
+  /** The dataset the requests came from, when a dataset function of this library made them. */
+  dataset?: DatasetInfo;
   /**
    * Set by `load(path, { salvage: true })` (src/io) when it skipped unreadable lines or rows:
    * how many, and the first few reasons (each naming the file and line).

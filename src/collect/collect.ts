@@ -36,6 +36,7 @@ import { type MetricsScraper, startMetricsScraper } from "./metrics_scraper.ts";
 import { showRun } from "../display/show_run.ts";
 import { withLiveProgress } from "../display/live_progress.ts";
 import { checkMetadata, runMetadata } from "./metadata.ts";
+import { datasetInfoOf } from "../datasets/describe.ts";
 
 export type { CollectOptions } from "./options.ts";
 
@@ -338,6 +339,8 @@ export async function collect(given: CollectOptions): Promise<Run> {
       extra: { ...(options.extra ?? {}) },
       metadata,
     };
+    const dataset = datasetInfoOf(options.requests);
+    if (dataset !== null) meta.dataset = dataset;
 
     // ---- warmup: the first spec, `warmup` times, awaited before the measured run ----
     if (warmup > 0 && firstSpec !== undefined) {

@@ -10,6 +10,7 @@
 
 import type { ChatMessage, RequestSpec } from "../types.ts";
 import { estimateTokens } from "../util/tokens.ts";
+import { describeDataset, textSha256 } from "./describe.ts";
 import { readDatasetText } from "./read_text.ts";
 import { describeJson as describe, parseJsonLines } from "./json_lines.ts";
 import { seededShuffle, takeCycling } from "./shuffle.ts";
@@ -96,7 +97,13 @@ export function jsonlDataset(path: string, options: JsonlDatasetOptions = {}): R
   if (count !== undefined && (!Number.isInteger(count) || count < 0)) {
     throw new RangeError(`jsonlDataset: count must be an integer ≥ 0, got ${String(count)}`);
   }
-  const specs = parseJsonLines(readDatasetText(path, "jsonl"), path, "jsonl", parseLine);
+  const text = readDatasetText(path, "jsonl");
+  const specs = parseJsonLines(text, path, "jsonl", parseLine);
   const ordered = shuffle ? seededShuffle(specs, seed) : specs;
-  return count === undefined ? ordered : takeCycling(ordered, count);
+  return describeDataset(count === undefined ? ordered : takeCycling(ordered, count), {
+    name: "jsonl",
+    path,
+    sha256: textSha256(text),
+    settings: { count: count ?? null, seed, shuffle },
+  });
 }

@@ -15,6 +15,7 @@
 
 import type { RequestSpec } from "../types.ts";
 import { createRng, type Rng } from "../util/rng.ts";
+import { describeDataset } from "./describe.ts";
 
 /** Options of {@link randomDataset}. */
 export interface RandomDatasetOptions {
@@ -87,7 +88,15 @@ export function randomDataset(options: RandomDatasetOptions): Iterable<RequestSp
   }
   const seed = options.seed ?? 0;
   const params: Record<string, unknown> = options.ignoreEos ? { ignore_eos: true } : {};
-  return {
+  const settings = {
+    input_tokens: inputTokens,
+    output_tokens: outputTokens,
+    range_ratio: rangeRatio,
+    seed,
+    count: count ?? null,
+    ignore_eos: options.ignoreEos === true,
+  };
+  return describeDataset({
     *[Symbol.iterator]() {
       const rng = createRng(seed);
       const inputLength = lengthDrawer(rng, inputTokens, rangeRatio);
@@ -104,5 +113,5 @@ export function randomDataset(options: RandomDatasetOptions): Iterable<RequestSp
         };
       }
     },
-  };
+  }, { name: "random", settings });
 }

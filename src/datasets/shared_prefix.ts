@@ -12,6 +12,7 @@
  * @module
  */
 
+import { describeDataset } from "./describe.ts";
 import type { RequestSpec } from "../types.ts";
 import { createRng } from "../util/rng.ts";
 import type { PromptTokenizer } from "./exact_prompts.ts";
@@ -83,7 +84,16 @@ export function sharedPrefixDataset(options: SharedPrefixOptions): Iterable<Requ
     );
   }
   const params: Record<string, unknown> = options.ignoreEos ? { ignore_eos: true } : {};
-  return {
+  const settings = {
+    prefix_tokens: prefixTokens,
+    prefix_groups: groups,
+    input_tokens: inputTokens,
+    output_tokens: outputTokens,
+    seed,
+    count: count ?? null,
+    ignore_eos: options.ignoreEos === true,
+  };
+  return describeDataset({
     *[Symbol.iterator]() {
       const rng = createRng(seed);
       for (let i = 0; count === undefined || i < count; i++) {
@@ -98,7 +108,7 @@ export function sharedPrefixDataset(options: SharedPrefixOptions): Iterable<Requ
         };
       }
     },
-  };
+  }, { name: "shared-prefix", settings });
 }
 
 /** Each group's prefix as words of one estimated token each. */

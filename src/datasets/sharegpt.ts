@@ -13,6 +13,7 @@
 
 import type { RequestSpec } from "../types.ts";
 import { estimateTokens } from "../util/tokens.ts";
+import { describeDataset, textSha256 } from "./describe.ts";
 import { readDatasetText } from "./read_text.ts";
 import { seededShuffle, takeCycling } from "./shuffle.ts";
 import { jsonErrorLine, lineOf, topLevelArrayElementOffsets } from "./text_position.ts";
@@ -119,7 +120,12 @@ export function sharegptDataset(path: string, options: SharegptDatasetOptions = 
     );
   }
   const ordered = shuffle ? seededShuffle(usable, seed) : usable;
-  return count === undefined ? ordered : takeCycling(ordered, count);
+  return describeDataset(count === undefined ? ordered : takeCycling(ordered, count), {
+    name: "sharegpt",
+    path,
+    sha256: textSha256(text),
+    settings: { count: count ?? null, seed, shuffle, output_tokens: outputTokens ?? null },
+  });
 }
 
 function conversationTurns(entry: unknown, where: () => string): Turn[] {

@@ -17,11 +17,12 @@
  * @module
  */
 
-import type { RequestSpec } from "../types.ts";
+import type { DatasetInfo, RequestSpec } from "../types.ts";
 import { createRng } from "../util/rng.ts";
 import { PromptFitter, type PromptTokenizer } from "./exact_prompts.ts";
 import { randomPrompt } from "./random.ts";
 import { blockWords, firstIds } from "./blocks.ts";
+import { datasetInfoOf, describeDataset, textSha256 } from "./describe.ts";
 import { readDatasetText } from "./read_text.ts";
 import { parseJsonLines } from "./json_lines.ts";
 
@@ -71,7 +72,29 @@ export function parseTrace(text: string, where: string): TraceEntry[] {
 
 /** The entries of the trace file at `path` (see {@link parseTrace}). */
 export function readTrace(path: string): TraceEntry[] {
-  return parseTrace(readDatasetText(path, "trace"), path);
+  const text = readDatasetText(path, "trace");
+  return describeDataset(parseTrace(text, path), {
+    name: "trace",
+    path,
+    sha256: textSha256(text),
+    settings: {},
+  });
+}
+
+/** What a replay of `entries` remembers: the file readTrace read, and the replay's options. */
+function traceInfo(entries: readonly TraceEntry[], options: TraceDatasetOptions): DatasetInfo {
+  const file = datasetInfoOf(entries);
+  return {
+    name: "trace",
+    ...(file?.path === undefined ? {} : { path: file.path }),
+    ...(file?.sha256 === undefined ? {} : { sha256: file.sha256 }),
+    settings: {
+      entries: entries.length,
+      time_scale: options.timeScale ?? 1,
+      seed: options.seed ?? 0,
+      ignore_eos: options.ignoreEos === true,
+    },
+  };
 }
 
 /** One line's object; throws a message (without location) when it is bad. */
@@ -127,12 +150,13 @@ export function traceDataset(
     return text;
   };
   const tails = createRng(seed ^ TAIL_SEED);
-  return entries.map((entry) => {
+  const specs = entries.map((entry) => {
     const ids = blockIds(entry);
     const tail = tailWords(tails, entry, ids.length);
     const prompt = (ids.map(block).join("") + tail).slice(0, entry.input_length * 4).trimEnd();
     return toSpec(entry, prompt, entry.input_length);
   });
+  return describeDataset(specs, traceInfo(entries, options));
 }
 
 /**
@@ -184,7 +208,7 @@ export async function exactTraceDataset(
     const ids = blockIds(entry);
     return { entry, ids, tail: tailWords(tails, entry, ids.length) };
   });
-  return await mapLimited(drafts, FIT_PARALLEL, async ({ entry, ids, tail }) => {
+  const specs = await mapLimited(drafts, FIT_PARALLEL, async ({ entry, ids, tail }) => {
     const own = tail === "" ? [] : await tokenizer.tokenize(tail);
     const text = await tokenizer.detokenize([
       ...(await Promise.all(ids.map(block))).flat(),
@@ -193,6 +217,7 @@ export async function exactTraceDataset(
     const fitted = await promptFitter.fit(text, entry.input_length);
     return toSpec(entry, fitted.prompt, fitted.tokens);
   });
+  return describeDataset(specs, traceInfo(entries, options));
 }
 
 /** Seed offset of the per-request tails (apart from the blocks' seeds). */

@@ -69,7 +69,31 @@ export function checkMeta(value: unknown, at: FilePosition, partialTimes = false
   }
   if (value.server_metrics !== undefined) checkServerMetrics(value.server_metrics, at);
   if (value.metadata !== undefined) checkMetadataTags(value.metadata, at);
+  if (value.dataset !== undefined) checkDatasetInfo(value.dataset, at);
   return value as unknown as RunMeta;
+}
+
+/** Throws a {@link FileFormatError} unless `value` is a {@link DatasetInfo} (meta.dataset). */
+function checkDatasetInfo(value: unknown, at: FilePosition): void {
+  const bad = (what: string) => {
+    throw new FileFormatError(at, `meta.dataset${what}, got ${describeValue(value)}`);
+  };
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    bad(" must be an object");
+  }
+  const info = value as Record<string, unknown>;
+  if (typeof info.name !== "string") bad(".name must be a string");
+  for (const key of ["path", "sha256"]) {
+    if (info[key] !== undefined && typeof info[key] !== "string") bad(`.${key} must be a string`);
+  }
+  const settings = info.settings;
+  if (typeof settings !== "object" || settings === null || Array.isArray(settings)) {
+    bad(".settings must be an object");
+  }
+  for (const [key, setting] of Object.entries(settings as Record<string, unknown>)) {
+    const ok = setting === null || ["string", "number", "boolean"].includes(typeof setting);
+    if (!ok) bad(`.settings.${key} must be a string, number, boolean or null`);
+  }
 }
 
 /** Throws a {@link FileFormatError} unless `value` is an object of string tags (meta.metadata). */
