@@ -66,6 +66,10 @@ const server = http.createServer(async (req, res) => {
     res.end(JSON.stringify({ object: "list", data: [{ id: "m", object: "model" }] }));
     return;
   }
+  if (req.method !== "POST") { // e.g. collect's GET /version: this server has none
+    res.writeHead(404).end();
+    return;
+  }
   let body = "";
   for await (const part of req) body += part;
   const prompt = JSON.parse(body).messages?.[0]?.content;

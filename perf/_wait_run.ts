@@ -16,6 +16,7 @@
  *
  * @module
  */
+import { type Ready, spawnReady } from "./_child.ts";
 import { join } from "node:path";
 import { fmt } from "./_machine.ts";
 
@@ -53,40 +54,6 @@ export interface WaitOptions {
   jaegerBinary: string | null;
 }
 
-interface Ready {
-  child: Deno.ChildProcess;
-  first: string;
-  rest: Promise<string>;
-}
-
-/** Spawns `deno run -A <args>` and waits for its first stdout line. */
-async function spawnReady(args: string[], cwd: string, stdin: "piped" | "null"): Promise<Ready> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", ...args],
-    cwd,
-    stdin,
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`${args[0]} exited before printing a line`);
-    text += value;
-  }
-  const cut = text.indexOf("\n");
-  const rest = (async () => {
-    let more = text.slice(cut + 1);
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return more;
-      more += value;
-    }
-  })();
-  return { child, first: text.slice(0, cut), rest };
-}
-
 /** Where the spans go and are looked up. */
 interface Store {
   name: string;
@@ -100,8 +67,7 @@ interface Store {
 async function lateStore(backend: string, visibleAfterMs: number): Promise<Store> {
   const store = await spawnReady(
     [join(ROOT, "perf/_late_store.ts"), backend, String(visibleAfterMs)],
-    ROOT,
-    "piped",
+    { cwd: ROOT, stderr: "null" },
   );
   const url = /^READY (\S+)/.exec(store.first)![1];
   return {
@@ -213,8 +179,7 @@ async function oneRun(
         "--service-name",
         "vllm-server",
       ],
-      ROOT,
-      "null",
+      { cwd: ROOT, stdin: "null", stderr: "null" },
     );
     const bench = await timedBench([
       "--url",

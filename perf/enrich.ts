@@ -27,6 +27,7 @@
  *
  * @module
  */
+import { spawnReady } from "./_child.ts";
 import process from "node:process";
 import { parseArgs } from "node:util";
 import { enrich } from "../src/enrich/enrich.ts";
@@ -139,29 +140,17 @@ async function withJaegerMock<T>(
   flags: string[],
   body: (url: string) => Promise<T>,
 ): Promise<{ result: T; calls: number }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${HERE}_jaeger_mock.ts`, String(N), String(t0), ...flags],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("jaeger mock exited");
-    text += value;
-  }
-  const url = /^READY (\S+)/.exec(text)![1];
+  const { child, first, rest } = await spawnReady([
+    `${HERE}_jaeger_mock.ts`,
+    String(N),
+    String(t0),
+    ...flags,
+  ]);
+  const url = /^READY (\S+)/.exec(first)![1];
   try {
     const result = await body(url);
     await child.stdin.close();
-    while (!text.includes("CALLS")) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += value;
-    }
-    return { result, calls: Number(/CALLS (\d+)/.exec(text)?.[1] ?? NaN) };
+    return { result, calls: Number(/CALLS (\d+)/.exec(await rest)?.[1] ?? NaN) };
   } finally {
     await child.status;
   }

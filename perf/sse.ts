@@ -27,6 +27,7 @@
  *
  * @module
  */
+import { spawnReady } from "./_child.ts";
 import process from "node:process";
 import { parseArgs } from "node:util";
 import { collect } from "../src/collect/collect.ts";
@@ -215,30 +216,15 @@ if (!values["skip-lines"]) {
 
 /** Starts perf/_long_line_server.ts; returns its URL and a stop function. */
 async function longLineServer(lineMb: number): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      new URL("./_long_line_server.ts", import.meta.url).pathname,
-      "--line-mb",
-      String(lineMb),
-    ],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("perf:sse: the long-line server exited before printing its URL");
-    text += value;
-  }
+  const { child, first } = await spawnReady([
+    new URL("./_long_line_server.ts", import.meta.url).pathname,
+    "--line-mb",
+    String(lineMb),
+  ]);
   return {
-    url: text.split("\n")[0].trim(),
+    url: first.trim(),
     async stop() {
       await child.stdin.close();
-      await reader.cancel();
       await child.status;
     },
   };
