@@ -23,9 +23,10 @@ import { alignColumns } from "./text_table.ts";
  * const lines = formatSummary(summarize(toTable(makeRun([makeRecord()])))).split("\n");
  * assert.equal(lines[0], "run_id=run-1 label=test concurrency=4");
  * assert.equal(lines[1], "  requests 1  succeeded 1  failed 0  duration 0.0500 s");
- * assert.equal(lines[3], "  input tokens 10  per request mean 10  p50 10  p99 10");
- * assert.match(lines[6], /^metric +mean \(ms\) +std \(ms\) +min \(ms\) +p50 \(ms\)/);
- * assert.match(lines[8], /^ttft_ms +20 +0 +20 +20 /);
+ * assert.equal(lines[3], "  peak output 4 tok/s in 1 s  peak concurrency 1 in flight");
+ * assert.equal(lines[5], "  input tokens 10  per request mean 10  p50 10  p99 10");
+ * assert.match(lines[8], /^metric +mean \(ms\) +std \(ms\) +min \(ms\) +p50 \(ms\)/);
+ * assert.match(lines[10], /^ttft_ms +20 +0 +20 +20 /);
  * ```
  */
 export function formatSummary(summary: ColumnTable): string {

@@ -67,7 +67,7 @@ export function summaryBlocks(summary: ColumnTable): SummaryBlock[] {
         facts.push(
           `peak output ${show(row.peak_output_tokens_per_s)} tok/s in 1 s  peak concurrency ${
             show(row.peak_concurrent_requests)
-          } requests`,
+          } in flight`,
         );
       }
       if (row.output_tokens_per_s_per_user_mean != null) {
