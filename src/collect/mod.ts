@@ -6,7 +6,8 @@
  * @module
  */
 
-export { CLIENT_TOOL, collect } from "./collect.ts";
+export { collect } from "./collect.ts";
+export { CLIENT_TOOL } from "./run_meta.ts";
 export type { CollectOptions } from "./options.ts";
 export { DEFAULTS, endpointPath, parseServerUrl, validateOptions } from "./options.ts";
 export { estimatePromptTokens, prepareBody, validateSpec } from "./body.ts";
