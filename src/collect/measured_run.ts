@@ -11,6 +11,7 @@ import { nowMs } from "../util/clock.ts";
 import { type BodySettings, prepareBody } from "./body.ts";
 import { redact } from "./errors.ts";
 import { type MetricsScraper, startMetricsScraper } from "./metrics_scraper.ts";
+import type { ServerMetricsSample } from "../io/server_metrics_series.ts";
 import type { CollectOptions } from "./options.ts";
 import { ProgressTracker } from "./progress_tracker.ts";
 import { type RequestContext, sendRequest } from "./request.ts";
@@ -67,7 +68,10 @@ export async function runMeasured(plan: MeasuredPlan): Promise<MeasuredOutcome> 
   // The first line describes the run as far as known now: no end yet (null), so a log cut
   // short by a crash loads as interrupted; the closing meta line gives the end.
   await plan.log({ type: "meta", ...meta, ended_ms: null, duration_ms: null });
-  const scraper = startScraper(meta.url, options.scrapeInterval);
+  // Each scrape is logged as it comes, so a run cut short keeps its server series too.
+  const scraper = startScraper(meta.url, options.scrapeInterval, (sample) => {
+    plan.log({ type: "metrics", ...sample });
+  });
   const report = () => {
     try {
       options.onProgress?.(tracker.snapshot(nowMs(), meta.started_ms, total));
@@ -188,9 +192,13 @@ function finisher(
 }
 
 /** The `/metrics` scraper of the run, or null when `scrapeInterval` is off (the default). */
-function startScraper(base: string, interval: number | "off" | undefined): MetricsScraper | null {
+function startScraper(
+  base: string,
+  interval: number | "off" | undefined,
+  onSample: (sample: ServerMetricsSample) => void,
+): MetricsScraper | null {
   if (interval === undefined || interval === "off") return null;
-  return startMetricsScraper({ url: base, intervalMs: interval });
+  return startMetricsScraper({ url: base, intervalMs: interval, onSample });
 }
 
 /** `record` with its server-given response id scrubbed of the API key and credentials. */

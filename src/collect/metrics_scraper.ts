@@ -8,6 +8,11 @@
 import type { ServerMetricsSeries } from "../types.ts";
 import { scrapePrometheus } from "../enrich/prometheus.ts";
 import { nowMs } from "../util/clock.ts";
+import {
+  appendSample,
+  emptySeries,
+  type ServerMetricsSample,
+} from "../io/server_metrics_series.ts";
 
 /** Options of {@link startMetricsScraper}. */
 export interface MetricsScraperOptions {
@@ -15,6 +20,8 @@ export interface MetricsScraperOptions {
   url: string;
   /** Time between scrapes, ms (> 0). */
   intervalMs: number;
+  /** Called with each successful scrape's kept values, e.g. to log it as it comes. */
+  onSample?: (sample: ServerMetricsSample) => void;
 }
 
 /** A running scraper. */
@@ -60,16 +67,10 @@ export function startMetricsScraper(options: MetricsScraperOptions): MetricsScra
   if (!Number.isFinite(intervalMs) || intervalMs <= 0) {
     throw new RangeError(`scrapeInterval must be a number of ms > 0 or "off", got ${intervalMs}`);
   }
-  const series: ServerMetricsSeries = {
-    url: url.replace(/\/+$/, "").replace(/(?<!\/metrics)$/, "/metrics"),
-    interval_ms: intervalMs,
-    at_ms: [],
-    values: {},
-    types: {},
-    failures: 0,
-    skipped: 0,
-    last_error: null,
-  };
+  const series = emptySeries(
+    url.replace(/\/+$/, "").replace(/(?<!\/metrics)$/, "/metrics"),
+    intervalMs,
+  );
   const controller = new AbortController();
   let running: Promise<void> | null = null;
   const tick = () => {
@@ -77,7 +78,7 @@ export function startMetricsScraper(options: MetricsScraperOptions): MetricsScra
       series.skipped++;
       return;
     }
-    running = scrapeOnce(series, controller.signal, Math.max(intervalMs, 1000))
+    running = scrapeOnce(series, controller.signal, Math.max(intervalMs, 1000), options.onSample)
       .finally(() => running = null);
   };
   tick();
@@ -97,36 +98,48 @@ async function scrapeOnce(
   series: ServerMetricsSeries,
   signal: AbortSignal,
   timeoutMs: number,
+  onSample: ((sample: ServerMetricsSample) => void) | undefined,
 ): Promise<void> {
   const at = nowMs();
+  let sample: ServerMetricsSample;
   try {
     const snapshot = await scrapePrometheus(series.url, { timeoutMs, signal });
     if (signal.aborted) return; // stopped while answering: the run is over
-    appendSample(series, at, snapshot.values, snapshot.types ?? {});
+    sample = keptSample(series, at, snapshot.values, snapshot.types ?? {});
+    appendSample(series, sample);
   } catch (error) {
     if (signal.aborted) return;
     series.failures++;
     series.last_error = error instanceof Error ? error.message : String(error);
+    return;
+  }
+  try {
+    onSample?.(sample);
+  } catch (error) {
+    // Kept in the series, never thrown into the run; the scrape itself succeeded.
+    series.last_error = `onSample threw: ${error instanceof Error ? error.message : error}`;
   }
 }
 
-/** Appends one scrape's kept series as a new column entry (null for series it lacks). */
-function appendSample(
+/** One scrape's vLLM gauges and counters (values not finite become null). */
+function keptSample(
   series: ServerMetricsSeries,
   at: number,
   values: Record<string, number>,
   types: Record<string, string>,
-): void {
-  const n = series.at_ms.length;
-  series.at_ms.push(at);
+): ServerMetricsSample {
+  const sample: ServerMetricsSample = {
+    url: series.url,
+    interval_ms: series.interval_ms,
+    at_ms: at,
+    values: {},
+    types: {},
+  };
   for (const [key, value] of Object.entries(values)) {
     if (!kept(key, types)) continue;
     const name = key.split("{", 1)[0];
-    series.types[name] ??= types[name] ?? types[name.replace(/_total$/, "")];
-    const column = series.values[key] ??= new Array(n).fill(null);
-    column.push(Number.isFinite(value) ? value : null);
+    sample.types[name] ??= types[name] ?? types[name.replace(/_total$/, "")];
+    sample.values[key] = Number.isFinite(value) ? value : null;
   }
-  for (const column of Object.values(series.values)) {
-    if (column.length === n) column.push(null);
-  }
+  return sample;
 }

@@ -4,6 +4,8 @@ import { collect } from "./collect.ts";
 import { startSimulator } from "../sim/mod.ts";
 import { toMetricsTable } from "../table/to_metrics_table.ts";
 import { delay, startLoopbackServer, writeChatStream } from "./_loopback_server.ts";
+import { load } from "../io/load.ts";
+import { makeRun } from "../table/fixtures.ts";
 
 Deno.test("collect with scrapeInterval keeps vLLM's gauges and counters over the run", async () => {
   // 4 slots and a small KV cache: the queue fills, and requests are preempted.
@@ -117,5 +119,54 @@ Deno.test("from a real vLLM 0.32 /metrics the scraper keeps the vllm: gauges and
     assert.deepEqual(hits[1], [1792]);
   } finally {
     await server.close();
+  }
+});
+
+Deno.test("a JSONL log cut before its closing line still holds every scrape of /metrics", async () => {
+  const sim = await startSimulator({ maxNumSeqs: 2, decodeStepMs: 5 });
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/run.jsonl`;
+    const run = await collect({
+      url: sim.url,
+      requests: Array.from({ length: 6 }, () => ({ prompt: "Hello there", max_tokens: 20 })),
+      concurrency: 6,
+      scrapeInterval: 20,
+      jsonlPath: path,
+    });
+    const lines = (await Deno.readTextFile(path)).trimEnd().split("\n");
+    assert.equal(JSON.parse(lines.at(-1)!).type, "meta", "the closing line");
+    await Deno.writeTextFile(path, lines.slice(0, -1).join("\n") + "\n"); // as after a crash
+    const loaded = await load(path);
+    const scraped = run.meta.server_metrics!;
+    assert.ok(scraped.at_ms.length >= 2, `${scraped.at_ms.length} scrapes`);
+    assert.equal(loaded.meta.interrupted, true);
+    assert.deepEqual(loaded.meta.server_metrics!.at_ms, scraped.at_ms);
+    assert.deepEqual(loaded.meta.server_metrics!.values, scraped.values);
+    assert.deepEqual(loaded.meta.server_metrics!.types, scraped.types);
+    assert.match(loaded.meta.warnings!.join("\n"), /rebuilt from \d+ metrics lines/);
+    // With its closing line, the file's own copy is used and nothing is said.
+    await Deno.writeTextFile(path, lines.join("\n") + "\n");
+    const whole = await load(path);
+    assert.deepEqual(whole.meta.server_metrics, scraped);
+    assert.equal(whole.meta.warnings, undefined);
+  } finally {
+    await sim.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a malformed metrics line names the file and line, and salvage skips it", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/run.jsonl`;
+    const meta = { type: "meta", ...makeRun([]).meta, ended_ms: null, duration_ms: null };
+    const sample = { type: "metrics", url: "u", interval_ms: 10, at_ms: 1, values: { a: "x" } };
+    await Deno.writeTextFile(path, `${JSON.stringify(meta)}\n${JSON.stringify(sample)}\n`);
+    await assert.rejects(() => load(path), /run\.jsonl:2.*values must be an object of numbers/);
+    const salvaged = await load(path, { salvage: true });
+    assert.equal(salvaged.meta.server_metrics, undefined);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });

@@ -1,20 +1,30 @@
 /**
  * The crash-safe `.jsonl` run file written by collect while it runs: line 1 is
- * `{"type":"meta",...meta}`, then one `{"type":"request",...record}` per finished request.
+ * `{"type":"meta",...meta}`, then one `{"type":"request",...record}` per finished request, and
+ * with `scrapeInterval`, one `{"type":"metrics",...}` line per scrape of the server's /metrics.
  * A later `{"type":"meta",...}` line updates the meta (fields merged over the earlier ones), so a
  * writer can append the final times when the run ends. When ended_ms is missing or null (the run
  * never finished: the closing meta line was never written), the run is `interrupted` and the
- * loader derives started_ms/ended_ms/duration_ms from the requests.
+ * loader derives started_ms/ended_ms/duration_ms from the requests, and rebuilds
+ * `meta.server_metrics` from the metrics lines (the closing line's copy wins when it exists).
  *
  * @module
  */
 
-import type { RequestRecord, Run } from "../types.ts";
+import type { RequestRecord, Run, ServerMetricsSeries } from "../types.ts";
 import { FileFormatError } from "./errors.ts";
 import { parseJson } from "./json_text.ts";
 import { readLines } from "./lines.ts";
 import type { Salvager } from "./salvage.ts";
-import { checkMeta, checkRecord, checkSchemaVersion, describeValue, isObject } from "./validate.ts";
+import {
+  checkMeta,
+  checkRecord,
+  checkSchemaVersion,
+  checkServerMetricsSample,
+  describeValue,
+  isObject,
+} from "./validate.ts";
+import { appendSample, emptySeries } from "./server_metrics_series.ts";
 
 /** The lines of a `.jsonl` run file. */
 export function* encodeJsonl(run: Run): Generator<string> {
@@ -27,6 +37,7 @@ export async function decodeJsonl(path: string, salvager: Salvager): Promise<Run
   let meta: Record<string, unknown> | null = null;
   let metaLine = 1;
   const requests: RequestRecord[] = [];
+  let scraped: ServerMetricsSeries | null = null;
   for await (const { text, line, terminated } of readLines(path)) {
     if (text.trim() === "") continue;
     try {
@@ -59,10 +70,14 @@ export async function decodeJsonl(path: string, salvager: Salvager): Promise<Run
         Object.assign(meta, fields);
       } else if (type === "request") {
         requests.push(checkRecord(fields, { file: path, line }));
+      } else if (type === "metrics") {
+        const sample = checkServerMetricsSample(fields, { file: path, line });
+        scraped ??= emptySeries(sample.url, sample.interval_ms);
+        appendSample(scraped, sample);
       } else {
         throw new FileFormatError(
           { file: path, line },
-          `unknown line type ${describeValue(type)} (expected "meta" or "request")`,
+          `unknown line type ${describeValue(type)} (expected "meta", "request" or "metrics")`,
         );
       }
     } catch (error) {
@@ -76,6 +91,14 @@ export async function decodeJsonl(path: string, salvager: Salvager): Promise<Run
   }
   const checked = checkMeta(meta, { file: path, line: metaLine }, true);
   fillTimes(checked, requests);
+  if (checked.server_metrics === undefined && scraped !== null) {
+    checked.server_metrics = scraped;
+    checked.warnings = [
+      ...(checked.warnings ?? []),
+      `meta.server_metrics was rebuilt from ${scraped.at_ms.length} metrics lines: the run ` +
+      `never wrote its closing line, so its failed and skipped scrapes are not known`,
+    ];
+  }
   return { meta: checked, requests };
 }
 

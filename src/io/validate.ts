@@ -8,6 +8,7 @@
 import type { RequestRecord, RunMeta } from "../types.ts";
 import { RECORD_FIELDS } from "../table/record_fields.ts";
 import { FileFormatError, type FilePosition } from "./errors.ts";
+import type { ServerMetricsSample } from "./server_metrics_series.ts";
 
 /** The file format version this code writes and reads. */
 export const SCHEMA_VERSION = 1;
@@ -135,6 +136,28 @@ function checkServerMetrics(value: unknown, at: FilePosition): void {
       );
     }
   }
+}
+
+/**
+ * Throws a {@link FileFormatError} unless `value` is one scrape of a `.jsonl` log's
+ * `{"type":"metrics"}` line.
+ */
+export function checkServerMetricsSample(value: unknown, at: FilePosition): ServerMetricsSample {
+  const bad = (what: string) =>
+    new FileFormatError(at, `metrics line: ${what}, got ${describeValue(value)}`);
+  if (!isObject(value)) throw bad("must be an object");
+  if (typeof value.url !== "string") throw bad("url must be a string");
+  if (!isFiniteNumber(value.interval_ms) || !isFiniteNumber(value.at_ms)) {
+    throw bad("interval_ms and at_ms must be numbers");
+  }
+  const { values, types } = value;
+  if (!isObject(values) || !Object.values(values).every((v) => v === null || isFiniteNumber(v))) {
+    throw bad("values must be an object of numbers or nulls");
+  }
+  if (!isObject(types) || !Object.values(types).every((t) => typeof t === "string")) {
+    throw bad("types must be an object of strings");
+  }
+  return value as unknown as ServerMetricsSample;
 }
 
 /**
