@@ -14,7 +14,7 @@ import { parquetMetadata, parquetReadObjects, parquetWriteBuffer } from "../deps
 import { RECORD_FIELDS, type RecordField } from "../table/record_fields.ts";
 import { FileFormatError } from "./errors.ts";
 import { parseJson } from "./json_text.ts";
-import { checkMeta, checkRecord, checkSchemaVersion, SCHEMA_VERSION } from "./validate.ts";
+import { checkFileSchemaVersion, checkMeta, checkRecord, SCHEMA_VERSION } from "./validate.ts";
 
 /** The columnar formats. */
 export type ColumnarFormat = "parquet" | "arrow";
@@ -175,7 +175,7 @@ export async function decodeColumnar(path: string, format: ColumnarFormat): Prom
   }
   const at = { file: path };
   const version = table.metadata.get(VERSION_KEY);
-  checkSchemaVersion(version === undefined ? undefined : Number(version), at);
+  checkFileSchemaVersion(version === undefined ? undefined : Number(version), at);
   const metaText = table.metadata.get(META_KEY);
   if (metaText === undefined) throw new FileFormatError(at, `no ${META_KEY} in the file metadata`);
   const meta = checkMeta(parseJson(metaText, `${path} (${META_KEY})`), at);

@@ -30,7 +30,7 @@
 import type { RequestRecord, Run } from "../types.ts";
 import { type FieldKind, RECORD_FIELDS } from "../table/record_fields.ts";
 import { formatCsvRow, parseCsv } from "./csv.ts";
-import { FileFormatError } from "./errors.ts";
+import { FileFormatError, NotARunFileError } from "./errors.ts";
 import { parseJson } from "./json_text.ts";
 import type { Salvager } from "./salvage.ts";
 import { checkMeta, checkRecord, checkSchemaVersion, SCHEMA_VERSION } from "./validate.ts";
@@ -131,7 +131,7 @@ export async function decodeCsv(path: string, salvager: Salvager): Promise<Run> 
   const versionLine = stripCr(firstEnd === -1 ? text : text.slice(0, firstEnd));
   const match = VERSION_LINE.exec(versionLine);
   if (!match) {
-    throw new FileFormatError(
+    throw new NotARunFileError(
       { file: path, line: 1, column: 1 },
       "expected the line '# vllm-metrics schema_version=1' (not a vllm-metrics CSV?)",
     );

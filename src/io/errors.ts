@@ -50,3 +50,25 @@ export class FileFormatError extends Error {
     this.reason = message;
   }
 }
+
+/**
+ * A file that holds no run at all, in any format the loaders know (a config file, a package.json,
+ * a YAML that is no GuideLLM report), as opposed to a run file that is damaged. `loadAll` skips
+ * such files in a folder, with a warning, and throws for them when they are named.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { FileFormatError, NotARunFileError } from "./errors.ts";
+ * const e = new NotARunFileError({ file: "config.yaml" }, "not a GuideLLM benchmarks report");
+ * assert.ok(e instanceof FileFormatError);
+ * assert.equal(e.message, "config.yaml: not a GuideLLM benchmarks report");
+ * ```
+ */
+export class NotARunFileError extends FileFormatError {
+  /** An error at `at` saying why the file is no run. */
+  constructor(at: FilePosition, message: string) {
+    super(at, message);
+    this.name = "NotARunFileError";
+  }
+}

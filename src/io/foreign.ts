@@ -14,7 +14,7 @@ import { decodeVllmBench, isVllmBenchResult } from "./vllm_bench_format.ts";
 import { decodeGuideLlm, isGuideLlmReport } from "./guidellm_format.ts";
 import { decodeAiperf, isAiperfRecord } from "./aiperf_format.ts";
 import { parseYaml } from "../deps/yaml.ts";
-import { FileFormatError } from "./errors.ts";
+import { NotARunFileError } from "./errors.ts";
 
 /** Our own `.json` layout starts with this; such files are never read whole here. */
 const OWN_JSON_PREFIX = '{"schema_version":';
@@ -50,10 +50,10 @@ async function readYaml(path: string): Promise<Run[]> {
   try {
     value = parseYaml(new TextDecoder().decode(bytes));
   } catch (error) {
-    throw new FileFormatError({ file: path }, `invalid YAML: ${(error as Error).message}`);
+    throw new NotARunFileError({ file: path }, `invalid YAML: ${(error as Error).message}`);
   }
   if (!isGuideLlmReport(value)) {
-    throw new FileFormatError(
+    throw new NotARunFileError(
       { file: path },
       "not a GuideLLM benchmarks report (no benchmarks list); YAML is read only for GuideLLM",
     );

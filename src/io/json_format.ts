@@ -13,9 +13,9 @@ import { parseJson } from "./json_text.ts";
 import { readLines } from "./lines.ts";
 import type { Salvager } from "./salvage.ts";
 import {
+  checkFileSchemaVersion,
   checkMeta,
   checkRecord,
-  checkSchemaVersion,
   isObject,
   SCHEMA_VERSION,
 } from "./validate.ts";
@@ -44,7 +44,7 @@ export async function decodeJson(path: string, salvager: Salvager): Promise<Run>
     return decodeWholeJson(path);
   }
   const top = parseJson(header + "]}", path, 1) as Record<string, unknown>;
-  checkSchemaVersion(top.schema_version, { file: path, line: 1 });
+  checkFileSchemaVersion(top.schema_version, { file: path, line: 1 });
   const meta = checkMeta(top.meta, { file: path, line: 1 });
   const requests: RequestRecord[] = [];
   let closed = false;
@@ -90,7 +90,7 @@ export async function decodeJson(path: string, salvager: Salvager): Promise<Run>
 async function decodeWholeJson(path: string): Promise<Run> {
   const top = parseJson(await Deno.readTextFile(path), path);
   if (!isObject(top)) throw new FileFormatError({ file: path, line: 1 }, "not a JSON object");
-  checkSchemaVersion(top.schema_version, { file: path, line: 1 });
+  checkFileSchemaVersion(top.schema_version, { file: path, line: 1 });
   const meta = checkMeta(top.meta, { file: path });
   if (!Array.isArray(top.requests)) {
     throw new FileFormatError({ file: path }, '"requests" must be a list');

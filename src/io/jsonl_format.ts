@@ -12,11 +12,12 @@
  */
 
 import type { RequestRecord, Run, ServerMetricsSeries } from "../types.ts";
-import { FileFormatError } from "./errors.ts";
+import { FileFormatError, NotARunFileError } from "./errors.ts";
 import { parseJson } from "./json_text.ts";
 import { readLines } from "./lines.ts";
 import type { Salvager } from "./salvage.ts";
 import {
+  checkFileSchemaVersion,
   checkMeta,
   checkRecord,
   checkSchemaVersion,
@@ -57,12 +58,12 @@ export async function decodeJsonl(path: string, salvager: Salvager): Promise<Run
       const { type, ...fields } = value;
       if (meta === null) {
         if (type !== "meta") {
-          throw new FileFormatError(
+          throw new NotARunFileError(
             { file: path, line },
             `the first line must be {"type":"meta",...}, got type ${describeValue(type)}`,
           );
         }
-        checkSchemaVersion(fields.schema_version, { file: path, line });
+        checkFileSchemaVersion(fields.schema_version, { file: path, line });
         meta = fields;
         metaLine = line;
       } else if (type === "meta") {

@@ -10,12 +10,14 @@ import type { RequestRecord, Run } from "../types.ts";
 import { EXTENSIONS } from "./file_format.ts";
 import { isChunkTable } from "./columnar_format.ts";
 import { type LoadOptions, loadRuns } from "./load.ts";
+import { NotARunFileError } from "./errors.ts";
 import { showRun } from "../display/show_run.ts";
 
 /**
  * Loads all run files of a directory (`.json`, `.jsonl`, `.csv`, `.parquet`, `.arrow`, `.yaml`,
  * `.yml`; not recursive; hidden files, temp files and the `.chunks.` tables of columnar files
- * skipped; name order), or the given paths. Other tools' result files are read too (see
+ * skipped, and so, with a warning, are files holding no run at all, such as a config YAML; name
+ * order), or the given paths (each must be a run file). Other tools' result files are read too (see
  * {@link load}); a GuideLLM report gives one run per benchmark. Files with the same `run_id` are the
  * shards of one run (`meta.load.shard`) and are merged into one: requests concatenated, ordered
  * by start time and re-indexed 0…n−1; started_ms/ended_ms the union, duration_ms = ended − started,
@@ -49,14 +51,15 @@ export async function loadAll(
   dirOrPaths: string | string[],
   options: LoadAllOptions = {},
 ): Promise<Run[]> {
-  const paths = typeof dirOrPaths === "string" ? await runFiles(dirOrPaths) : [...dirOrPaths];
+  const scanned = typeof dirOrPaths === "string";
+  const paths = scanned ? await runFiles(dirOrPaths) : [...dirOrPaths];
   const warn = options.onWarning ?? ((message: string) => console.warn(message));
   // run_id → the runs under it (usually one); each run is its files by shard.
   const byRun = new Map<string, Map<string, Loaded>[]>();
   const order: Map<string, Loaded>[] = [];
   const loaded: Loaded[] = [];
   for (const path of paths) {
-    for (const run of await loadRuns(path, { salvage: options.salvage })) {
+    for (const run of await runsIn(path, scanned, options.salvage, warn)) {
       loaded.push({ run, path });
     }
   }
@@ -101,9 +104,31 @@ export async function loadAll(
   });
 }
 
+/**
+ * The runs of one file. A file found in a folder that holds no run at all (a config YAML, a
+ * package.json) is skipped with a warning; one named by the caller throws.
+ */
+async function runsIn(
+  path: string,
+  scanned: boolean,
+  salvage: boolean | undefined,
+  warn: (message: string) => void,
+): Promise<Run[]> {
+  try {
+    return await loadRuns(path, { salvage });
+  } catch (error) {
+    if (!scanned || !(error instanceof NotARunFileError)) throw error;
+    warn(`loadAll: skipped ${error.message}`);
+    return [];
+  }
+}
+
 /** Options of {@link loadAll}: those of {@link load}, and where warnings go. */
 export interface LoadAllOptions extends LoadOptions {
-  /** Receives a warning naming both files when two runs share a run_id; default console.warn. */
+  /**
+   * Receives the warnings (two runs sharing a run_id, a file in the folder that is no run);
+   * default console.warn.
+   */
   onWarning?: (message: string) => void;
 }
 

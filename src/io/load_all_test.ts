@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { save } from "./save.ts";
 import { loadAll } from "./load_all.ts";
+import { NotARunFileError } from "./errors.ts";
 import { makeRecord, makeRun } from "../table/fixtures.ts";
 import type { Run } from "../types.ts";
 
@@ -123,6 +124,30 @@ Deno.test("loadAll() refuses two different runs of the same shard, naming both f
     await save(first, join(dir, "a.json"));
     await save(again, join(dir, "b.json"));
     await assert.rejects(loadAll(dir), /a\.json and .*b\.json are different runs of shard 0/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadAll(folder) skips, with a warning, files that hold no run; named ones still throw", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await save(makeRun([makeRecord({ run_id: "a" })], { run_id: "a" }), join(dir, "a.json"));
+    await Deno.writeTextFile(join(dir, "config.yaml"), "replicas: 2\n");
+    await Deno.writeTextFile(join(dir, "package.json"), '{"name":"x"}\n');
+    await Deno.writeTextFile(join(dir, "notes.csv"), "when,what\n1,tuned\n");
+    await Deno.writeTextFile(join(dir, "events.jsonl"), '{"type":"event"}\n');
+    const warnings: string[] = [];
+    const runs = await loadAll(dir, { onWarning: (w) => warnings.push(w) });
+    assert.deepEqual(runs.map((r) => r.meta.run_id), ["a"]);
+    assert.equal(warnings.length, 4);
+    for (const name of ["config.yaml", "events.jsonl", "notes.csv", "package.json"]) {
+      assert.ok(warnings.some((w) => w.startsWith(`loadAll: skipped ${join(dir, name)}`)), name);
+    }
+    await assert.rejects(() => loadAll([join(dir, "config.yaml")]), NotARunFileError);
+    // A damaged run file is no such case: it throws even in a folder.
+    await Deno.writeTextFile(join(dir, "b.json"), '{"schema_version":1,"meta":{"run_id":2}}\n');
+    await assert.rejects(() => loadAll(dir, { onWarning: () => {} }), /b\.json/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

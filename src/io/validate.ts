@@ -7,7 +7,7 @@
 
 import type { RequestRecord, RunMeta } from "../types.ts";
 import { RECORD_FIELDS } from "../table/record_fields.ts";
-import { FileFormatError, type FilePosition } from "./errors.ts";
+import { FileFormatError, type FilePosition, NotARunFileError } from "./errors.ts";
 import type { ServerMetricsSample } from "./server_metrics_series.ts";
 
 /** The file format version this code writes and reads. */
@@ -15,16 +15,28 @@ export const SCHEMA_VERSION = 1;
 
 /** Throws unless `version` is {@link SCHEMA_VERSION}. */
 export function checkSchemaVersion(version: unknown, at: FilePosition): void {
+  if (version === undefined) {
+    throw new FileFormatError(at, "no schema_version (not a vllm-metrics file?)");
+  }
   if (version !== SCHEMA_VERSION) {
     throw new FileFormatError(
       at,
-      version === undefined
-        ? "no schema_version (not a vllm-metrics file?)"
-        : `unsupported schema_version ${
-          JSON.stringify(version)
-        } (this version reads ${SCHEMA_VERSION})`,
+      `unsupported schema_version ${
+        JSON.stringify(version)
+      } (this version reads ${SCHEMA_VERSION})`,
     );
   }
+}
+
+/**
+ * {@link checkSchemaVersion} for the version a file starts with: without one, the file holds no
+ * run at all ({@link NotARunFileError}) rather than a damaged one.
+ */
+export function checkFileSchemaVersion(version: unknown, at: FilePosition): void {
+  if (version === undefined) {
+    throw new NotARunFileError(at, "no schema_version (not a vllm-metrics file?)");
+  }
+  checkSchemaVersion(version, at);
 }
 
 const META_FIELDS: [keyof RunMeta, string][] = [
