@@ -41,8 +41,8 @@
 export type * from "./src/types.ts";
 
 // collect: send requests and time them
-export { collect, rampRateAt } from "./src/collect/mod.ts";
-export type { CollectOptions, RateRamp } from "./src/collect/mod.ts";
+export { collect, rampConcurrencyAt, rampRateAt } from "./src/collect/mod.ts";
+export type { CollectOptions, ConcurrencyRamp, RateRamp } from "./src/collect/mod.ts";
 export { clientMetrics, vllmBenchMetrics } from "./src/metrics/client.ts";
 export type {
   ClientMetrics,
@@ -52,13 +52,18 @@ export type {
   VllmBenchMetrics,
 } from "./src/metrics/client.ts";
 export { serverMetrics } from "./src/metrics/server.ts";
+export { steadyStateWindow } from "./src/metrics/steady_state.ts";
+export type { SteadyStateWindow, TimedRequest } from "./src/metrics/steady_state.ts";
 export type { ServerMetrics } from "./src/metrics/server.ts";
 
 // datasets
 export {
+  conversationsDataset,
+  exactConversationTurns,
   exactPromptLengths,
   exactSharedPrefixes,
   exactTraceDataset,
+  generatedConversations,
   jsonlDataset,
   parseTrace,
   prebuildExactPrompts,
@@ -66,17 +71,24 @@ export {
   readTrace,
   serverTokenizer,
   sharedPrefixDataset,
+  sharegptConversations,
   sharegptDataset,
   traceDataset,
 } from "./src/datasets/mod.ts";
 export type {
+  ConversationScript,
+  ConversationsOptions,
   ExactPromptOptions,
+  GeneratedConversationsOptions,
   JsonlDatasetOptions,
   PromptTokenizer,
   RandomDatasetOptions,
+  ScriptTurn,
   ServerTokenizerOptions,
   SharedPrefixOptions,
+  SharegptConversationsOptions,
   SharegptDatasetOptions,
+  ThinkTimeDistribution,
   TraceDatasetOptions,
   TraceEntry,
 } from "./src/datasets/mod.ts";
@@ -92,28 +104,9 @@ export type {
   SpanExportStats,
 } from "./src/sim/mod.ts";
 
-// OTLP: the embedded receiver and the wire formats
-export {
-  decodeExportRequest,
-  encodeExportRequest,
-  flattenSpans,
-  normalizeSpanId,
-  normalizeTraceId,
-  SpanStore,
-  startReceiver,
-} from "./src/otlp/mod.ts";
-export type {
-  OtlpAnyValue,
-  OtlpExportRequest,
-  OtlpKeyValue,
-  OtlpReceiver,
-  OtlpResourceSpans,
-  OtlpScopeSpans,
-  OtlpSpan,
-  ReceiverOptions,
-  ReceiverStats,
-  RejectedSpan,
-} from "./src/otlp/mod.ts";
+// OTLP: the embedded receiver (the wire format itself is the second export, ./otlp.ts)
+export { flattenSpans, normalizeSpanId, normalizeTraceId, startReceiver } from "./src/otlp/mod.ts";
+export type { OtlpReceiver, ReceiverOptions, ReceiverStats, RejectedSpan } from "./src/otlp/mod.ts";
 
 // enrich: join server spans; trace back ends; Prometheus
 export {
@@ -144,10 +137,28 @@ export type { PrefixCacheUse, SloOptions, SummarizeOptions } from "./src/summari
 export { compareRuns, DEFAULT_RESAMPLES, resampleIndices } from "./src/compare/mod.ts";
 export type { CompareRunsOptions, Verdict } from "./src/compare/mod.ts";
 
+// load searches: the rates worth sweeping, the highest rate meeting an SLO
+export { findMaxRate, rateAuto, spacedRates } from "./src/search/mod.ts";
+export type {
+  FindMaxRateOptions,
+  MaxRateResult,
+  ProbeCollectOptions,
+  ProbeLoad,
+  ProbeResult,
+  ProbeRole,
+  ProbeRunner,
+  RateAutoOptions,
+  RateAutoResult,
+  RateBracket,
+  SearchOptions,
+  SearchPrecision,
+} from "./src/search/mod.ts";
+
 // charts, rendering, reports
 export { plot, render, report, reportFromTables, specBundle } from "./src/plot/mod.ts";
 export type {
   BreakdownOptions,
+  ByTurnOptions,
   ChartOptions,
   CompareCiOptions,
   CompareOptions,
@@ -156,9 +167,13 @@ export type {
   InFlightOptions,
   ItlByPositionOptions,
   ItlOverTimeOptions,
+  LatencyVsLoadOptions,
+  ParetoOptions,
+  RateSearchOptions,
   RenderOptions,
   ReportInput,
   ReportTables,
+  ServerStateOptions,
   SweepOptions,
   TableLike,
   ThroughputOverTimeOptions,
@@ -168,7 +183,14 @@ export type {
 } from "./src/plot/mod.ts";
 
 // files
-export { FileFormatError, load, loadAll, save, timestampedName } from "./src/io/mod.ts";
+export {
+  FileFormatError,
+  load,
+  loadAll,
+  NotARunFileError,
+  save,
+  timestampedName,
+} from "./src/io/mod.ts";
 export type { FileFormat, LoadAllOptions, LoadOptions, SaveOptions } from "./src/io/mod.ts";
 
 // display and text

@@ -6,7 +6,12 @@
  * @module
  */
 import type { OtlpExportRequest } from "../src/otlp/protobuf.ts";
-import { llmRequestPayload, spanIdOf, traceIdOf, V1_ATTRIBUTES } from "../src/otlp/test_helpers.ts";
+import {
+  llmRequestPayload,
+  spanIdOf,
+  traceIdOf,
+  V1_ATTRIBUTES,
+} from "../src/otlp/_test_helpers.ts";
 import type { RequestRecord } from "../src/types.ts";
 import { NO_SERVER_METRICS } from "../src/metrics/server.ts";
 

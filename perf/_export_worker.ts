@@ -5,7 +5,7 @@
  * @module
  */
 import { encodeExportRequest } from "../src/otlp/protobuf.ts";
-import { llmRequestPayload, spanIdOf, traceIdOf } from "../src/otlp/test_helpers.ts";
+import { llmRequestPayload, spanIdOf, traceIdOf } from "../src/otlp/_test_helpers.ts";
 import { grpcTransport } from "../src/sim/exporter.ts";
 
 interface ExportJob {

@@ -1,7 +1,7 @@
 /**
  * A mock Jaeger v1 query API on loopback, in its own process, for perf/enrich.ts. It holds the
  * traces of requests 0..N-1 (perf/_enrich_data.ts) and answers the documented shapes
- * (shared/reference/platform-facts.md §3.1):
+ * (Jaeger's cmd/jaeger/internal/extension/jaegerquery/internal/http_handler.go):
  *
  * - `GET /api/traces/{id}` → `{data:[trace],total:0,limit:0,offset:0,errors:null}`; unknown id →
  *   404, `text/plain`, `{"data":null,...,"errors":[{"code":404,"msg":"trace not found"}]}`.

@@ -8,16 +8,25 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { parseArgs } from "node:util";
+import { type FlagDefinition, parseCommandLine } from "../src/cli/flags.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    "line-mb": { type: "string", default: "8" },
-    steps: { type: "string", default: "500" },
-    "step-ms": { type: "string", default: "10" },
+/** The flags, in --help order. */
+const FLAGS = [
+  { name: "line-mb", value: "MB", default: "8", help: "size of the one long data: line" },
+  { name: "steps", value: "N", default: "500", help: "content chunks of a normal stream" },
+  {
+    name: "step-ms",
+    value: "MS",
+    default: "10",
+    help: "time between the chunks of a normal stream",
   },
-});
+] as const satisfies readonly FlagDefinition[];
+
+const values = parseCommandLine(
+  "deno run -A perf/_long_line_server.ts",
+  "perf:sse hostile server: a chat endpoint answering the prompt long with one long line.",
+  FLAGS,
+);
 const lineBytes = Math.round(Number(values["line-mb"]) * 1_000_000);
 const steps = Number(values.steps);
 const stepMs = Number(values["step-ms"]);

@@ -61,7 +61,24 @@ export class SimProcess {
     const args = ["run", "-A"];
     if (v8Flags.length > 0) args.push(`--v8-flags=${v8Flags.join(",")}`);
     args.push(`${HERE}_sim_server.ts`, JSON.stringify(options), ...flags);
-    const child = new Deno.Command(Deno.execPath(), {
+    return await SimProcess.#spawn(Deno.execPath(), args);
+  }
+
+  /**
+   * Spawns the independent stand-in server (perf/_standin_server.py, `python3`): same line
+   * protocol, ground truth with the times right before and after each chunk's `send()`.
+   */
+  static async startStandin(
+    options: { step_ms: number; schedule: "burst" | "spread" },
+  ): Promise<SimProcess> {
+    return await SimProcess.#spawn("python3", [
+      `${HERE}_standin_server.py`,
+      JSON.stringify(options),
+    ]);
+  }
+
+  static async #spawn(command: string, args: string[]): Promise<SimProcess> {
+    const child = new Deno.Command(command, {
       args,
       stdin: "piped",
       stdout: "piped",
@@ -70,7 +87,7 @@ export class SimProcess {
     const lines = new Lines(child.stdout);
     const ready = await lines.next();
     const match = /^READY (\S+) (\S+)$/.exec(ready);
-    if (!match) throw new Error(`sim process said ${JSON.stringify(ready)}`);
+    if (!match) throw new Error(`${command} ${args[0]} said ${JSON.stringify(ready)}`);
     return new SimProcess(child, lines, match[1], match[2]);
   }
 

@@ -13,9 +13,10 @@ import { startReceiver } from "../src/otlp/receiver.ts";
 import { startGrpcServer, stopGrpcServer } from "../src/otlp/grpc.ts";
 import { emptyCounters } from "../src/otlp/ingest.ts";
 import { SpanStore } from "../src/otlp/store.ts";
+import { SPAN_NAME } from "../src/metrics/server.ts";
 
 // The simulator must know the embedded receiver's port before it starts: a free port, released.
-export { freePort } from "../tests/e2e/vllm/vllm_server.ts";
+export { freePort } from "../tests/e2e/vllm/_vllm_server.ts";
 
 /** Where the simulator's spans go in one perf:client run. */
 export type TracingMode = "off" | "embedded" | "inthread" | "process";
@@ -40,7 +41,7 @@ export async function startLocalReceiver(
     store: new SpanStore(),
     counters: emptyCounters(),
     maxBodyBytes: 16 * 1024 * 1024,
-    spanName: "llm_request",
+    spanName: SPAN_NAME,
   };
   const bound = await startGrpcServer("127.0.0.1", grpcPort, context);
   return {

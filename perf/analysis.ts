@@ -40,6 +40,9 @@ import { compareRuns, DEFAULT_RESAMPLES } from "../src/compare/compare_runs.ts";
 import { createRng } from "../src/util/rng.ts";
 import { fmt } from "./_machine.ts";
 import type { RequestRecord, Run } from "../src/types.ts";
+import { type FlagDefinition, parseCommandLine } from "../src/cli/flags.ts";
+import { parseInteger } from "../src/cli/parse_values.ts";
+import { UsageError } from "../src/cli/usage_error.ts";
 
 const CHUNKS = 200;
 const DEFAULT_SIZES = [10_000, 100_000, 1_000_000];
@@ -299,33 +302,41 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** The flags, in --help order; sizes (requests per table) are given as plain numbers. */
+const FLAGS = [
+  {
+    name: "repeat",
+    value: "N",
+    default: "1",
+    help: "child processes per size; the table gives the median and the range",
+  },
+  { name: "after-gc", help: "start the clock right after a forced full GC (not settled)" },
+  { name: "compare", help: "one more column: compareRuns(table, table)" },
+] as const satisfies readonly FlagDefinition[];
+
 function parseArgs(
   args: string[],
 ): { sizes: number[]; repeat: number; mode: Mode; compare: boolean } {
-  let repeat = 1;
-  let compare = false;
-  let mode: Mode = "settled";
-  const sizes: number[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === "--after-gc") {
-      mode = "after-gc";
-    } else if (arg === "--compare") {
-      compare = true;
-    } else if (arg === "--repeat") {
-      repeat = Number(args[++i]);
-      if (!(Number.isInteger(repeat) && repeat >= 1)) {
-        throw new Error(`perf:analysis: --repeat must be a positive integer, got ${args[i]}`);
-      }
-    } else if (/^\d+$/.test(arg)) {
-      sizes.push(Number(arg));
-    } else {
-      throw new Error(
-        `perf:analysis: unknown argument "${arg}" (sizes, --repeat N, --after-gc, --compare)`,
-      );
+  const values = parseCommandLine(
+    "deno task perf:analysis",
+    `perf:analysis: toTable + summarize on large runs. Sizes: requests per run, as plain numbers ` +
+      `after the flags (default ${DEFAULT_SIZES.join(" ")}).`,
+    FLAGS,
+    args,
+    { positionals: true },
+  );
+  const sizes = values.positionals.map((arg) => {
+    if (!/^\d+$/.test(arg)) {
+      throw new UsageError(`unexpected argument ${JSON.stringify(arg)} (sizes are plain numbers)`);
     }
-  }
-  return { sizes: sizes.length ? sizes : DEFAULT_SIZES, repeat, mode, compare };
+    return Number(arg);
+  });
+  return {
+    sizes: sizes.length ? sizes : DEFAULT_SIZES,
+    repeat: parseInteger("--repeat", values.repeat, 1),
+    mode: values["after-gc"] ? "after-gc" : "settled",
+    compare: values.compare,
+  };
 }
 
 if (Deno.args[0] === "--child") {

@@ -23,6 +23,13 @@
  * a process of its own (process). `inthread` adds the pre-Worker arrangement (gRPC server, decoding
  * and store on the client's main thread) for comparison. All rows of one load run back to back.
  *
+ * Servers: `--server sim,standin-spread,standin-burst` runs the same rows against src/sim (default) or
+ * the independent stand-in (perf/_standin_server.py: Python, blocking `send()`, ground truth taken
+ * right before and after each chunk's send, so its lag excludes the server's own write queue);
+ * with the stand-in, tracing rows get their spans from perf/_span_feeder.ts, a process of its own.
+ * `--repeat N` runs every row N times, interleaved (all rows of a repetition, then the next), and
+ * adds a table of medians; `--wait-quiet 1.0` waits (≤ 120 s) for load1 below 1.0 before each.
+ *
  * Flags: `--streams 100,500,2000` `--step-ms 40` `--tokens 50` `--rounds 3` (measured requests
  * per stream, after one warmup request per stream) `--search 10x5,...` (streams x decode step
  * ms; "none" to skip) `--search-tokens 200` `--impl raw,fetch,collect` `--json <path>` (raw
@@ -30,38 +37,104 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { type FlagDefinition, parseCommandLine } from "../src/cli/flags.ts";
 import type { GroundTruthEntry } from "../src/sim/mod.ts";
 import type { ClientRunConfig, ClientRunResult } from "./_client_run.ts";
-import { describeMachine, fmt, loadAverage, machine, percentileSorted } from "./_machine.ts";
+import {
+  describeMachine,
+  fmt,
+  loadAverage,
+  machine,
+  percentileSorted,
+  waitForQuiet,
+} from "./_machine.ts";
 import { SimProcess } from "./_sim_process.ts";
+import { SpanFeeder } from "./_span_feeder.ts";
 import { freePort, ReceiverProcess, type TracingMode } from "./_trace_receiver.ts";
+
+/**
+ * The server the clients read: src/sim in its own process, or the independent stand-in
+ * (perf/_standin_server.py) with its engine steps written as one burst or spread over the step.
+ */
+export type ServerKind = "sim" | "standin-burst" | "standin-spread";
+const SERVER_KINDS: readonly ServerKind[] = ["sim", "standin-burst", "standin-spread"];
 
 const HERE = new URL(".", import.meta.url).pathname;
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    streams: { type: "string", default: "100,500,2000" },
-    "step-ms": { type: "string", default: "40" },
-    tokens: { type: "string", default: "50" },
-    rounds: { type: "string", default: "3" },
-    search: {
-      type: "string",
-      default: "10x5,10x2,10x1,20x5,20x2,20x1,40x5,40x2,40x1,100x10,100x5",
-    },
-    "search-tokens": { type: "string", default: "200" },
-    impl: { type: "string", default: "raw,fetch,collect" },
-    json: { type: "string" },
-    "cpu-prof": { type: "boolean", default: false },
-    tracing: { type: "string", default: "off,embedded,process" },
-    "export-delay-ms": { type: "string", default: "5000" },
+/** The flags, in --help order. */
+const FLAGS = [
+  {
+    name: "streams",
+    value: "N[,N...]",
+    default: "100,500,2000",
+    help: "concurrent streams per load",
   },
-});
+  { name: "step-ms", value: "MS", default: "40", help: "the simulator's decode step" },
+  { name: "tokens", value: "N", default: "50", help: "output tokens per request" },
+  {
+    name: "rounds",
+    value: "N",
+    default: "3",
+    help: "measured requests per stream, after one warmup request per stream",
+  },
+  {
+    name: "search",
+    value: "SxMS[,...]",
+    default: "10x5,10x2,10x1,20x5,20x2,20x1,40x5,40x2,40x1,100x10,100x5",
+    help: "collect's rate search: streams x decode step ms (none = skip)",
+  },
+  { name: "search-tokens", value: "N", default: "200", help: "output tokens in the search" },
+  {
+    name: "impl",
+    value: "raw,fetch,collect",
+    default: "raw,fetch,collect",
+    help: "clients to run",
+  },
+  { name: "json", value: "FILE", help: "also write the raw results here" },
+  { name: "cpu-prof", help: "profile the client processes into a temp folder (printed)" },
+  {
+    name: "tracing",
+    value: "off,embedded,inthread,process",
+    default: "off,embedded,process",
+    help: "collect rows with the simulator's spans exported nowhere, in-process or to a process",
+  },
+  { name: "export-delay-ms", value: "MS", default: "5000", help: "span batch delay, as vLLM" },
+  {
+    name: "server",
+    value: "sim,standin-burst,standin-spread",
+    default: "sim",
+    help: "the server the clients read",
+  },
+  { name: "repeat", value: "N", default: "1", help: "repetitions of every row, interleaved" },
+  {
+    name: "feeder-spans",
+    value: "N",
+    help: "stand-in tracing rows: spans per export (default: request rate × export delay, ≤ 512)",
+  },
+  {
+    name: "wait-quiet",
+    value: "LOAD",
+    help: "before each repetition, wait (at most 120 s) for the 1-minute load average below LOAD",
+  },
+] as const satisfies readonly FlagDefinition[];
+
+const values = parseCommandLine(
+  "deno task perf:client",
+  "perf:client: does the client distort what it measures? (per-chunk lag against the server's writes)",
+  FLAGS,
+);
+
+/** `--feeder-spans`: a fixed export size for the span feeder, or undefined. */
+const FEEDER_SPANS = values["feeder-spans"] === undefined
+  ? undefined
+  : Number(values["feeder-spans"]);
 
 /** One measured load. */
 export interface LoadResult {
   impl: string;
+  server: ServerKind;
+  /** Repetition (1-based) of `--repeat`. */
+  rep: number;
   /** Where the simulator's spans went (see {@link TracingMode}). */
   tracing: TracingMode;
   /** Spans the receiver accepted (null with tracing off). */
@@ -221,28 +294,28 @@ async function measure(
   cpuProf = false,
   tracing: TracingMode = "off",
   exportDelayMs = 5000,
+  server: ServerKind = "sim",
+  rep = 1,
 ): Promise<LoadResult> {
   const load1Before = loadAverage();
   const receiverProcess = tracing === "process" ? await ReceiverProcess.start() : null;
   const grpcPort = tracing === "off" ? null : receiverProcess?.port ?? freePort();
-  const otlp = grpcPort === null
-    ? {}
-    : { otlpEndpoint: `http://127.0.0.1:${grpcPort}`, exportDelayMs };
-  const sim = await SimProcess.start(
-    {
-      maxNumSeqs: streams,
-      decodeStepMs: stepMs,
-      decodeStepMsPerSeq: 0,
-      prefillBaseMs: 1,
-      prefillMsPerToken: 0,
-      frontendOverheadMs: 0,
-      recordGroundTruth: true,
-      seed: 1,
-      ...otlp,
-    },
-    [],
-    ["--flush-times"],
-  );
+  const endpoint = grpcPort === null ? null : `http://127.0.0.1:${grpcPort}`;
+  const sim = server === "sim"
+    ? await startSim(streams, stepMs, endpoint, exportDelayMs)
+    : await SimProcess.startStandin({
+      step_ms: stepMs,
+      schedule: server === "standin-spread" ? "spread" : "burst",
+    });
+  // The stand-in exports nothing: a process of its own sends the spans vLLM would.
+  const feeder = server !== "sim" && endpoint !== null
+    ? await SpanFeeder.start(
+      endpoint,
+      streams / (tokens * stepMs / 1000),
+      exportDelayMs,
+      FEEDER_SPANS,
+    )
+    : null;
   const out = await Deno.makeTempFile({ prefix: "vm-perf-client-", suffix: ".json" });
   let closed = false;
   try {
@@ -271,10 +344,13 @@ async function measure(
     const cpu = result.cpu_user_s + result.cpu_system_s;
     const probe = result.clock.after ?? result.clock.before;
     await sim.close();
+    await feeder?.close();
     const spans = receiverProcess ? await receiverProcess.close() : result.spans_received;
     closed = true;
     return {
       impl: IMPL_NAMES[impl],
+      server,
+      rep,
       tracing,
       spans,
       streams,
@@ -314,9 +390,34 @@ async function measure(
     await Deno.remove(out).catch(() => {});
     if (!closed) {
       await sim.close();
+      await feeder?.close().catch(() => {});
       await receiverProcess?.close().catch(() => {});
     }
   }
+}
+
+/** src/sim in its own process, ground truth on, exporting to `otlpEndpoint` when given. */
+function startSim(
+  streams: number,
+  stepMs: number,
+  otlpEndpoint: string | null,
+  exportDelayMs: number,
+): Promise<SimProcess> {
+  return SimProcess.start(
+    {
+      maxNumSeqs: streams,
+      decodeStepMs: stepMs,
+      decodeStepMsPerSeq: 0,
+      prefillBaseMs: 1,
+      prefillMsPerToken: 0,
+      frontendOverheadMs: 0,
+      recordGroundTruth: true,
+      seed: 1,
+      ...(otlpEndpoint === null ? {} : { otlpEndpoint, exportDelayMs }),
+    },
+    [],
+    ["--flush-times"],
+  );
 }
 
 const IMPL_NAMES = {
@@ -340,7 +441,9 @@ function table(results: LoadResult[]): string {
   const rule = "|" + "---|".repeat(17);
   const rows = results.map((r) =>
     [
-      `${r.impl}, ${TRACING_NAMES[r.tracing]}${r.spans === null ? "" : ` (${r.spans} spans)`}`,
+      `${r.impl}, ${TRACING_NAMES[r.tracing]}${r.spans === null ? "" : ` (${r.spans} spans)`}${
+        r.server === "sim" ? "" : `, ${r.server}`
+      }`,
       r.streams,
       r.step_ms,
       Math.round(r.chunk_rate).toLocaleString("en-US"),
@@ -362,6 +465,31 @@ function table(results: LoadResult[]): string {
   return [head, rule, ...rows].join("\n");
 }
 
+/** Per row (server, client, tracing, streams): medians over repetitions and the p99 range. */
+function medians(results: LoadResult[]): string {
+  const groups = new Map<string, LoadResult[]>();
+  for (const r of results) {
+    const key = `${r.server} | ${r.impl}, ${TRACING_NAMES[r.tracing]} | ${r.streams}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const median = (rows: LoadResult[], pick: (r: LoadResult) => number) =>
+    percentileSorted(rows.map(pick).sort((a, b) => a - b), 50);
+  const head = "| server | client | streams | reps | lag p50 | lag p99 (min–max) | lag p99.9 | " +
+    "lag after write done p99 | client CPU ms per 1k chunks | load1 (min–max) |";
+  const lines = [...groups].map(([key, rows]) => {
+    const p99 = rows.map((r) => r.lag_p99).sort((a, b) => a - b);
+    const loads = rows.flatMap((r) => [r.load1_before, r.load1_after]).sort((a, b) => a - b);
+    return `| ${key} | ${rows.length} | ${fmt(median(rows, (r) => r.lag_p50))} | ${
+      fmt(median(rows, (r) => r.lag_p99))
+    } (${fmt(p99[0])}–${fmt(p99[p99.length - 1])}) | ${fmt(median(rows, (r) => r.lag_p999))} | ${
+      fmt(median(rows, (r) => r.flush_p99))
+    } | ${fmt(median(rows, (r) => r.cpu_ms_per_1k_chunks), 1)} | ${loads[0]}–${
+      loads[loads.length - 1]
+    } |`;
+  });
+  return [head, "|" + "---|".repeat(10), ...lines].join("\n");
+}
+
 async function main() {
   const streamsList = values.streams.split(",").map(Number);
   const stepMs = Number(values["step-ms"]);
@@ -373,6 +501,19 @@ async function main() {
     if (!(t in TRACING_NAMES)) throw new RangeError(`--tracing: unknown mode ${JSON.stringify(t)}`);
   }
   const exportDelayMs = Number(values["export-delay-ms"]);
+  const servers = values.server.split(",") as ServerKind[];
+  for (const s of servers) {
+    if (!SERVER_KINDS.includes(s)) throw new RangeError(`--server: unknown ${JSON.stringify(s)}`);
+  }
+  const repeat = Number(values.repeat);
+  if (!Number.isInteger(repeat) || repeat < 1) {
+    throw new RangeError(`--repeat must be a positive integer, got ${values.repeat}`);
+  }
+  if (FEEDER_SPANS !== undefined && !(Number.isInteger(FEEDER_SPANS) && FEEDER_SPANS > 0)) {
+    throw new RangeError(
+      `--feeder-spans must be a positive integer, got ${values["feeder-spans"]}`,
+    );
+  }
   const m = machine();
   console.log(`perf:client · ${describeMachine(m)}`);
   console.log(`command: deno task perf:client ${Deno.args.join(" ")}`.trim());
@@ -380,26 +521,40 @@ async function main() {
     `load: closed loop, N streams, ${tokens} tokens per request (ignore_eos), ${rounds} measured requests per stream after N warmup requests; sim: decodeStepMsPerSeq 0, prefillBaseMs 1, frontendOverheadMs 0; tracing rows: OTLP/gRPC, BatchSpanProcessor delay ${exportDelayMs} ms, batches ≤ 512\n`,
   );
 
+  // With --repeat, every row of a repetition runs before the next repetition starts
+  // (interleaved), so a noisy minute touches all rows alike; the summary gives medians.
   const results: LoadResult[] = [];
-  for (const streams of streamsList) {
-    for (const impl of impls) {
-      for (const tracing of impl === "collect" ? tracings : ["off" as const]) {
-        const r = await measure(
-          impl,
-          streams,
-          stepMs,
-          tokens,
-          rounds,
-          values["cpu-prof"],
-          tracing,
-          exportDelayMs,
-        );
-        results.push(r);
-        console.error(
-          `  done: ${r.impl}, ${TRACING_NAMES[tracing]} ${streams}×${stepMs} ms → p99 ${
-            fmt(r.lag_p99, 3)
-          } ms`,
-        );
+  for (let rep = 1; rep <= repeat; rep++) {
+    if (values["wait-quiet"] !== undefined) {
+      const load = await waitForQuiet(Number(values["wait-quiet"]), 120);
+      console.error(`  rep ${rep}: load1 ${load} (waited for < ${values["wait-quiet"]}, ≤ 120 s)`);
+    }
+    for (const server of servers) {
+      for (const streams of streamsList) {
+        for (const impl of impls) {
+          for (const tracing of impl === "collect" ? tracings : ["off" as const]) {
+            const r = await measure(
+              impl,
+              streams,
+              stepMs,
+              tokens,
+              rounds,
+              values["cpu-prof"],
+              tracing,
+              exportDelayMs,
+              server,
+              rep,
+            );
+            results.push(r);
+            console.error(
+              `  done (rep ${rep}): ${r.impl}, ${
+                TRACING_NAMES[tracing]
+              }, ${server} ${streams}×${stepMs} ms → p99 ${
+                fmt(r.lag_p99, 3)
+              } ms, load1 ${r.load1_before}`,
+            );
+          }
+        }
       }
     }
   }
@@ -407,6 +562,9 @@ async function main() {
     `### Lag at ${stepMs} ms decode steps (≈ ${fmt(1000 / stepMs, 0)} chunks/s per stream)\n`,
   );
   console.log(table(results));
+  if (repeat > 1) {
+    console.log(`\n### Medians over ${repeat} interleaved repetitions\n\n${medians(results)}`);
+  }
   const offsets = results.map((r) => r.clock_offset_ms);
   console.log(
     `\nclock anchoring (sim nowMs − client nowMs, tightest of 200 loopback pings after each run): ${

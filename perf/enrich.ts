@@ -29,7 +29,7 @@
  */
 import { spawnReady } from "./_child.ts";
 import process from "node:process";
-import { parseArgs } from "node:util";
+import { type FlagDefinition, parseCommandLine } from "../src/cli/flags.ts";
 import { enrich } from "../src/enrich/enrich.ts";
 import { jaegerSource } from "../src/enrich/jaeger.ts";
 import { encodeExportRequest } from "../src/otlp/protobuf.ts";
@@ -42,23 +42,31 @@ import { measureWaits, waitTable } from "./_wait_run.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    records: { type: "string", default: "10000" },
-    reps: { type: "string", default: "3" },
-    batches: { type: "string", default: "200" },
-    concurrency: { type: "string", default: "4" },
-    "skip-ingest": { type: "boolean", default: false },
-    "ingest-reps": { type: "string", default: "3" },
-    "wait-only": { type: "boolean", default: false },
-    "skip-wait": { type: "boolean", default: false },
-    "wait-reps": { type: "string", default: "3" },
-    "wait-requests": { type: "string", default: "40" },
-    "baseline-ref": { type: "string" },
-    "jaeger-binary": { type: "string" },
+/** The flags, in --help order. */
+const FLAGS = [
+  { name: "records", value: "N", default: "10000", help: "requests joined per measurement" },
+  { name: "reps", value: "N", default: "3", help: "repetitions of each join measurement" },
+  { name: "batches", value: "N", default: "200", help: "ingest: OTLP batches sent" },
+  { name: "concurrency", value: "N", default: "4", help: "ingest: exports in flight" },
+  { name: "skip-ingest", help: "skip the ingest measurement" },
+  { name: "ingest-reps", value: "N", default: "3", help: "repetitions of the ingest measurement" },
+  { name: "wait-only", help: "run only the waiting measurement (bench --trace-wait)" },
+  { name: "skip-wait", help: "skip the waiting measurement" },
+  { name: "wait-reps", value: "N", default: "3", help: "repetitions of each waiting run" },
+  { name: "wait-requests", value: "N", default: "40", help: "requests of each waiting run" },
+  {
+    name: "baseline-ref",
+    value: "REF",
+    help: "also run the bench of this git commit, as the baseline",
   },
-});
+  { name: "jaeger-binary", value: "PATH", help: "also run against a real Jaeger from this binary" },
+] as const satisfies readonly FlagDefinition[];
+
+const values = parseCommandLine(
+  "deno task perf:enrich",
+  "perf:enrich: joining spans to requests, span ingest, and waiting for late spans.",
+  FLAGS,
+);
 const N = Number(values.records);
 const REPS = Number(values.reps);
 

@@ -16,25 +16,32 @@
  */
 import * as grpc from "../src/deps/grpc_grpc_js.ts";
 import { Buffer } from "node:buffer";
-import { parseArgs } from "node:util";
+import { type FlagDefinition, parseCommandLine } from "../src/cli/flags.ts";
 import { decodeExportRequest, encodeExportRequest } from "../src/otlp/protobuf.ts";
 import { flattenSpans } from "../src/otlp/spans.ts";
 import { decodeExportMessage, flattenExportMessage } from "../src/otlp/proto_spans.ts";
 import { startReceiver } from "../src/otlp/receiver.ts";
 import { TRACE_EXPORT_METHOD } from "../src/otlp/schema.ts";
-import { llmRequestPayload, spanIdOf, traceIdOf } from "../src/otlp/test_helpers.ts";
+import { llmRequestPayload, spanIdOf, traceIdOf } from "../src/otlp/_test_helpers.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    batches: { type: "string", default: "200" },
-    "batch-size": { type: "string", default: "512" },
-    concurrency: { type: "string", default: "4" },
-    "decode-only": { type: "boolean", default: false },
-    reps: { type: "string", default: "6" },
-    "via-json": { type: "boolean", default: false },
+/** The flags, in --help order. */
+const FLAGS = [
+  { name: "batches", value: "N", default: "200", help: "OTLP batches sent" },
+  { name: "batch-size", value: "N", default: "512", help: "spans per batch" },
+  { name: "concurrency", value: "N", default: "4", help: "exports in flight" },
+  { name: "decode-only", help: "no receiver and no transport: time the receiver's decode path" },
+  { name: "reps", value: "N", default: "6", help: "--decode-only: repetitions" },
+  {
+    name: "via-json",
+    help: "the OTLP/JSON-shaped path instead (decodeExportRequest + flattenSpans)",
   },
-});
+] as const satisfies readonly FlagDefinition[];
+
+const values = parseCommandLine(
+  "deno run -A perf/ingest.ts",
+  "perf/ingest.ts: span ingest throughput of the embedded OTLP receiver.",
+  FLAGS,
+);
 const batches = Number(values.batches);
 const batchSize = Number(values["batch-size"]);
 const concurrency = Number(values.concurrency);

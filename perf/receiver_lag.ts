@@ -11,20 +11,29 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { type FlagDefinition, parseCommandLine } from "../src/cli/flags.ts";
 import { describeMachine, fmt, loadAverage, machine, percentileSorted } from "./_machine.ts";
 import { freePort, startLocalReceiver } from "./_trace_receiver.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    reps: { type: "string", default: "3" },
-    batches: { type: "string", default: "40" },
-    "batch-size": { type: "string", default: "512" },
-    "interval-ms": { type: "string", default: "50" },
-    modes: { type: "string", default: "off,embedded,inthread" },
+/** The flags, in --help order. */
+const FLAGS = [
+  { name: "reps", value: "N", default: "3", help: "repetitions of every mode" },
+  { name: "batches", value: "N", default: "40", help: "OTLP batches exported per run" },
+  { name: "batch-size", value: "N", default: "512", help: "spans per batch" },
+  { name: "interval-ms", value: "MS", default: "50", help: "time between batches" },
+  {
+    name: "modes",
+    value: "off,embedded,inthread",
+    default: "off,embedded,inthread",
+    help: "receiver arrangements to compare",
   },
-});
+] as const satisfies readonly FlagDefinition[];
+
+const values = parseCommandLine(
+  "deno run -A perf/receiver_lag.ts",
+  "perf/receiver_lag.ts: how long span ingestion stalls the main thread (event-loop lag)",
+  FLAGS,
+);
 
 type Mode = "off" | "embedded" | "inthread";
 

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { type FlagDefinition, parseCommandLine } from "../src/cli/flags.ts";
 import type { Memory, SoakConfig, SoakResult } from "./_soak_run.ts";
 import { describeMachine, fmt, loadAverage, machine } from "./_machine.ts";
 import { SimProcess } from "./_sim_process.ts";
@@ -21,18 +21,22 @@ import { SimProcess } from "./_sim_process.ts";
 const HERE = new URL(".", import.meta.url).pathname;
 const MB = 2 ** 20;
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    requests: { type: "string", default: "30000" },
-    concurrency: { type: "string", default: "500" },
-    tokens: { type: "string", default: "16" },
-    "step-ms": { type: "string", default: "2" },
-    progress: { type: "boolean", default: false },
-    repeat: { type: "string", default: "2" },
-    json: { type: "string" },
-  },
-});
+/** The flags, in --help order. */
+const FLAGS = [
+  { name: "requests", value: "N", default: "30000", help: "requests of the long run" },
+  { name: "concurrency", value: "N", default: "500", help: "requests in flight" },
+  { name: "tokens", value: "N", default: "16", help: "output tokens per request" },
+  { name: "step-ms", value: "MS", default: "2", help: "the simulator's decode step" },
+  { name: "progress", help: "pass an onProgress callback, as the CLI does" },
+  { name: "repeat", value: "N", default: "2", help: "repeated shorter runs (0 = none)" },
+  { name: "json", value: "FILE", help: "also write the raw results here" },
+] as const satisfies readonly FlagDefinition[];
+
+const values = parseCommandLine(
+  "deno task perf:soak",
+  "perf:soak: memory and time per request over a long run.",
+  FLAGS,
+);
 
 /** Least-squares slope of y over x. */
 function slope(xs: number[], ys: number[]): number {

@@ -29,23 +29,47 @@
  */
 import { spawnReady } from "./_child.ts";
 import process from "node:process";
-import { parseArgs } from "node:util";
+import { type FlagDefinition, parseCommandLine } from "../src/cli/flags.ts";
 import { collect } from "../src/collect/collect.ts";
 import type { CollectOptions } from "../src/collect/options.ts";
 import { describeMachine, fmt, machine, percentileSorted } from "./_machine.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    "sizes-mb": { type: "string", default: "2,8,50" },
-    "piece-kib": { type: "string", default: "16" },
-    reps: { type: "string", default: "5" },
-    parser: { type: "string", default: new URL("../src/collect/sse.ts", import.meta.url).href },
-    lines: { type: "string", default: new URL("../src/io/lines.ts", import.meta.url).href },
-    "skip-lines": { type: "boolean", default: false },
-    "neighbour-mb": { type: "string", default: "8,50" },
+/** The flags, in --help order. */
+const FLAGS = [
+  { name: "sizes-mb", value: "MB[,MB...]", default: "2,8,50", help: "stream sizes" },
+  {
+    name: "piece-kib",
+    value: "KIB",
+    default: "16",
+    help: "size of the pieces the stream arrives in",
   },
-});
+  { name: "reps", value: "N", default: "5", help: "runs per size (the median is reported)" },
+  {
+    name: "parser",
+    value: "PATH",
+    default: new URL("../src/collect/sse.ts", import.meta.url).href,
+    help: "module exporting SseParser (e.g. an older version, as the baseline)",
+  },
+  {
+    name: "lines",
+    value: "PATH",
+    default: new URL("../src/io/lines.ts", import.meta.url).href,
+    help: "module exporting readLines",
+  },
+  { name: "skip-lines", help: "skip the readLines measurement" },
+  {
+    name: "neighbour-mb",
+    value: "MB[,MB...]",
+    default: "8,50",
+    help: "neighbour runs (none = skip)",
+  },
+] as const satisfies readonly FlagDefinition[];
+
+const values = parseCommandLine(
+  "deno task perf:sse",
+  "perf:sse: the SSE parser and line reader on long streams and long lines.",
+  FLAGS,
+);
 
 const sizesMb = values["sizes-mb"].split(",").map(Number);
 const pieceBytes = Number(values["piece-kib"]) * 1024;

@@ -45,6 +45,27 @@ export interface RequestSpec {
    * arrivals, and `lateness_ms` is measured against it.
    */
   send_at_ms?: number;
+  /**
+   * The conversation this request is a turn of (multi-turn datasets, `conversationsDataset`):
+   * its id and turn are copied to the record. When `answered` is set, collect captures the
+   * response's generated text (content only, never stored in the record) and calls it once the
+   * request has finished.
+   */
+  conversation?: ConversationTurn;
+}
+
+/** One turn of a multi-turn conversation, as a {@link RequestSpec} carries it. */
+export interface ConversationTurn {
+  /** Conversation id, copied to `RequestRecord.conversation_id`. */
+  id: string;
+  /** Turn number, 1 for the first user message; copied to `RequestRecord.turn`. */
+  turn: number;
+  /**
+   * Called by collect when this turn's measured request has finished (failed ones too), with
+   * its record and the generated answer text: the content of the first choice (reasoning and
+   * tool calls left out), or null when none arrived. The next turn's history is built from it.
+   */
+  answered?(record: RequestRecord, answer: string | null): void;
 }
 
 /** Short, stable names for the ways a request can fail. */
@@ -158,7 +179,9 @@ export type AttributeValue =
 
 /**
  * Everything measured about one request. Client-side fields come from `collect`; `server_*`
- * fields from `enrich`. Times relative to the request are ms since `start_ms`.
+ * fields from `enrich`. Times relative to the request are ms since `start_ms`. Each metric
+ * field is defined once, in docs/metrics.md under its name (with the code that computes it);
+ * the comments here only say what it is.
  */
 export interface RequestRecord {
   /** Run this record belongs to. */
@@ -190,15 +213,15 @@ export interface RequestRecord {
   scheduled_ms: number;
   /** Epoch ms at which the request was actually sent (monotonic clock anchored once to the epoch). */
   start_ms: number;
-  /** start_ms − scheduled_ms: how late the client was. Large values mean a saturated client. */
+  /** How late the client sent the request; large values mean a saturated client. */
   lateness_ms: number;
   /** Time to response headers. */
   headers_ms: number | null;
-  /** Time to the first chunk carrying generated content (text, reasoning or tool call). */
+  /** Time to the first chunk carrying generated content. */
   ttft_ms: number | null;
   /** Time to the end of the response (`[DONE]` or end of body). */
   e2e_ms: number | null;
-  /** (e2e − ttft) / (completion_tokens − 1); null when completion_tokens < 2 or not streamed. */
+  /** Time per output token after the first; null when it cannot be measured. */
   tpot_ms: number | null;
   /** Gaps between successive content chunks. */
   itl_ms: number[];
@@ -245,15 +268,15 @@ export interface RequestRecord {
   trace_url: string | null;
   /** Time waiting for the scheduler (`gen_ai.latency.time_in_queue`, engine clock). */
   server_queue_ms: number | null;
-  /** Prefill: first token − scheduled (`time_in_model_prefill`, engine clock). */
+  /** Prefill time (`gen_ai.latency.time_in_model_prefill`). */
   server_prefill_ms: number | null;
-  /** Decode: last token − first token (`time_in_model_decode`, engine clock). */
+  /** Decode time (`gen_ai.latency.time_in_model_decode`). */
   server_decode_ms: number | null;
-  /** Inference: last token − scheduled (`time_in_model_inference`, or prefill + decode). */
+  /** Inference time (`gen_ai.latency.time_in_model_inference`, or prefill + decode). */
   server_inference_ms: number | null;
-  /** Server TTFT from its arrival time (`time_to_first_token`, frontend clock). */
+  /** The server's TTFT (`gen_ai.latency.time_to_first_token`). */
   server_ttft_ms: number | null;
-  /** Server end-to-end from its arrival time (`e2e`, frontend clock). */
+  /** The server's end-to-end time (`gen_ai.latency.e2e`). */
   server_e2e_ms: number | null;
   /** V0 only. */
   server_scheduler_ms: number | null;
@@ -267,9 +290,9 @@ export interface RequestRecord {
   server_completion_tokens: number | null;
   /** Epoch ms of the span's start (the server's arrival time). */
   server_start_ms: number | null;
-  /** ttft_ms − server_ttft_ms: time spent before the server's clock started (network, HTTP, parsing). */
+  /** The client's TTFT minus the server's: what the client saw on top of the server's TTFT. */
   client_overhead_ms: number | null;
-  /** server_e2e_ms − server_inference_ms − server_queue_ms: tokenization, IPC, detokenization. */
+  /** The server's e2e time outside its queue and inference: the frontend's share. */
   server_frontend_ms: number | null;
   /** All spans joined to this request (n>1 gives one per choice); the scalars above use the first. */
   server_spans: ServerSpan[];
@@ -290,6 +313,48 @@ export interface RequestRecord {
    * `prompt_tokens`. Absent when the request had no target length, and in older records.
    */
   prompt_tokens_requested?: number;
+  /**
+   * The conversation this request was a turn of (multi-turn datasets; see `turn`). Absent for
+   * requests that are no conversation's turn, and in older records (null in tables).
+   */
+  conversation_id?: string;
+  /**
+   * Turn number within `conversation_id`, 1 for the first user message; its history carried
+   * the previous turns' actual answers. Absent (null in tables) outside conversations.
+   */
+  turn?: number;
+  /**
+   * The request rate in force at the request's scheduled time, req/s: the ramped rate during a
+   * rate ramp (`rampRateAt`), else the run's `rate`. Set by collect; absent when no finite rate
+   * paced the run (closed loop, trace replay), and in older records (null in tables).
+   */
+  load_rate_rps?: number;
+  /**
+   * The in-flight allowance when the request took its slot: the ramped limit during a
+   * concurrency ramp (`rampConcurrencyAt`), else the run's `concurrency`. Set by collect; absent
+   * when in-flight requests were unlimited, and in older records (null in tables).
+   */
+  load_concurrency?: number;
+  /**
+   * Reasoning models: time to the first chunk carrying output that is not reasoning (content
+   * text or a tool call). Equals `ttft_ms` when nothing reasoned first; null when no output
+   * arrived (the budget ran out while reasoning) and for non-streamed requests. Absent in older
+   * records (null in tables). docs/metrics.md, "Reasoning models".
+   */
+  ttfot_ms?: number | null;
+  /**
+   * Reasoning tokens as the server's usage reports them
+   * (`usage.completion_tokens_details.reasoning_tokens`, part of `completion_tokens`); null when
+   * the server does not say (vLLM without a reasoning parser, or older than #45802). Absent in
+   * older records (null in tables).
+   */
+  reasoning_tokens?: number | null;
+  /**
+   * Streamed chunks that carried reasoning text (`delta.reasoning` or the older
+   * `delta.reasoning_content`), counted by the client: chunks, not tokens. Null for non-streamed
+   * requests; absent in older records (null in tables).
+   */
+  reasoning_chunks?: number | null;
 }
 
 /** How the load was shaped. */
@@ -312,6 +377,11 @@ export interface LoadSpec {
   shard?: { index: number; count: number };
   /** The rate's rise to `rate` (see `rampRateAt` for the load in force at a time). */
   ramp?: { shape: "linear" | "exp"; duration_s: number; start_rate: number };
+  /**
+   * The in-flight allowance's rise to `concurrency` (see `rampConcurrencyAt` for the allowance
+   * at a time).
+   */
+  concurrency_ramp?: { shape: "linear" | "exp"; duration_s: number; start_concurrency: number };
 }
 
 /** Server-side Prometheus counters/histograms, before and after a run. */

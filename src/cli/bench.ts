@@ -24,7 +24,9 @@ import { UsageError } from "./usage_error.ts";
 import { compareFiles } from "./bench_compare.ts";
 import { benchRequests, tokenizedRequests } from "./bench_requests.ts";
 import { formatPrefixGroups } from "./bench_prefix.ts";
-import { pointLabel, pointName, sweepPoints } from "./sweep.ts";
+import { pointName, type SweepPoint, sweepPoints } from "../search/sweep_points.ts";
+import { benchSearch, isSearch } from "./bench_search.ts";
+import type { ProbeLoad } from "../search/probe.ts";
 import { shardLoad } from "./shard.ts";
 import { deriveRunId } from "./run_id.ts";
 import { progressReporter } from "./progress.ts";
@@ -120,15 +122,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const loads: LoadSpec[] = [];
   try {
     for (const point of points) {
-      const load: LoadSpec = {
-        concurrency: point.concurrency,
-        rate: point.rate,
-        burstiness: args.burstiness,
-        requests: args.requests ?? undefined,
-        duration_s: args.durationS ?? undefined,
-        warmup: args.warmup,
-        seed: args.seed,
-      };
+      const load = pointLoad(point, args);
       loads.push(args.shard ? shardLoad(load, args.shard) : load);
     }
   } catch (error) {
@@ -195,6 +189,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         exportDelayMs: 500,
         seed: args.seed,
         apiKey: args.apiKey ?? undefined,
+        reasoningTokens: args.simReasoningTokens,
         log: false,
       });
       out(`simulator: ${sim.url}\n`);
@@ -203,31 +198,45 @@ export async function main(argv: readonly string[]): Promise<number> {
     const source = traceSourceFor(args.traces, receiver);
     const sent = await tokenizedRequests(requests, args, url, (m) => err(`warning: ${m}\n`));
 
-    for (const [i, point] of points.entries()) {
-      if (interrupts.stop.aborted) break;
-      const load = loads[i];
-      const label = pointLabel(args.label, point, isSweep);
-      const runId = baseRunId === null
-        ? undefined
-        : isSweep
-        ? `${baseRunId}-${pointName(point)}`
-        : baseRunId;
+    /** Runs one point; `name` (null for a single run) goes into its label and run id. */
+    const runPoint = async (
+      load: LoadSpec,
+      name: string | null,
+      extra?: Record<string, unknown>,
+    ) => {
       const run = await benchOnePoint({
         args,
         url,
         load,
-        label,
-        runId,
+        label: name === null ? args.label : `${args.label}-${name}`,
+        runId: baseRunId === null ? undefined : name === null ? baseRunId : `${baseRunId}-${name}`,
         requests: sent,
         source,
         sim,
         interrupts,
-        isSweep,
-        pointName: pointName(point),
+        isSweep: name !== null,
+        pointName: name ?? "",
+        extra,
       });
       runs.push(run);
       if (!run.requests.some((r) => r.success)) anyRunWithoutSuccess = true;
       if ((run.meta.warnings?.length ?? 0) > 0) anyWarning = true;
+      return run;
+    };
+    if (isSearch(args)) {
+      const probeRunner = (probe: ProbeLoad) =>
+        runPoint(
+          pointLoad({ concurrency: probe.concurrency, rate: probe.rate_rps }, args),
+          probe.name,
+          { search: { role: probe.role } },
+        );
+      const written = await benchSearch(args, probeRunner, interrupts.stop, out);
+      if (written.length > 0) out(`wrote ${written.join(", ")}\n`);
+    } else {
+      for (const [i, point] of points.entries()) {
+        if (interrupts.stop.aborted) break;
+        await runPoint(loads[i], isSweep ? pointName(point) : null);
+      }
     }
     if (runs.length === 0) return interrupts.count > 0 ? EXIT.interrupted : EXIT.error;
     if (runs.length > 1) {
@@ -261,6 +270,8 @@ interface PointContext {
   interrupts: Interrupts;
   isSweep: boolean;
   pointName: string;
+  /** More `meta.extra` fields (a search probe's role). */
+  extra?: Record<string, unknown>;
 }
 
 /** Collects, enriches and saves one run of the sweep. */
@@ -297,6 +308,7 @@ async function benchOnePoint(ctx: PointContext): Promise<Run> {
     concurrency: load.concurrency,
     rate: load.rate,
     ramp: args.ramp ?? undefined,
+    concurrencyRamp: args.concurrencyRamp ?? undefined,
     burstiness: load.burstiness,
     warmup: load.warmup,
     seed: load.seed,
@@ -315,7 +327,7 @@ async function benchOnePoint(ctx: PointContext): Promise<Run> {
     label,
     runId,
     shard: load.shard,
-    extra: { tool_args: redactedArgs(args) },
+    extra: { tool_args: redactedArgs(args), ...ctx.extra },
     metadata: args.metadata,
   }).catch(async (error) => {
     // Nothing was measured (collect throws only before sending): drop the log claimed for it.
@@ -354,6 +366,19 @@ async function benchOnePoint(ctx: PointContext): Promise<Run> {
   if (args.prefixTokens !== null) out(formatPrefixGroups(run) + "\n");
   out(`wrote ${written.join(", ")}\n`);
   return run;
+}
+
+/** The load of one sweep point or search probe (before any shard split). */
+function pointLoad(point: SweepPoint, args: BenchArgs): LoadSpec {
+  return {
+    concurrency: point.concurrency,
+    rate: point.rate,
+    burstiness: args.burstiness,
+    requests: args.requests ?? undefined,
+    duration_s: args.durationS ?? undefined,
+    warmup: args.warmup,
+    seed: args.seed,
+  };
 }
 
 /** Removes `path` if it is an empty file (a log claimed for a run that never started). */

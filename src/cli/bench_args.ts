@@ -8,6 +8,7 @@
 
 import type { Endpoint, Slo } from "../types.ts";
 import {
+  flagError,
   parseInteger,
   parseList,
   parseNumber,
@@ -16,8 +17,14 @@ import {
   parseSlo,
 } from "./parse_values.ts";
 import { UsageError } from "./usage_error.ts";
-import { rampRateAt, type RateRamp } from "../collect/schedule.ts";
+import { type ConversationArgs, conversationArgsOf, DEFAULT_TURNS } from "./bench_conversations.ts";
+import { type FlagDefinition, flagHelp, type ParsedFlags, parseFlags } from "./flags.ts";
+import { DEFAULT_MAX_EVENT_CHARS } from "../collect/sse.ts";
+import { RAMP_FLAGS, type RampArgs, rampArgsOf, STEADY_STATE_FLAG } from "./bench_ramps.ts";
+import { isRateAuto, SEARCH_FLAGS, type SearchArgs, searchArgsOf } from "./bench_search_args.ts";
 import { parseMetadataFlags } from "../collect/metadata.ts";
+
+export type { FlagDefinition };
 
 /** Where `enrich` gets server spans from. */
 export type TraceChoice =
@@ -26,14 +33,14 @@ export type TraceChoice =
   | { kind: "jaeger" | "jaeger-v3" | "tempo"; url: string };
 
 /** Every setting of a bench invocation, checked and with defaults applied. */
-export interface BenchArgs {
+export interface BenchArgs extends ConversationArgs, SearchArgs {
   help: boolean;
   /** Server base URL; null with --simulate (the simulator's URL is used). */
   url: string | null;
   /** "auto" → ask /v1/models. */
   model: string;
   endpoint: Endpoint;
-  dataset: "random" | "sharegpt" | "jsonl" | "trace";
+  dataset: "random" | "sharegpt" | "jsonl" | "trace" | "conversations";
   datasetPath: string | null;
   /** Trace replay: multiplies the recorded gaps (--time-scale; 0.5 = twice as fast). */
   timeScale: number;
@@ -56,7 +63,11 @@ export interface BenchArgs {
   rates: (number | undefined)[];
   burstiness: number;
   /** --ramp linear|exp with --ramp-duration (and --ramp-start-rate); null = the rate from the start. */
-  ramp: RateRamp | null;
+  ramp: RampArgs["ramp"];
+  /** --ramp without --rate: the concurrency's rise to --concurrency; null otherwise. */
+  concurrencyRamp: RampArgs["concurrencyRamp"];
+  /** --steady-state: the summaries leave out the ramp-up and drain. */
+  steadyState: boolean;
   warmup: number;
   seed: number;
   stream: boolean;
@@ -85,6 +96,8 @@ export interface BenchArgs {
   /** Bearer token the embedded OTLP receiver requires (--otlp-token[-file]); null = none. */
   otlpToken: string | null;
   simulate: boolean;
+  /** --sim-reasoning-tokens: the simulator's `reasoningTokens` (0 = no reasoning phase). */
+  simReasoningTokens: number;
   shard: { index: number; count: number } | null;
   /** Total deadline of one request (--timeout). */
   timeoutS: number;
@@ -97,25 +110,14 @@ export interface BenchArgs {
   compare: [string, string] | null;
 }
 
-/** One flag: its name, value placeholder (none = boolean) and help line. */
-export interface FlagDefinition {
-  name: string;
-  value?: string;
-  help: string;
-  group: string;
-  /** How many values follow the flag (default 1 when `value` is set). */
-  values?: number;
-  /** The flag may be given several times (its values are collected). */
-  repeatable?: boolean;
-}
-
 /** All flags, in --help order. */
 export const FLAGS: readonly FlagDefinition[] = [
   {
     group: "Server",
     name: "url",
     value: "URL",
-    help: "vLLM server base URL (default http://127.0.0.1:8000)",
+    help: "vLLM server base URL",
+    default: "http://127.0.0.1:8000",
   },
   {
     group: "Server",
@@ -127,7 +129,8 @@ export const FLAGS: readonly FlagDefinition[] = [
     group: "Server",
     name: "endpoint",
     value: "chat|completions",
-    help: "API to call (default chat)",
+    help: "API to call",
+    default: "chat",
   },
   {
     group: "Server",
@@ -152,7 +155,8 @@ export const FLAGS: readonly FlagDefinition[] = [
     group: "Server",
     name: "timeout",
     value: "S",
-    help: "total deadline of each request in seconds, headers to last byte (default 600)",
+    help: "total deadline of each request in seconds, headers to last byte",
+    default: "600",
   },
   {
     group: "Server",
@@ -164,7 +168,8 @@ export const FLAGS: readonly FlagDefinition[] = [
     group: "Server",
     name: "max-event-chars",
     value: "N",
-    help: "fail a request whose SSE event exceeds N characters (default 8388608)",
+    help: "fail a request whose SSE event exceeds N characters",
+    default: String(DEFAULT_MAX_EVENT_CHARS),
   },
   {
     group: "Server",
@@ -172,28 +177,53 @@ export const FLAGS: readonly FlagDefinition[] = [
     help: "start the built-in vLLM simulator (instead of --url) and trace it",
   },
   {
+    group: "Server",
+    name: "sim-reasoning-tokens",
+    value: "N",
+    help: "--simulate: chat answers reason first, for N output tokens (delta.reasoning)",
+    default: "0",
+  },
+  {
     group: "Data",
     name: "dataset",
-    value: "random|sharegpt|jsonl|trace",
-    help: "request source (default random); trace = Mooncake JSONL replayed at its timestamps",
+    value: "random|sharegpt|jsonl|trace|conversations",
+    help: "request source; trace = Mooncake JSONL replayed at its timestamps; conversations = " +
+      "multi-turn chats (generated, or ShareGPT's with --dataset-path)",
+    default: "random",
   },
   {
     group: "Data",
     name: "dataset-path",
     value: "FILE",
-    help: "ShareGPT JSON or JSONL file (sharegpt, jsonl, trace)",
+    help: "ShareGPT JSON or JSONL file (sharegpt, jsonl, trace, conversations)",
+  },
+  {
+    group: "Data",
+    name: "turns",
+    value: "N",
+    help:
+      `conversations: user messages per conversation (default ${DEFAULT_TURNS}; ShareGPT: at most N)`,
+  },
+  {
+    group: "Data",
+    name: "think-time-ms",
+    value: "MS|exp:MS",
+    help: "conversations: pause between an answer and the next turn (exp: exponential, mean MS)",
+    default: "0",
   },
   {
     group: "Data",
     name: "time-scale",
     value: "X",
-    help: "trace: multiply the recorded gaps by X (0.5 replays twice as fast; default 1)",
+    help: "trace: multiply the recorded gaps by X (0.5 replays twice as fast)",
+    default: "1",
   },
   {
     group: "Data",
     name: "input-tokens",
     value: "N",
-    help: "random: prompt length in tokens (default 1024)",
+    help: "random: prompt length in tokens",
+    default: "1024",
   },
   {
     group: "Data",
@@ -205,7 +235,8 @@ export const FLAGS: readonly FlagDefinition[] = [
     group: "Data",
     name: "range-ratio",
     value: "R",
-    help: "random: lengths uniform in len·[1−R, 1+R] (default 0)",
+    help: "random: lengths uniform in len·[1−R, 1+R]",
+    default: "0",
   },
   {
     group: "Data",
@@ -217,7 +248,8 @@ export const FLAGS: readonly FlagDefinition[] = [
     group: "Data",
     name: "prefix-groups",
     value: "G",
-    help: "random with --prefix-tokens: G groups, each with its own prefix (default 1)",
+    help: "random with --prefix-tokens: G groups, each with its own prefix",
+    default: "1",
   },
   {
     group: "Data",
@@ -258,29 +290,32 @@ export const FLAGS: readonly FlagDefinition[] = [
     group: "Load",
     name: "rate",
     value: "R[,R...]",
-    help: "requests/s (Poisson) or inf; a list sweeps (default inf)",
+    help: "requests/s (Poisson) or inf; a list sweeps; auto[:N] sweeps N rates found by probes",
+    default: "inf",
   },
   {
     group: "Load",
     name: "burstiness",
     value: "B",
-    help: "gamma shape of inter-arrivals: 1 Poisson, <1 burstier (default 1)",
+    help: "gamma shape of inter-arrivals: 1 Poisson, <1 burstier",
+    default: "1",
+  },
+  ...RAMP_FLAGS,
+  ...SEARCH_FLAGS,
+  {
+    group: "Load",
+    name: "warmup",
+    value: "N",
+    help: "unmeasured requests sent first",
+    default: "0",
   },
   {
     group: "Load",
-    name: "ramp",
-    value: "linear|exp",
-    help: "raise the rate to --rate over --ramp-duration, from --ramp-start-rate",
+    name: "seed",
+    value: "N",
+    help: "seed of dataset and arrivals",
+    default: "0",
   },
-  { group: "Load", name: "ramp-duration", value: "S", help: "seconds the --ramp lasts" },
-  {
-    group: "Load",
-    name: "ramp-start-rate",
-    value: "R",
-    help: "requests/s when the --ramp starts (default: a tenth of --rate)",
-  },
-  { group: "Load", name: "warmup", value: "N", help: "unmeasured requests sent first (default 0)" },
-  { group: "Load", name: "seed", value: "N", help: "seed of dataset and arrivals (default 0)" },
   {
     group: "Load",
     name: "shard",
@@ -305,7 +340,8 @@ export const FLAGS: readonly FlagDefinition[] = [
     group: "Traces",
     name: "otlp-host",
     value: "HOST",
-    help: "embedded receiver address (default 127.0.0.1; 0.0.0.0 for a remote vLLM)",
+    help: "embedded receiver address (0.0.0.0 for a remote vLLM)",
+    default: "127.0.0.1",
   },
   {
     group: "Traces",
@@ -335,7 +371,8 @@ export const FLAGS: readonly FlagDefinition[] = [
     group: "Traces",
     name: "trace-wait",
     value: "S",
-    help: "how long to wait for late spans after the run (default 15; vLLM batches 5 s)",
+    help: "how long to wait for late spans after the run (vLLM batches 5 s)",
+    default: "15",
   },
   {
     group: "Traces",
@@ -346,8 +383,8 @@ export const FLAGS: readonly FlagDefinition[] = [
     group: "Traces",
     name: "scrape-interval",
     value: "S|off",
-    help: "scrape vLLM's gauges and counters from /metrics every S seconds during the run " +
-      "(default 1; off)",
+    help: "scrape vLLM's gauges and counters from /metrics every S seconds during the run, or off",
+    default: "1",
   },
   {
     group: "Output",
@@ -361,7 +398,8 @@ export const FLAGS: readonly FlagDefinition[] = [
     value: "P[,P...]",
     help: "percentiles in the summary (default 50,90,95,99)",
   },
-  { group: "Output", name: "out", value: "DIR", help: "output folder (default ./runs)" },
+  STEADY_STATE_FLAG,
+  { group: "Output", name: "out", value: "DIR", help: "output folder", default: "runs" },
   {
     group: "Output",
     name: "metadata",
@@ -373,7 +411,8 @@ export const FLAGS: readonly FlagDefinition[] = [
     group: "Output",
     name: "label",
     value: "TEXT",
-    help: "run label, used in file names (default bench)",
+    help: "run label, used in file names",
+    default: "bench",
   },
   {
     group: "Output",
@@ -393,79 +432,6 @@ export const FLAGS: readonly FlagDefinition[] = [
   },
 ];
 
-const BY_NAME = new Map(FLAGS.map((f) => [f.name, f]));
-
-/** Edit distance between two short strings (insertions, deletions, substitutions). */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j] + 1,
-        current[j - 1] + 1,
-        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length];
-}
-
-/** The known flag a mistyped name most likely meant, if any is close. */
-function closestFlag(name: string): FlagDefinition | undefined {
-  let best: FlagDefinition | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 4)) + 1;
-  for (const flag of FLAGS) {
-    const distance = flag.name.startsWith(name) ? 0 : editDistance(name, flag.name);
-    if (distance < bestDistance) [best, bestDistance] = [flag, distance];
-  }
-  return best;
-}
-
-/** Splits argv into flag → raw values (repeats kept), rejecting unknown flags and missing values. */
-function tokenize(argv: readonly string[]): Map<string, string[]> {
-  const raw = new Map<string, string[]>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith("--")) {
-      throw new UsageError(`unexpected argument ${JSON.stringify(arg)} (flags start with --)`);
-    }
-    const eq = arg.indexOf("=");
-    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
-    const flag = BY_NAME.get(name);
-    if (!flag) {
-      const near = closestFlag(name);
-      throw new UsageError(
-        `unknown flag --${name}${near ? ` (did you mean --${near.name}?)` : ""}; see --help`,
-      );
-    }
-    let value: string;
-    if (!flag.value) {
-      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
-      value = "true";
-    } else if (eq >= 0) {
-      value = arg.slice(eq + 1);
-    } else {
-      if (i + 1 >= argv.length || argv[i + 1].startsWith("--")) {
-        throw new UsageError(`--${name} needs a value (${flag.value})`);
-      }
-      value = argv[++i];
-    }
-    if (flag.value && value.trim() === "") {
-      throw new UsageError(`--${name}: the value is empty (expected ${flag.value})`);
-    }
-    raw.set(name, [...(raw.get(name) ?? []), value]);
-    for (let extra = 1; extra < (flag.values ?? 1); extra++) {
-      if (i + 1 >= argv.length || argv[i + 1].startsWith("--")) {
-        throw new UsageError(`--${name} needs ${flag.values} values (${flag.value})`);
-      }
-      raw.get(name)!.push(argv[++i]);
-    }
-  }
-  return raw;
-}
-
 /** The --metadata flags as tags; a malformed one is a UsageError naming it. */
 function metadataOf(flags: string[]): Record<string, string> {
   try {
@@ -479,11 +445,7 @@ function parseTraces(text: string): TraceChoice {
   if (text === "none" || text === "embedded") return { kind: text };
   const match = /^(jaeger|jaeger-v3|tempo)=(.+)$/.exec(text);
   if (!match) {
-    throw new UsageError(
-      `--traces: expected embedded, none, jaeger=URL, jaeger-v3=URL or tempo=URL, got ${
-        JSON.stringify(text)
-      }`,
-    );
+    throw flagError("--traces", "embedded, none, jaeger=URL, jaeger-v3=URL or tempo=URL", text);
   }
   return {
     kind: match[1] as "jaeger" | "jaeger-v3" | "tempo",
@@ -496,10 +458,10 @@ function checkUrl(flag: string, text: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`${flag}: not a URL: ${JSON.stringify(text)}`);
+    throw flagError(flag, "an http(s) URL", text);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new UsageError(`${flag}: expected an http(s) URL, got ${JSON.stringify(text)}`);
+    throw flagError(flag, "an http(s) URL", text);
   }
   return text.replace(/\/+$/, "");
 }
@@ -508,7 +470,7 @@ function parsePort(flag: string, text: string | undefined, fallback: number | nu
   if (text === undefined) return fallback;
   if (text === "off") return null;
   const port = parseInteger(flag, text, 0);
-  if (port > 65535) throw new UsageError(`${flag}: a port is 0..65535, got ${text}`);
+  if (port > 65535) throw flagError(flag, "a port in 0..65535 (or off)", text);
   return port;
 }
 
@@ -528,49 +490,47 @@ export function parseBenchArgs(
   argv: readonly string[],
   env: { get(name: string): string | undefined } = { get: () => undefined },
 ): BenchArgs {
-  const raw = tokenize(argv);
-  for (const [name, values] of raw) {
-    const flag = BY_NAME.get(name)!;
-    const per = flag.values ?? 1;
-    if (values.length > per && !flag.repeatable) {
-      throw new UsageError(`--${name} given ${values.length / per} times`);
-    }
-  }
-  const compared = raw.get("compare");
-  const alien = compared ? [...raw.keys()].filter((n) => !COMPARE_FLAGS.includes(n)) : [];
+  const flags = parseFlags(FLAGS, argv);
+  const compared = flags.has("compare") ? flags.all("compare") : undefined;
+  const alien = compared
+    ? FLAGS.map((f) => f.name).filter((n) => flags.has(n) && !COMPARE_FLAGS.includes(n))
+    : [];
   if (alien.length > 0) {
     throw new UsageError(`--compare takes only --slo and --seed, not --${alien[0]}`);
   }
-  const get = (name: string) => raw.get(name)?.[0];
-  const has = (name: string) => raw.has(name);
+  const get = flags.given;
+  const has = flags.has;
+  /** The given value or the table's default. */
+  const value = (name: string) => flags.get(name)!;
 
   const simulate = has("simulate");
   if (simulate && has("url")) {
     throw new UsageError("--simulate starts its own server; give --url or --simulate, not both");
   }
-  const endpointText = get("endpoint") ?? "chat";
-  if (endpointText !== "chat" && endpointText !== "completions") {
-    throw new UsageError(
-      `--endpoint: expected chat or completions, got ${JSON.stringify(endpointText)}`,
-    );
+  if (has("sim-reasoning-tokens") && !simulate) {
+    throw new UsageError("--sim-reasoning-tokens sets the simulator: it needs --simulate");
   }
-  const dataset = get("dataset") ?? "random";
+  const endpointText = value("endpoint");
+  if (endpointText !== "chat" && endpointText !== "completions") {
+    throw flagError("--endpoint", "chat or completions", endpointText);
+  }
+  const dataset = value("dataset");
   if (
-    dataset !== "random" && dataset !== "sharegpt" && dataset !== "jsonl" && dataset !== "trace"
+    dataset !== "random" && dataset !== "sharegpt" && dataset !== "jsonl" && dataset !== "trace" &&
+    dataset !== "conversations"
   ) {
-    throw new UsageError(
-      `--dataset: expected random, sharegpt, jsonl or trace, got ${JSON.stringify(dataset)}`,
-    );
+    throw flagError("--dataset", "random, sharegpt, jsonl, trace or conversations", dataset);
   }
   const datasetPath = get("dataset-path") ?? null;
-  if (dataset !== "random" && datasetPath === null) {
+  if (dataset !== "random" && dataset !== "conversations" && datasetPath === null) {
     throw new UsageError(`--dataset ${dataset} needs --dataset-path FILE`);
   }
   if (dataset === "random" && datasetPath !== null) {
     throw new UsageError(`--dataset-path is for --dataset sharegpt, jsonl or trace, not random`);
   }
   for (const name of ["input-tokens", "range-ratio", "prefix-tokens", "prefix-groups"]) {
-    if (has(name) && dataset !== "random") {
+    const generated = dataset === "conversations" && datasetPath === null;
+    if (has(name) && dataset !== "random" && !(name === "input-tokens" && generated)) {
       throw new UsageError(`--${name} applies to --dataset random only`);
     }
   }
@@ -578,7 +538,7 @@ export function parseBenchArgs(
   checkTraceFlags(dataset, has);
 
   const durationS = has("duration") ? parseNumber("--duration", get("duration")!, 0) : null;
-  if (durationS === 0) throw new UsageError(`--duration: must be > 0`);
+  if (durationS === 0) throw flagError("--duration", "a number > 0", get("duration")!);
   const requests = has("requests")
     ? parseInteger("--requests", get("requests")!, 1)
     : durationS === null && dataset !== "trace" // a trace's own length bounds its replay
@@ -586,18 +546,18 @@ export function parseBenchArgs(
     : null;
 
   const shard = has("shard") ? parseShard("--shard", get("shard")!) : null;
-  const rangeRatio = has("range-ratio") ? parseNumber("--range-ratio", get("range-ratio")!) : 0;
-  if (rangeRatio >= 1) throw new UsageError(`--range-ratio: must be in [0, 1), got ${rangeRatio}`);
+  const rangeRatio = parseNumber("--range-ratio", value("range-ratio"));
+  if (rangeRatio >= 1) throw flagError("--range-ratio", "in [0, 1)", value("range-ratio"));
 
   let extraBody: Record<string, unknown> = {};
   if (has("extra-body")) {
     try {
       extraBody = JSON.parse(get("extra-body")!);
     } catch {
-      throw new UsageError(`--extra-body: not valid JSON: ${get("extra-body")}`);
+      throw flagError("--extra-body", "a JSON object", get("extra-body")!);
     }
     if (extraBody === null || typeof extraBody !== "object" || Array.isArray(extraBody)) {
-      throw new UsageError(`--extra-body: expected a JSON object, got ${get("extra-body")}`);
+      throw flagError("--extra-body", "a JSON object", get("extra-body")!);
     }
   }
 
@@ -612,28 +572,25 @@ export function parseBenchArgs(
     throw new UsageError("--otlp-token is for the embedded receiver (--traces embedded)");
   }
 
-  const label = get("label") ?? "bench";
+  const label = value("label");
   if (!/^[\w.-]+$/.test(label)) {
-    throw new UsageError(
-      `--label: use letters, digits, '.', '_' or '-' only, got ${JSON.stringify(label)}`,
-    );
+    throw flagError("--label", "letters, digits, '.', '_' or '-'", label);
   }
   const runId = get("run-id") ?? null;
   if (runId !== null && !/^[\w.-]+$/.test(runId)) {
-    throw new UsageError(
-      `--run-id: use letters, digits, '.', '_' or '-' only, got ${JSON.stringify(runId)}`,
-    );
+    throw flagError("--run-id", "letters, digits, '.', '_' or '-'", runId);
   }
 
   return {
     help: has("help"),
-    url: simulate ? null : checkUrl("--url", get("url") ?? "http://127.0.0.1:8000"),
+    url: simulate ? null : checkUrl("--url", value("url")),
     model: get("model") ?? "auto",
     endpoint: endpointText,
     dataset,
     datasetPath,
-    timeScale: has("time-scale") ? positive("--time-scale", get("time-scale")!) : 1,
-    inputTokens: has("input-tokens") ? inputTokensOf(get("input-tokens")!) : 1024,
+    timeScale: positive("--time-scale", value("time-scale")),
+    ...conversationArgsOf(dataset, get, endpointText),
+    inputTokens: inputTokensOf(value("input-tokens")),
     outputTokens: has("output-tokens")
       ? parseInteger("--output-tokens", get("output-tokens")!)
       : 128,
@@ -642,47 +599,49 @@ export function parseBenchArgs(
     prefixTokens: has("prefix-tokens")
       ? inputTokensOf(get("prefix-tokens")!, "--prefix-tokens")
       : null,
-    prefixGroups: prefixGroupsOf(get),
+    prefixGroups: prefixGroupsOf(flags),
     ignoreEos: has("ignore-eos"),
     requests,
     durationS,
     concurrencies: has("concurrency")
       ? parseList("--concurrency", get("concurrency")!, (t) => parseInteger("--concurrency", t))
       : [undefined],
-    rates: has("rate")
-      ? parseList("--rate", get("rate")!, (t) => parseRate("--rate", t))
-      : [undefined],
-    burstiness: has("burstiness") ? positive("--burstiness", get("burstiness")!) : 1,
-    ramp: rampOf(get),
-    warmup: has("warmup") ? parseInteger("--warmup", get("warmup")!, 0) : 0,
-    seed: has("seed") ? parseInteger("--seed", get("seed")!, 0) : 0,
+    ...searchArgsOf(get), // before the rates and ramps: --rate auto is no list of rates
+    rates: isRateAuto(get("rate"))
+      ? [undefined]
+      : parseList("--rate", value("rate"), (t) => parseRate("--rate", t)),
+    burstiness: positive("--burstiness", value("burstiness")),
+    ...rampArgsOf(get),
+    warmup: parseInteger("--warmup", value("warmup"), 0),
+    seed: parseInteger("--seed", value("seed"), 0),
     stream: !has("no-stream"),
     continuousUsage: has("continuous-usage"),
     extraBody,
     traces,
-    otlpHost: get("otlp-host") ?? "127.0.0.1",
+    otlpHost: value("otlp-host"),
     otlpGrpcPort: parsePort("--otlp-grpc-port", get("otlp-grpc-port"), simulate ? 0 : 4317),
     otlpHttpPort: parsePort("--otlp-http-port", get("otlp-http-port"), simulate ? 0 : 4318),
-    traceWaitS: has("trace-wait") ? traceWaitOf(get("trace-wait")!) : 15,
+    traceWaitS: traceWaitOf(value("trace-wait")),
     prometheus: !has("no-prometheus"),
-    scrapeIntervalS: scrapeIntervalOf(get("scrape-interval") ?? "1"),
+    scrapeIntervalS: scrapeIntervalOf(value("scrape-interval")),
     slo: has("slo") ? parseSlo("--slo", get("slo")!) : {},
     percentiles: has("percentiles")
       ? parseList("--percentiles", get("percentiles")!, (t) => {
         const p = parseNumber("--percentiles", t);
-        if (p > 100) throw new UsageError(`--percentiles: ${t} is above 100`);
+        if (p > 100) throw flagError("--percentiles", "percentiles in [0, 100]", t);
         return p;
       })
       : null,
-    out: get("out") ?? "runs",
+    out: value("out"),
     label,
-    metadata: metadataOf(raw.get("metadata") ?? []),
+    metadata: metadataOf(flags.all("metadata")),
     runId,
     ...apiKeyOf(get, env),
     otlpToken,
     simulate,
+    simReasoningTokens: parseInteger("--sim-reasoning-tokens", value("sim-reasoning-tokens"), 0),
     shard,
-    timeoutS: has("timeout") ? waitSeconds("--timeout", get("timeout")!) : 600,
+    timeoutS: waitSeconds("--timeout", value("timeout")),
     idleTimeoutS: has("idle-timeout") ? waitSeconds("--idle-timeout", get("idle-timeout")!) : null,
     maxEventChars: has("max-event-chars")
       ? parseInteger("--max-event-chars", get("max-event-chars")!, 1)
@@ -692,42 +651,12 @@ export function parseBenchArgs(
   };
 }
 
-/** The rate ramp, checked against every --rate value; null without --ramp. */
-function rampOf(get: (name: string) => string | undefined): RateRamp | null {
-  const shape = get("ramp");
-  if (shape === undefined) {
-    const stray = ["ramp-duration", "ramp-start-rate"].find((name) => get(name) !== undefined);
-    if (stray) throw new UsageError(`--${stray} needs --ramp linear|exp`);
-    return null;
-  }
-  if (shape !== "linear" && shape !== "exp") {
-    throw new UsageError(`--ramp: expected linear or exp, got ${JSON.stringify(shape)}`);
-  }
-  const duration = get("ramp-duration");
-  if (duration === undefined) throw new UsageError("--ramp needs --ramp-duration S");
-  const ramp: RateRamp = { shape, durationS: positive("--ramp-duration", duration) };
-  const start = get("ramp-start-rate");
-  if (start !== undefined) ramp.startRate = positive("--ramp-start-rate", start);
-  const rates = get("rate");
-  if (rates === undefined) throw new UsageError("--ramp needs --rate R (the rate it rises to)");
-  for (const rate of parseList("--rate", rates, (t) => parseRate("--rate", t))) {
-    try {
-      rampRateAt(rate ?? Infinity, ramp, 0);
-    } catch (error) {
-      throw new UsageError(`--ramp with --rate ${rate ?? "inf"}: ${(error as Error).message}`);
-    }
-  }
-  return ramp;
-}
-
 /** --prefix-groups, which needs --prefix-tokens. */
-function prefixGroupsOf(get: (name: string) => string | undefined): number {
-  const text = get("prefix-groups");
-  if (text === undefined) return 1;
-  if (get("prefix-tokens") === undefined) {
+function prefixGroupsOf(flags: ParsedFlags): number {
+  if (flags.has("prefix-groups") && !flags.has("prefix-tokens")) {
     throw new UsageError("--prefix-groups needs --prefix-tokens N");
   }
-  return parseInteger("--prefix-groups", text, 1);
+  return flags.integer("prefix-groups", 1);
 }
 
 /** Trace replay sends at the trace's times with its lengths: flags that would override them are refused. */
@@ -815,7 +744,7 @@ function otlpTokenOf(get: (name: string) => string | undefined): string | null {
 function waitSeconds(flag: string, text: string): number {
   const n = positive(flag, text);
   if (n > MAX_WAIT_S) {
-    throw new UsageError(`${flag}: at most ${MAX_WAIT_S} s (about 23 days), got ${text}`);
+    throw flagError(flag, `at most ${MAX_WAIT_S} s (about 23 days)`, text);
   }
   return n;
 }
@@ -823,7 +752,7 @@ function waitSeconds(flag: string, text: string): number {
 function inputTokensOf(text: string, flag = "--input-tokens"): number {
   const n = parseInteger(flag, text);
   if (n > MAX_INPUT_TOKENS) {
-    throw new UsageError(`${flag}: at most ${MAX_INPUT_TOKENS}, got ${text}`);
+    throw flagError(flag, `at most ${MAX_INPUT_TOKENS}`, text);
   }
   return n;
 }
@@ -837,14 +766,14 @@ function scrapeIntervalOf(text: string): number | null {
 function traceWaitOf(text: string): number {
   const n = parseNumber("--trace-wait", text);
   if (n > MAX_WAIT_S) {
-    throw new UsageError(`--trace-wait: at most ${MAX_WAIT_S} s (about 23 days), got ${text}`);
+    throw flagError("--trace-wait", `at most ${MAX_WAIT_S} s (about 23 days)`, text);
   }
   return n;
 }
 
 function positive(flag: string, text: string): number {
   const n = parseNumber(flag, text, 0);
-  if (n === 0) throw new UsageError(`${flag}: must be > 0, got ${JSON.stringify(text)}`);
+  if (n === 0) throw flagError(flag, "a number > 0", text);
   return n;
 }
 
@@ -857,17 +786,7 @@ export function helpText(): string {
     "  e.g. deno task bench --simulate --concurrency 1,4,16 --requests 64",
     "       deno task bench --url http://gpu:8000 --rate 2,4,8 --duration 120 --slo ttft=500,tpot=50",
   ];
-  let group = "";
-  for (const flag of FLAGS) {
-    if (flag.group !== group) {
-      group = flag.group;
-      lines.push("", `${group}:`);
-    }
-    const left = `  --${flag.name}${flag.value ? ` ${flag.value}` : ""}`;
-    lines.push(
-      left.length < 32 ? left.padEnd(32) + flag.help : `${left}\n${" ".repeat(32)}${flag.help}`,
-    );
-  }
+  lines.push(...flagHelp(FLAGS));
   lines.push(
     "",
     "Exit codes: 0 ok; 1 error (e.g. server not reachable for --model auto); 2 bad flags;",

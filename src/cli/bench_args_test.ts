@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { FLAGS, helpText, parseBenchArgs } from "./bench_args.ts";
 import { UsageError } from "./usage_error.ts";
 import { deriveRunId } from "./run_id.ts";
-import { pointLabel, sweepPoints } from "./sweep.ts";
+import { pointLabel, sweepPoints } from "../search/sweep_points.ts";
 
 const env = (vars: Record<string, string>) => ({ get: (name: string) => vars[name] });
 
@@ -65,35 +65,38 @@ Deno.test("parseBenchArgs() takes the API key from the flag or OPENAI_API_KEY", 
 Deno.test("parseBenchArgs() rejects bad flags with a message naming the flag", () => {
   const cases: [string[], RegExp][] = [
     [["--concurency", "4"], /unknown flag --concurency \(did you mean --concurrency\?\)/],
-    [["--requests", "ten"], /--requests: expected an integer ≥ 1, got "ten"/],
+    [["--requests", "ten"], /option --requests must be an integer ≥ 1, got "ten"/],
     [["--requests", "0"], /--requests/],
-    [["--concurrency", "1,,4"], /--concurrency: bad list/],
-    [["--concurrency", "4,4"], /--concurrency: bad list .*repeated/],
-    [["--concurrency", "1,x"], /--concurrency: expected an integer/],
-    [["--rate", "0"], /--rate: a rate must be > 0/],
-    [["--shard", "4/4"], /--shard: I must be in 0..3/],
-    [["--shard", "1-4"], /--shard: expected I\/N/],
-    [["--slo", "ttft=abc"], /--slo ttft: expected a number/],
-    [["--slo", "latency=5"], /--slo: expected ttft=MS/],
-    [["--endpoint", "embeddings"], /--endpoint: expected chat or completions/],
+    [["--concurrency", "1,,4"], /option --concurrency must be a comma list without empty items/],
+    [["--concurrency", "4,4"], /option --concurrency must be a comma list without repeated values/],
+    [["--concurrency", "1,x"], /option --concurrency must be an integer/],
+    [["--rate", "0"], /option --rate must be a rate > 0/],
+    [["--shard", "4/4"], /option --shard must be I\/N with I in 0..3/],
+    [["--shard", "1-4"], /option --shard must be I\/N/],
+    [["--slo", "ttft=abc"], /option --slo ttft must be a number/],
+    [["--slo", "latency=5"], /option --slo must be ttft=MS/],
+    [["--endpoint", "embeddings"], /option --endpoint must be chat or completions/],
     [["--dataset", "sharegpt"], /--dataset sharegpt needs --dataset-path/],
-    [["--traces", "zipkin=http://x"], /--traces: expected embedded/],
-    [["--url", "localhost:8000"], /--url: expected an http\(s\) URL/],
+    [["--traces", "zipkin=http://x"], /option --traces must be embedded/],
+    [["--url", "localhost:8000"], /option --url must be an http\(s\) URL/],
     [["--requests"], /--requests needs a value/],
     [["--simulate=yes"], /--simulate takes no value/],
     [["--seed", "1", "--seed", "2"], /--seed given 2 times/],
     [["positional"], /unexpected argument "positional"/],
-    [["--extra-body", "{bad"], /--extra-body: not valid JSON/],
-    [["--label", "a b"], /--label: use letters/],
-    [["--otlp-grpc-port", "70000"], /--otlp-grpc-port: a port is 0..65535/],
+    [["--extra-body", "{bad"], /option --extra-body must be a JSON object/],
+    [["--label", "a b"], /option --label must be letters/],
+    [["--otlp-grpc-port", "70000"], /option --otlp-grpc-port must be a port in 0..65535/],
     [["--simulate", "--url", "http://x:1"], /--simulate starts its own server/],
     [["--dataset-path", "x.json"], /--dataset-path is for --dataset sharegpt, jsonl or trace/],
     [
       ["--dataset", "jsonl", "--dataset-path", "x", "--input-tokens", "5"],
       /--input-tokens applies to --dataset random only/,
     ],
-    [["--duration", "0"], /--duration: must be > 0/],
-    [["--percentiles", "50,101"], /--percentiles: 101 is above 100/],
+    [["--duration", "0"], /option --duration must be a number > 0/],
+    [
+      ["--percentiles", "50,101"],
+      /option --percentiles must be percentiles in \[0, 100\], got "101"/,
+    ],
   ];
   for (const [argv, expected] of cases) {
     assert.throws(() => parseBenchArgs(argv), (error: Error) => {
@@ -118,10 +121,13 @@ Deno.test("parseBenchArgs() reads --timeout as a total deadline beside --idle-ti
     "1048576",
   ]);
   assert.deepEqual([args.timeoutS, args.idleTimeoutS, args.maxEventChars], [30, 2.5, 1048576]);
-  assert.throws(() => parseBenchArgs(["--idle-timeout", "0"]), /--idle-timeout: must be > 0/);
+  assert.throws(
+    () => parseBenchArgs(["--idle-timeout", "0"]),
+    /option --idle-timeout must be a number > 0/,
+  );
   assert.throws(
     () => parseBenchArgs(["--max-event-chars", "1.5"]),
-    /--max-event-chars: expected an integer ≥ 1/,
+    /option --max-event-chars must be an integer ≥ 1/,
   );
 });
 
@@ -167,9 +173,12 @@ Deno.test("parseBenchArgs() rejects an empty value for any flag (--model, --json
 
 Deno.test("parseBenchArgs() reads numbers in decimal only: --requests 0x10 is an error, not 16", () => {
   for (const text of ["0x10", "0b11", "0o7", "Infinity", "1e400"]) {
-    assert.throws(() => parseBenchArgs(["--requests", text]), /--requests: expected an integer/);
+    assert.throws(
+      () => parseBenchArgs(["--requests", text]),
+      /option --requests must be an integer/,
+    );
   }
-  assert.throws(() => parseBenchArgs(["--rate", "0x10"]), /--rate: expected a number/);
+  assert.throws(() => parseBenchArgs(["--rate", "0x10"]), /option --rate must be a number/);
   assert.equal(parseBenchArgs(["--requests", "16"]).requests, 16);
   assert.equal(parseBenchArgs(["--rate", "2.5e1"]).rates[0], 25);
 });
@@ -177,11 +186,17 @@ Deno.test("parseBenchArgs() reads numbers in decimal only: --requests 0x10 is an
 Deno.test("parseBenchArgs() bounds --input-tokens, --timeout and --trace-wait", () => {
   assert.throws(
     () => parseBenchArgs(["--input-tokens", "100000000"]),
-    /--input-tokens: at most 1000000, got 100000000/,
+    /option --input-tokens must be at most 1000000, got "100000000"/,
   );
   assert.equal(parseBenchArgs(["--input-tokens", "1000000"]).inputTokens, 1_000_000);
-  assert.throws(() => parseBenchArgs(["--timeout", "3000000"]), /--timeout: at most 2000000 s/);
-  assert.throws(() => parseBenchArgs(["--trace-wait", "3000000"]), /--trace-wait: at most/);
+  assert.throws(
+    () => parseBenchArgs(["--timeout", "3000000"]),
+    /option --timeout must be at most 2000000 s/,
+  );
+  assert.throws(
+    () => parseBenchArgs(["--trace-wait", "3000000"]),
+    /option --trace-wait must be at most/,
+  );
 });
 
 Deno.test("parseBenchArgs() reads the API key from --api-key-file or --api-key-env, and notes a key on the command line", async () => {
@@ -234,4 +249,20 @@ Deno.test("parseBenchArgs() reads the receiver's token from --otlp-token or --ot
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("parseBenchArgs() takes --sim-reasoning-tokens with --simulate only", () => {
+  assert.equal(parseBenchArgs(["--simulate"]).simReasoningTokens, 0);
+  assert.equal(
+    parseBenchArgs(["--simulate", "--sim-reasoning-tokens", "64"]).simReasoningTokens,
+    64,
+  );
+  assert.throws(
+    () => parseBenchArgs(["--sim-reasoning-tokens", "64"]),
+    /--sim-reasoning-tokens sets the simulator: it needs --simulate/,
+  );
+  assert.throws(
+    () => parseBenchArgs(["--simulate", "--sim-reasoning-tokens", "-1"]),
+    /--sim-reasoning-tokens/,
+  );
 });

@@ -28,7 +28,7 @@ export interface CompareFilesOptions {
  * import assert from "node:assert/strict";
  * import { compareFiles } from "./bench_compare.ts";
  * import { save } from "../io/save.ts";
- * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * import { makeRecord, makeRun } from "../table/_fixtures.ts";
  * const dir = await Deno.makeTempDir();
  * try {
  *   const runOf = (ttft: number) =>

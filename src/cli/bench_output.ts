@@ -76,11 +76,18 @@ export async function writeRunFiles(run: Run, base: string): Promise<string[]> {
   return [await saveNew(run, base, "json"), await saveNew(run, base, "csv")];
 }
 
-/** The summary (one row per run) of some runs with the invocation's percentiles and SLOs. */
-export function summaryOf(runs: Run[], args: Pick<BenchArgs, "percentiles" | "slo">) {
+/**
+ * The summary (one row per run) of some runs with the invocation's percentiles and SLOs, over the
+ * steady state only with --steady-state.
+ */
+export function summaryOf(
+  runs: Run[],
+  args: Pick<BenchArgs, "percentiles" | "slo"> & Partial<Pick<BenchArgs, "steadyState">>,
+) {
   return summarize(toTable(runs), {
     percentiles: args.percentiles ?? undefined,
     slo: Object.keys(args.slo).length > 0 ? args.slo : undefined,
+    steadyState: args.steadyState === true,
   });
 }
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { makeRecord, makeRun } from "../table/fixtures.ts";
+import { makeRecord, makeRun } from "../table/_fixtures.ts";
 import { parseBenchArgs } from "./bench_args.ts";
 import { formatSweepTable, summaryCsv, summaryOf, writeRunFiles } from "./bench_output.ts";
 import { load } from "../io/load.ts";

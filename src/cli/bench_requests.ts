@@ -20,6 +20,7 @@ import {
 } from "../datasets/exact_prompts.ts";
 import { parseServerUrl } from "../collect/options.ts";
 import type { BenchArgs } from "./bench_args.ts";
+import { conversationRequests } from "./bench_conversations.ts";
 
 /**
  * An endless sequence of requests for `collect` (bounded by its count or duration): random
@@ -27,7 +28,9 @@ import type { BenchArgs } from "./bench_args.ts";
  * fails before anything is sent. With a shard, collect takes every N-th request, so shards
  * send different prompts from the same seeded sequence.
  */
-export function benchRequests(args: BenchArgs): Iterable<RequestSpec> {
+export function benchRequests(
+  args: BenchArgs,
+): Iterable<RequestSpec> | AsyncIterable<RequestSpec> {
   const withIgnoreEos = (specs: RequestSpec[]) =>
     args.ignoreEos
       ? specs.map((s) => ({ ...s, params: { ...s.params, ignore_eos: true } }))
@@ -56,6 +59,8 @@ export function benchRequests(args: BenchArgs): Iterable<RequestSpec> {
     }
     case "trace": // once through, each request at its recorded time
       return traceDataset(readTrace(args.datasetPath!), traceOptions(args));
+    case "conversations": // turn by turn, each after the previous answer (src/datasets/conversations.ts)
+      return conversationRequests(args);
   }
 }
 
@@ -89,7 +94,7 @@ function traceOptions(args: Pick<BenchArgs, "timeScale" | "seed" | "ignoreEos">)
  * server without /tokenize keeps the estimate (4 characters a token), and `warn` says so.
  */
 export async function tokenizedRequests(
-  requests: Iterable<RequestSpec>,
+  requests: Iterable<RequestSpec> | AsyncIterable<RequestSpec>,
   args: Pick<
     BenchArgs,
     | "dataset"
@@ -106,11 +111,16 @@ export async function tokenizedRequests(
     | "apiKey"
     | "requests"
     | "shard"
+    | "turns"
+    | "thinkTimeMs"
+    | "thinkTimeDistribution"
+    | "outputTokensGiven"
   >,
   url: string,
   warn: (message: string) => void,
 ): Promise<Iterable<RequestSpec> | AsyncIterable<RequestSpec>> {
-  if (args.dataset !== "random" && args.dataset !== "trace") return requests;
+  const generated = args.dataset === "conversations" && args.datasetPath === null;
+  if (args.dataset !== "random" && args.dataset !== "trace" && !generated) return requests;
   const address = parseServerUrl(url);
   const headers: Record<string, string> = {};
   if (args.apiKey !== null) headers.authorization = `Bearer ${args.apiKey}`;
@@ -135,16 +145,18 @@ export async function tokenizedRequests(
     );
     return requests;
   }
+  if (args.dataset === "conversations") return conversationRequests(args, tokenizer);
   if (args.dataset === "trace") {
     return await exactTraceDataset(readTrace(args.datasetPath!), tokenizer, traceOptions(args));
   }
+  let specs = requests as Iterable<RequestSpec>; // random: benchRequests gave a sync iterable
   if (args.prefixTokens !== null) {
     // Each group's prefix exact on its own, then each whole prompt cut at its end.
     const prefixes = await exactSharedPrefixes(tokenizer, sharedPrefixOptions(args));
-    requests = sharedPrefixDataset({ ...sharedPrefixOptions(args), prefixes });
+    specs = sharedPrefixDataset({ ...sharedPrefixOptions(args), prefixes });
   }
   // With a known count, every prompt the runs will take is fitted before the first is sent (a
   // shard takes every N-th spec: its share spans the whole sequence, plus one stride).
-  if (args.requests === null) return exactPromptLengths(requests, tokenizer);
-  return await prebuildExactPrompts(requests, tokenizer, args.requests + (args.shard?.count ?? 0));
+  if (args.requests === null) return exactPromptLengths(specs, tokenizer);
+  return await prebuildExactPrompts(specs, tokenizer, args.requests + (args.shard?.count ?? 0));
 }

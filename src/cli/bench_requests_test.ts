@@ -5,9 +5,9 @@ import { benchRequests, tokenizedRequests } from "./bench_requests.ts";
 import { startSimulator } from "../sim/server.ts";
 import type { RequestSpec } from "../types.ts";
 
-function take(specs: Iterable<RequestSpec>, n: number): RequestSpec[] {
+function take(specs: Iterable<RequestSpec> | AsyncIterable<RequestSpec>, n: number): RequestSpec[] {
   const out: RequestSpec[] = [];
-  for (const spec of specs) if (out.push(spec) === n) break;
+  for (const spec of specs as Iterable<RequestSpec>) if (out.push(spec) === n) break;
   return out;
 }
 

@@ -8,11 +8,11 @@ const TRACE = new URL("../datasets/testdata/mooncake_trace.jsonl", import.meta.u
 const traceArgs = (...more: string[]) =>
   parseBenchArgs(["--dataset", "trace", "--dataset-path", TRACE, ...more]);
 
-Deno.test("--dataset trace replays the whole file once unless --requests bounds it", () => {
+Deno.test("--dataset trace replays the whole file once unless --requests bounds it", async () => {
   const args = traceArgs("--time-scale", "0.5");
   assert.equal(args.requests, null);
   assert.equal(args.timeScale, 0.5);
-  const specs = [...benchRequests(args)];
+  const specs = await Array.fromAsync(benchRequests(args));
   assert.deepEqual(specs.map((s) => s.send_at_ms), [0, 20, 20, 47.5, 75]);
   assert.equal(traceArgs("--requests", "2").requests, 2);
 });
@@ -28,7 +28,7 @@ Deno.test("flags a trace sets itself, and --time-scale without a trace, are refu
     () => parseBenchArgs(["--time-scale", "2"]),
     /--time-scale applies to --dataset trace only/,
   );
-  assert.throws(() => traceArgs("--time-scale", "0"), /--time-scale: must be > 0/);
+  assert.throws(() => traceArgs("--time-scale", "0"), /option --time-scale must be a number > 0/);
   assert.throws(
     () => parseBenchArgs(["--dataset", "trace"]),
     /--dataset trace needs --dataset-path/,
@@ -55,7 +55,7 @@ Deno.test("trace prompts are fitted with the server's tokenizer before the run",
   }
 });
 
-Deno.test("--prefix-tokens and --prefix-groups make a shared-prefix random workload", () => {
+Deno.test("--prefix-tokens and --prefix-groups make a shared-prefix random workload", async () => {
   const args = parseBenchArgs([
     "--prefix-tokens",
     "32",
@@ -68,7 +68,7 @@ Deno.test("--prefix-tokens and --prefix-groups make a shared-prefix random workl
   ]);
   assert.deepEqual([args.prefixTokens, args.prefixGroups], [32, 2]);
   const taken: string[] = [];
-  for (const spec of benchRequests(args)) {
+  for await (const spec of benchRequests(args)) {
     if (taken.push(spec.tag!) === 4) break;
   }
   assert.deepEqual(taken, ["prefix-group-0", "prefix-group-1", "prefix-group-0", "prefix-group-1"]);
@@ -82,7 +82,7 @@ Deno.test("--prefix-tokens and --prefix-groups make a shared-prefix random workl
   );
   assert.throws(
     () => parseBenchArgs(["--prefix-tokens", "0"]),
-    /--prefix-tokens: expected an integer ≥ 1/,
+    /option --prefix-tokens must be an integer ≥ 1/,
   );
 });
 
@@ -112,7 +112,10 @@ Deno.test("--ramp raises the rate to --rate over --ramp-duration", () => {
   const refused: [string[], RegExp][] = [
     [["--ramp", "linear", "--rate", "5"], /--ramp needs --ramp-duration S/],
     [["--ramp", "linear", "--ramp-duration", "5"], /--ramp needs --rate R/],
-    [["--ramp", "log", "--ramp-duration", "5", "--rate", "5"], /--ramp: expected linear or exp/],
+    [
+      ["--ramp", "log", "--ramp-duration", "5", "--rate", "5"],
+      /option --ramp must be linear or exp/,
+    ],
     [["--ramp-duration", "5", "--rate", "5"], /--ramp-duration needs --ramp linear\|exp/],
     [
       ["--ramp", "linear", "--ramp-duration", "5", "--rate", "5,inf"],

@@ -5,7 +5,7 @@ import {
   scrubRun,
   withoutCredentials,
 } from "./credentials.ts";
-import { makeRecord, makeRun } from "../table/fixtures.ts";
+import { makeRecord, makeRun } from "../table/_fixtures.ts";
 
 Deno.test("withoutCredentials() drops the userinfo of a URL and nothing else", () => {
   assert.equal(withoutCredentials("http://alice:PW@host:8000/v1?q=1"), "http://host:8000/v1?q=1");

@@ -8,7 +8,6 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { collect } from "../collect/mod.ts";
 import { randomDataset } from "../datasets/mod.ts";
@@ -22,42 +21,42 @@ import { formatMetrics, formatSummary } from "../display/mod.ts";
 import { report } from "../plot/mod.ts";
 import type { TraceSource } from "../types.ts";
 import { joinedLine } from "./bench_output.ts";
+import { type FlagDefinition, flagHelp, parseFlags } from "./flags.ts";
 
-const HELP = `deno task demo — a small benchmark with per-request client and server metrics
+/** The demo's flags, in --help order. */
+const FLAGS: readonly FlagDefinition[] = [
+  { name: "url", value: "URL", help: "a vLLM server (default: start the built-in simulator)" },
+  { name: "requests", value: "N", help: "measured requests", default: "48" },
+  { name: "concurrency", value: "N", help: "requests in flight", default: "8" },
+  { name: "out", value: "DIR", help: "where to write the run", default: "runs" },
+  { name: "otlp-host", value: "HOST", help: "embedded receiver address", default: "127.0.0.1" },
+  { name: "help", help: "this text" },
+];
 
-  --url URL          a vLLM server (default: start the built-in simulator)
-  --requests N       measured requests (default 48)
-  --concurrency N    requests in flight (default 8)
-  --out DIR          where to write the run (default runs)
-  --help             this text
-
-With --url, server metrics need vLLM started with
-  --otlp-traces-endpoint http://<this machine>:4317 (see README); the embedded receiver listens
-  on 127.0.0.1:4317 unless --otlp-host 0.0.0.0 is given.`;
+const HELP = [
+  "deno task demo — a small benchmark with per-request client and server metrics",
+  "",
+  ...flagHelp(FLAGS),
+  "",
+  "With --url, server metrics need vLLM started with",
+  "  --otlp-traces-endpoint http://<this machine>:4317 (see README); the embedded receiver listens",
+  "  on 127.0.0.1:4317 unless --otlp-host 0.0.0.0 is given.",
+].join("\n");
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      url: { type: "string" },
-      requests: { type: "string", default: "48" },
-      concurrency: { type: "string", default: "8" },
-      out: { type: "string", default: "runs" },
-      "otlp-host": { type: "string", default: "127.0.0.1" },
-      help: { type: "boolean", default: false },
-    },
-  });
-  if (values.help) {
+  const flags = parseFlags(FLAGS, Deno.args);
+  if (flags.has("help")) {
     console.log(HELP);
     return 0;
   }
-  const requests = positiveInt(values.requests!, "--requests");
-  const concurrency = positiveInt(values.concurrency!, "--concurrency");
+  const requests = flags.integer("requests");
+  const concurrency = flags.integer("concurrency");
+  const out = flags.get("out")!;
 
-  const simulated = values.url === undefined;
+  const simulated = !flags.has("url");
   // A real vLLM exports to the well-known port; the simulator gets a free one.
   const receiver = await startReceiver({
-    hostname: values["otlp-host"],
+    hostname: flags.get("otlp-host"),
     grpcPort: simulated ? 0 : 4317,
     httpPort: simulated ? 0 : 4318,
   });
@@ -68,7 +67,7 @@ async function main(): Promise<number> {
       exportDelayMs: 500,
     })
     : null;
-  const url = sim?.url ?? values.url!;
+  const url = sim?.url ?? flags.get("url")!;
   try {
     console.log(`benchmarking ${simulated ? `the built-in simulator at ${url}` : url}`);
     console.log(`traces: embedded OTLP receiver at ${receiver.grpcEndpoint} (gRPC)\n`);
@@ -101,11 +100,11 @@ async function main(): Promise<number> {
     const summary = summarize(table);
     console.log(formatSummary(summary));
 
-    await Deno.mkdir(values.out!, { recursive: true });
+    await Deno.mkdir(out, { recursive: true });
     const now = new Date();
     // The run id in the name: two demos started in the same second never share a file.
     const name = `${run.meta.label}_${run.meta.run_id}`;
-    const path = (ext: string) => join(values.out!, timestampedName(name, ext, now));
+    const path = (ext: string) => join(out, timestampedName(name, ext, now));
     const written = [
       await save(enriched, path("json"), { overwrite: false }),
       await save(enriched, path("csv"), { overwrite: false }),
@@ -120,14 +119,6 @@ async function main(): Promise<number> {
     await sim?.close();
     await receiver.close();
   }
-}
-
-function positiveInt(text: string, flag: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new RangeError(`${flag} must be a positive integer, got ${JSON.stringify(text)}`);
-  }
-  return n;
 }
 
 if (import.meta.main) {

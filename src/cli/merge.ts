@@ -30,7 +30,7 @@ export interface MergeResult {
  * import { mergeRuns } from "./merge.ts";
  * import { save } from "../io/save.ts";
  * import { load } from "../io/load.ts";
- * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * import { makeRecord, makeRun } from "../table/_fixtures.ts";
  * const dir = await Deno.makeTempDir(); // e.g. the shared volume the shards wrote to
  * for (const index of [0, 1]) {
  *   const shard = makeRun([makeRecord({ run_id: "r", request_id: `q${index}` })], { run_id: "r" });

@@ -1,21 +1,40 @@
 /**
  * Parsers for flag values: numbers, comma lists, `I/N` shards, `key=value` lists. Each throws
- * a {@link UsageError} naming the flag and the bad text.
+ * a {@link UsageError} in the one option message form (`option --flag must be …, got "…"`,
+ * from `src/util/options.ts`); the command prefixes its name.
  *
  * @module
  */
 
 import type { Slo } from "../types.ts";
 import { UsageError } from "./usage_error.ts";
+import { optionMessage } from "../util/options.ts";
+
+/**
+ * A UsageError saying what the flag's value must be, in the one option message form.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { flagError } from "./parse_values.ts";
+ * assert.equal(
+ *   flagError("--ramp", "linear or exp", "log").message,
+ *   'option --ramp must be linear or exp, got "log"',
+ * );
+ * ```
+ */
+export function flagError(flag: string, requirement: string, text: string): UsageError {
+  return new UsageError(optionMessage("", flag, requirement, text));
+}
 
 /** Decimal notation only (`Number()` would also take `0x10`, `0b1`, `0o7` and `Infinity`). */
 const DECIMAL = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
 
-/** A finite number ≥ `min` (default 0), in decimal notation. */
+/** A finite number ≥ `min` (default 0; `-Infinity` = any), in decimal notation. */
 export function parseNumber(flag: string, text: string, min = 0): number {
   const n = DECIMAL.test(text) ? Number(text) : NaN;
   if (!Number.isFinite(n) || n < min) {
-    throw new UsageError(`${flag}: expected a number ≥ ${min}, got ${JSON.stringify(text)}`);
+    throw flagError(flag, min === -Infinity ? "a number" : `a number ≥ ${min}`, text);
   }
   return n;
 }
@@ -24,7 +43,7 @@ export function parseNumber(flag: string, text: string, min = 0): number {
 export function parseInteger(flag: string, text: string, min = 1): number {
   const n = DECIMAL.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(n) || n < min) {
-    throw new UsageError(`${flag}: expected an integer ≥ ${min}, got ${JSON.stringify(text)}`);
+    throw flagError(flag, `an integer ≥ ${min}`, text);
   }
   return n;
 }
@@ -43,11 +62,11 @@ export function parseInteger(flag: string, text: string, min = 1): number {
 export function parseList<T>(flag: string, text: string, parseItem: (item: string) => T): T[] {
   const items = text.split(",").map((s) => s.trim());
   if (items.some((s) => s === "")) {
-    throw new UsageError(`${flag}: bad list ${JSON.stringify(text)} (empty item)`);
+    throw flagError(flag, "a comma list without empty items", text);
   }
   const values = items.map(parseItem);
   if (new Set(items).size !== items.length) {
-    throw new UsageError(`${flag}: bad list ${JSON.stringify(text)} (repeated value)`);
+    throw flagError(flag, "a comma list without repeated values", text);
   }
   return values;
 }
@@ -57,7 +76,7 @@ export function parseRate(flag: string, text: string): number | undefined {
   if (/^\+?inf(inity)?$/i.test(text.trim())) return undefined;
   const n = parseNumber(flag, text, 0);
   if (n === 0) {
-    throw new UsageError(`${flag}: a rate must be > 0 (or inf), got ${JSON.stringify(text)}`);
+    throw flagError(flag, "a rate > 0 (or inf)", text);
   }
   return n;
 }
@@ -74,16 +93,12 @@ export function parseRate(flag: string, text: string): number | undefined {
  */
 export function parseShard(flag: string, text: string): { index: number; count: number } {
   const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
-  if (!match) throw new UsageError(`${flag}: expected I/N (e.g. 0/4), got ${JSON.stringify(text)}`);
+  if (!match) throw flagError(flag, "I/N (e.g. 0/4)", text);
   const index = Number(match[1]);
   const count = Number(match[2]);
-  if (count < 1) throw new UsageError(`${flag}: N must be ≥ 1, got ${JSON.stringify(text)}`);
+  if (count < 1) throw flagError(flag, "I/N with N ≥ 1", text);
   if (index >= count) {
-    throw new UsageError(
-      `${flag}: I must be in 0..${count - 1} (shards are numbered from 0), got ${
-        JSON.stringify(text)
-      }`,
-    );
+    throw flagError(flag, `I/N with I in 0..${count - 1} (shards are numbered from 0)`, text);
   }
   return { index, count };
 }
@@ -111,13 +126,9 @@ export function parseSlo(flag: string, text: string): Slo {
     const match = /^\s*([a-z0-9]+)\s*[=:]\s*(.*?)\s*$/i.exec(part);
     const key = match ? SLO_KEYS[match[1].toLowerCase()] : undefined;
     if (!match || !key) {
-      throw new UsageError(
-        `${flag}: expected ttft=MS,tpot=MS,e2e=MS, got ${JSON.stringify(part)} in ${
-          JSON.stringify(text)
-        }`,
-      );
+      throw flagError(flag, "ttft=MS,tpot=MS,e2e=MS", text);
     }
-    if (slo[key] !== undefined) throw new UsageError(`${flag}: ${match[1]} given twice`);
+    if (slo[key] !== undefined) throw flagError(flag, "each SLO at most once", text);
     slo[key] = parseNumber(`${flag} ${match[1]}`, match[2], 0);
   }
   return slo;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { claimJsonl, runFileBase, saveNew } from "./run_files.ts";
-import { makeRecord, makeRun } from "../table/fixtures.ts";
+import { makeRecord, makeRun } from "../table/_fixtures.ts";
 import { load } from "../io/load.ts";
 
 const LOAD = { burstiness: 1, warmup: 0, seed: 0 };

@@ -7,6 +7,7 @@
 
 import type { ChatMessage, Endpoint, RequestSpec } from "../types.ts";
 import { estimateTokens } from "../util/tokens.ts";
+import { describeValue } from "../util/options.ts";
 
 /** Settings shared by every body of a run. */
 export interface BodySettings {
@@ -81,17 +82,22 @@ export function validateSpec(spec: unknown, endpoint: Endpoint, where: string): 
   if (sendAt !== undefined && !(typeof sendAt === "number" && sendAt >= 0 && sendAt < Infinity)) {
     throw new RangeError(`${where}.send_at_ms must be a finite number ≥ 0, got ${String(sendAt)}`);
   }
+  if (s.conversation !== undefined) validateConversation(s.conversation, `${where}.conversation`);
 }
 
-/** Short description of a value for error messages. */
-export function describeValue(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") {
-    return JSON.stringify(value.length > 60 ? value.slice(0, 60) + "…" : value);
+/** A spec's conversation turn: an id string, a turn integer ≥ 1, an optional callback. */
+function validateConversation(turn: unknown, where: string): void {
+  if (!isPlainObject(turn) || typeof turn.id !== "string") {
+    throw new TypeError(`${where} must be {id: string, turn: number}, got ${describeValue(turn)}`);
   }
-  if (typeof value === "object") return "an object";
-  return String(value);
+  if (!Number.isInteger(turn.turn) || (turn.turn as number) < 1) {
+    throw new RangeError(`${where}.turn must be an integer ≥ 1, got ${String(turn.turn)}`);
+  }
+  if (turn.answered !== undefined && typeof turn.answered !== "function") {
+    throw new TypeError(
+      `${where}.answered must be a function, got ${describeValue(turn.answered)}`,
+    );
+  }
 }
 
 /**

@@ -16,9 +16,12 @@ import type { CollectOptions } from "./options.ts";
 import { ProgressTracker } from "./progress_tracker.ts";
 import { type RequestContext, sendRequest } from "./request.ts";
 import { arrivalOffsets, Semaphore, sleepUntil } from "./schedule.ts";
+import { followConcurrencyRamp } from "./concurrency_ramp.ts";
+import { loadInForce } from "./load_in_force.ts";
 import type { CollectSettings } from "./settings.ts";
 import { countShare, type SpecSource } from "./spec_source.ts";
 import { anySignal, longTimeout } from "./timers.ts";
+import { answerSink, tellConversation, untilAborted } from "./conversation_turns.ts";
 
 /** How often progress is reported while running. */
 const PROGRESS_INTERVAL_MS = 250;
@@ -106,6 +109,10 @@ async function sendAll(
     ? startedMs + options.durationS * 1000
     : Infinity;
   const slots = new Semaphore(settings.concurrency ?? Infinity);
+  // A concurrency ramp moves the slots' limit up step by step (validated: it has a concurrency).
+  const concurrencyRamp = options.concurrencyRamp && settings.concurrency !== undefined
+    ? followConcurrencyRamp(slots, settings.concurrency, options.concurrencyRamp, startedMs, nowMs)
+    : null;
   const arrivals = arrivalOffsets({
     rate: options.rate,
     burstiness: settings.burstiness,
@@ -131,12 +138,15 @@ async function sendAll(
       if (nowMs() >= deadlineMs) break;
       let spec: RequestSpec | undefined;
       try {
-        spec = await source.next();
+        spec = await untilAborted(source.next(), waitSignal); // a conversation may wait for answers
       } catch (err) {
         outcome.specError = err;
         break;
       }
-      if (spec === undefined) break;
+      if (spec === undefined) {
+        if (stopped()) outcome.interrupted = true;
+        break;
+      }
       const arrivalMs = arrivals.next().value;
       const dueMs = startedMs + (spec.send_at_ms ?? arrivalMs); // a trace's own time first
       if (!(await sleepUntil(dueMs, nowMs, waitSignals))) {
@@ -155,14 +165,25 @@ async function sendAll(
       const body = prepareBody(spec, plan.bodySettings);
       tracker.inFlight++;
       const requestId = settings.ids.measured(index);
-      const task = sendRequest({ index, requestId, spec, body, scheduledMs }, plan.ctx)
-        .then(finish);
+      const replayed = spec.send_at_ms !== undefined;
+      const load = loadInForce({ ...options, replayed }, arrivalMs, slots.limit); // load_* fields
+      const answer = answerSink(spec, plan.ctx.endpoint); // only for a conversation's next turn
+      const turn = spec;
+      const task = sendRequest({ index, requestId, spec, body, scheduledMs, answer }, plan.ctx)
+        // The conversation hears its answer before the slot frees, so its next turn can take it.
+        .then((measured) =>
+          finish(
+            { ...measured, ...load },
+            (record) => tellConversation(turn, record, answer, outcome.callbackErrors),
+          )
+        );
       const tracked: Promise<void> = task.finally(() => inFlight.delete(tracked));
       inFlight.add(tracked);
     }
     await Promise.all(inFlight);
   } finally {
     durationTimer?.cancel();
+    concurrencyRamp?.stop();
     await Promise.allSettled(inFlight);
     await source.close().catch(() => {});
   }
@@ -174,10 +195,11 @@ function finisher(
   slots: Semaphore,
   tracker: ProgressTracker,
   outcome: MeasuredOutcome,
-): (measured: RequestRecord) => Promise<void> {
-  return async (measured) => {
+): (measured: RequestRecord, beforeRelease?: (record: RequestRecord) => void) => Promise<void> {
+  return async (measured, beforeRelease) => {
     // Storable values only, and no secret echoed back by the server in its response id.
     const record = finiteRecord(withoutSecrets(measured, plan.settings.secrets));
+    beforeRelease?.(record);
     slots.release();
     tracker.inFlight--;
     tracker.finished(record, nowMs());

@@ -5,7 +5,7 @@ import { startSimulator } from "../sim/mod.ts";
 import { toMetricsTable } from "../table/to_metrics_table.ts";
 import { delay, startLoopbackServer, writeChatStream } from "./_loopback_server.ts";
 import { load } from "../io/load.ts";
-import { makeRun } from "../table/fixtures.ts";
+import { makeRun } from "../table/_fixtures.ts";
 
 Deno.test("collect with scrapeInterval keeps vLLM's gauges and counters over the run", async () => {
   // 4 slots and a small KV cache: the queue fills, and requests are preempted.

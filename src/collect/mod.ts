@@ -19,6 +19,14 @@ export type { TraceContext } from "./traceparent.ts";
 export { arrivalOffsets, rampRateAt, Semaphore, sleepUntil } from "./schedule.ts";
 export type { ArrivalOptions, RateRamp } from "./schedule.ts";
 export {
+  followConcurrencyRamp,
+  nextConcurrencyStepMs,
+  rampConcurrencyAt,
+} from "./concurrency_ramp.ts";
+export type { ConcurrencyRamp } from "./concurrency_ramp.ts";
+export { loadInForce } from "./load_in_force.ts";
+export type { LoadInForce } from "./load_in_force.ts";
+export {
   classifyException,
   httpError,
   parseErrorPayload,

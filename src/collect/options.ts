@@ -6,10 +6,11 @@
  */
 
 import type { Endpoint, Progress, RequestRecord, RequestSpec } from "../types.ts";
-import { describeValue } from "./body.ts";
+import { checkNumber, describeValue, type NumberRule, ofType } from "../util/options.ts";
 import { DEFAULT_MAX_EVENT_CHARS } from "./sse.ts";
 import { checkMetadata } from "./metadata.ts";
 import { rampRateAt, type RateRamp } from "./schedule.ts";
+import { checkConcurrencyRamp, type ConcurrencyRamp } from "./concurrency_ramp.ts";
 
 /** Options of `collect(options)`. */
 export interface CollectOptions {
@@ -33,6 +34,12 @@ export interface CollectOptions {
   burstiness?: number;
   /** Raise the rate from a start rate to `rate` over a time (needs a finite `rate`). */
   ramp?: RateRamp;
+  /**
+   * Raise the in-flight allowance from a start (default 1) to `concurrency` over a time (needs an
+   * integer `concurrency`); each record's `load_concurrency` says the allowance it was sent under.
+   * Combinable with `ramp` (then both rise).
+   */
+  concurrencyRamp?: ConcurrencyRamp;
   /** Warmup requests sent (the first spec, repeated) and awaited first, not in the results. Default 0. */
   warmup?: number;
   /** Seed of the arrival schedule; default 0. */
@@ -175,29 +182,17 @@ export function endpointPath(endpoint: Endpoint): string {
   return endpoint === "chat" ? "/v1/chat/completions" : "/v1/completions";
 }
 
-function checkNumber(
-  name: string,
-  value: unknown,
-  rule: { integer?: boolean; min?: number; above?: number; allowInfinity?: boolean },
-): void {
-  if (value === undefined) return;
-  const bad = (what: string) =>
-    new RangeError(`collect: option ${name} must be ${what}, got ${describeValue(value)}`);
-  if (typeof value !== "number" || Number.isNaN(value)) {
-    throw new TypeError(`collect: option ${name} must be a number, got ${describeValue(value)}`);
-  }
-  if (!Number.isFinite(value) && !(rule.allowInfinity && value === Infinity)) {
-    throw bad("finite");
-  }
-  if (rule.integer && Number.isFinite(value) && !Number.isInteger(value)) throw bad("an integer");
-  if (rule.min !== undefined && value < rule.min) throw bad(`≥ ${rule.min}`);
-  if (rule.above !== undefined && value <= rule.above) throw bad(`> ${rule.above}`);
+/** Where option errors say they come from. */
+const WHERE = "collect";
+
+/** Checks a number option when it is given (undefined = the default). */
+function checkOptionalNumber(name: string, value: unknown, rule: NumberRule): void {
+  if (value !== undefined) checkNumber(WHERE, name, value, rule);
 }
 
-function checkType(name: string, value: unknown, type: string): void {
-  if (value !== undefined && typeof value !== type) {
-    throw new TypeError(`collect: option ${name} must be a ${type}, got ${describeValue(value)}`);
-  }
+/** Checks the type of an option when it is given. */
+function checkType(name: string, value: unknown, type: "string" | "boolean" | "function"): void {
+  if (value !== undefined) ofType(WHERE, name, value, type);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -241,20 +236,23 @@ export function validateOptions(options: CollectOptions): void {
       }`,
     );
   }
-  checkNumber("count", options.count, { integer: true, min: 0 });
-  checkNumber("durationS", options.durationS, { above: 0 });
-  checkNumber("concurrency", options.concurrency, { integer: true, min: 1 });
-  checkNumber("rate", options.rate, { above: 0, allowInfinity: true });
-  checkNumber("burstiness", options.burstiness, { above: 0, allowInfinity: true });
+  checkOptionalNumber("count", options.count, { integer: true, min: 0 });
+  checkOptionalNumber("durationS", options.durationS, { above: 0 });
+  checkOptionalNumber("concurrency", options.concurrency, { integer: true, min: 1 });
+  checkOptionalNumber("rate", options.rate, { above: 0, allowInfinity: true });
+  checkOptionalNumber("burstiness", options.burstiness, { above: 0, allowInfinity: true });
   if (options.ramp !== undefined) rampRateAt(options.rate ?? Infinity, options.ramp, 0); // checks it
-  checkNumber("warmup", options.warmup, { integer: true, min: 0 });
-  checkNumber("seed", options.seed, {});
-  checkNumber("timeoutMs", options.timeoutMs, { above: 0 });
-  checkNumber("idleTimeoutMs", options.idleTimeoutMs, { above: 0 });
-  checkNumber("maxResponseBytes", options.maxResponseBytes, { integer: true, min: 1 });
-  checkNumber("maxEventChars", options.maxEventChars, { integer: true, min: 1 });
+  if (options.concurrencyRamp !== undefined) {
+    checkConcurrencyRamp(options.concurrency ?? Infinity, options.concurrencyRamp); // names the bad setting
+  }
+  checkOptionalNumber("warmup", options.warmup, { integer: true, min: 0 });
+  checkOptionalNumber("seed", options.seed, {});
+  checkOptionalNumber("timeoutMs", options.timeoutMs, { above: 0 });
+  checkOptionalNumber("idleTimeoutMs", options.idleTimeoutMs, { above: 0 });
+  checkOptionalNumber("maxResponseBytes", options.maxResponseBytes, { integer: true, min: 1 });
+  checkOptionalNumber("maxEventChars", options.maxEventChars, { integer: true, min: 1 });
   if (options.scrapeInterval !== "off") {
-    checkNumber("scrapeInterval", options.scrapeInterval, { above: 0 });
+    checkOptionalNumber("scrapeInterval", options.scrapeInterval, { above: 0 });
   }
   checkType("stream", options.stream, "boolean");
   checkType("continuousUsage", options.continuousUsage, "boolean");

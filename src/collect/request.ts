@@ -29,6 +29,7 @@ import {
   unexpectedResponseError,
 } from "./errors.ts";
 import { SseParser } from "./sse.ts";
+import type { AnswerText } from "./answer_text.ts";
 import { newTraceContext } from "./traceparent.ts";
 import { NO_SERVER_METRICS } from "../metrics/server.ts";
 
@@ -76,6 +77,8 @@ export interface RequestJob {
   body: PreparedBody;
   /** Epoch ms the schedule meant it to go. */
   scheduledMs: number;
+  /** Filled with the generated answer when given (a conversation's next turn needs it). */
+  answer?: AnswerText;
 }
 
 /** A request in flight, as the timeout watchdog sees it. */
@@ -212,6 +215,7 @@ export async function sendRequest(job: RequestJob, ctx: RequestContext): Promise
         start,
         ctx,
         () => ctx.active.delete(entry),
+        job.answer,
       );
       if (builder.streamError !== null) failure = streamError(builder.streamError);
       else if (!builder.isDone) {
@@ -222,6 +226,7 @@ export async function sendRequest(job: RequestJob, ctx: RequestContext): Promise
       }
     } else {
       nonStream = await readJson(body, entry, start, ctx.maxResponseBytes);
+      job.answer?.addResponse(nonStream.response);
       const payload = nonStream.response as Record<string, unknown> | null;
       if (payload !== null && typeof payload === "object" && "error" in payload && payload.error) {
         failure = streamError(payload.error);
@@ -289,6 +294,12 @@ export async function sendRequest(job: RequestJob, ctx: RequestContext): Promise
     ...(job.spec.prompt_tokens_requested !== undefined
       ? { prompt_tokens_requested: job.spec.prompt_tokens_requested }
       : {}),
+    ...(job.spec.conversation !== undefined
+      ? { conversation_id: job.spec.conversation.id, turn: job.spec.conversation.turn }
+      : {}),
+    ttfot_ms: metrics.ttfot_ms,
+    reasoning_tokens: metrics.reasoning_tokens,
+    reasoning_chunks: metrics.reasoning_chunks,
   };
 }
 
@@ -310,6 +321,7 @@ function readStream(
   start: number,
   limits: Pick<RequestContext, "maxResponseBytes" | "maxEventChars">,
   onDone: () => void,
+  answer?: AnswerText,
 ): Promise<string[]> {
   // Flowing mode ('data' events) rather than `for await`: undici hands each piece over
   // synchronously from its HTTP parser, so the arrival time is taken without the async
@@ -361,7 +373,9 @@ function readStream(
           );
           return;
         }
-        builder.add(pieceAt, parseMessage(data, messages));
+        const message = parseMessage(data, messages);
+        builder.add(pieceAt, message);
+        answer?.addStreamed(message);
       },
       onInvalidLine(line) {
         if (builder.isDone) {

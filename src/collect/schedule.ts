@@ -148,18 +148,35 @@ function rampTimeOf(rate: number, ramp: RateRamp): (u: number) => number {
  * ```
  */
 export class Semaphore {
-  readonly limit: number;
+  #limit: number;
   #inUse = 0;
   #waiters: Array<{ resolve: () => void; reject: (reason: unknown) => void }> = [];
 
   /** A semaphore with `limit` slots (Infinity = never blocks). */
   constructor(limit: number) {
-    this.limit = limit;
+    this.#limit = limit;
+  }
+
+  /** Slots in all (the in-flight allowance now). */
+  get limit(): number {
+    return this.#limit;
   }
 
   /** Slots taken now. */
   get inUse(): number {
     return this.#inUse;
+  }
+
+  /**
+   * Changes the number of slots (a concurrency ramp). Raising it hands the new slots to the
+   * longest waiters at once; lowering it lets the holders finish and makes new takers wait.
+   */
+  setLimit(limit: number): void {
+    this.#limit = limit;
+    while (this.#inUse < this.#limit && this.#waiters.length > 0) {
+      this.#inUse++;
+      this.#waiters.shift()!.resolve();
+    }
   }
 
   /** Takes a slot, waiting for one to be released; rejects if `signal` aborts first. */
@@ -189,7 +206,7 @@ export class Semaphore {
 
   /** Gives a slot back, handing it to the longest waiter if any. */
   release(): void {
-    const next = this.#waiters.shift();
+    const next = this.#inUse <= this.#limit ? this.#waiters.shift() : undefined;
     if (next !== undefined) next.resolve(); // the slot passes on; inUse is unchanged
     else if (this.#inUse > 0) this.#inUse--;
   }

@@ -111,5 +111,9 @@ export function loadSpecOf(options: CollectOptions, settings: CollectSettings): 
     const { shape, durationS, startRate = options.rate / 10 } = options.ramp;
     load.ramp = { shape, duration_s: durationS, start_rate: startRate };
   }
+  if (options.concurrencyRamp !== undefined && concurrency !== undefined) {
+    const { shape, durationS, startConcurrency = 1 } = options.concurrencyRamp;
+    load.concurrency_ramp = { shape, duration_s: durationS, start_concurrency: startConcurrency };
+  }
   return load;
 }

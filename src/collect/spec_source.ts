@@ -78,6 +78,12 @@ export class SpecSource {
       const result = await this.#iterator.next();
       if (result.done) return undefined;
       const position = this.#position++;
+      if (this.#shard !== undefined && result.value?.conversation !== undefined) {
+        // A skipped turn would never be answered: its conversation would wait for ever.
+        throw new TypeError(
+          `requests[${position}] is a conversation's turn: conversations cannot be split by shard`,
+        );
+      }
       if (this.#shard !== undefined && position % this.#shard.count !== this.#shard.index) continue;
       validateSpec(result.value, this.#endpoint, `requests[${position}]`);
       return result.value;

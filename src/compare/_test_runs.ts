@@ -6,7 +6,7 @@
  */
 
 import type { RequestRecord, Run } from "../types.ts";
-import { makeRecord, makeRun } from "../table/fixtures.ts";
+import { makeRecord, makeRun } from "../table/_fixtures.ts";
 import { createRng } from "../util/rng.ts";
 
 /** Shape of a synthetic run. */

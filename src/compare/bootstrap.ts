@@ -46,7 +46,7 @@ export function statisticKeys(metrics: readonly string[], withGoodput: boolean):
  * import { bootstrapStatistics, statisticKeys } from "./bootstrap.ts";
  * import { runData } from "./run_data.ts";
  * import { toTable } from "../table/to_table.ts";
- * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * import { makeRecord, makeRun } from "../table/_fixtures.ts";
  * const run = makeRun([makeRecord(), makeRecord({ index: 1, ttft_ms: 30 })]);
  * const keys = statisticKeys(["ttft_ms"], false);
  * const [mean] = bootstrapStatistics(runData(toTable(run), ["ttft_ms"]), keys, 100, 7);

@@ -7,7 +7,7 @@
 
 import type { ColumnTable } from "../deps/arquero.ts";
 import { displayable, type MimeBundle } from "../display/displayable.ts";
-import { escapeHtml } from "../display/escape_html.ts";
+import { escapeHtml } from "../util/escape_html.ts";
 import { formatNumber } from "../display/format_value.ts";
 import { alignColumns } from "../display/text_table.ts";
 

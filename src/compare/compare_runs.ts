@@ -72,7 +72,7 @@ export type Verdict = "B lower" | "B higher" | "no difference detected";
  * ```ts
  * import assert from "node:assert/strict";
  * import { compareRuns } from "./compare_runs.ts";
- * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * import { makeRecord, makeRun } from "../table/_fixtures.ts";
  * // in real use, two runs from `load` or `collect`: here 40 requests each, B 10 ms faster
  * const runOf = (ttft: number) =>
  *   makeRun(Array.from({ length: 40 }, (_, i) =>

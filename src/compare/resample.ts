@@ -53,8 +53,8 @@ export function drawCounts(draw: readonly number[], counts: Uint32Array): Uint32
 /**
  * The draws of {@link resampleIndices}(n, resamples, seed), as how many times each request was
  * drawn: the same random numbers, counted straight into one reused array (yielded once per
- * resample; copy it to keep it) instead of a list of n indices per resample, which costs several
- * times more at 100k requests (docs/PERFORMANCE.md).
+ * resample; copy it to keep it) instead of a list of n indices per resample, which would
+ * allocate n numbers per resample.
  *
  * @example
  * ```ts

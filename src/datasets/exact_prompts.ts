@@ -13,6 +13,7 @@
  */
 
 import type { Endpoint, RequestSpec } from "../types.ts";
+import { mapAhead } from "./map_ahead.ts";
 
 /** A server's tokenizer, as the prompt builder uses it. */
 export interface PromptTokenizer {
@@ -249,31 +250,7 @@ export function exactPromptLengths(
       prompt_tokens_estimate: fitted.tokens,
     };
   };
-  return {
-    async *[Symbol.asyncIterator]() {
-      const iterator = specs[Symbol.iterator]();
-      const ahead: Promise<RequestSpec>[] = [];
-      const fill = () => {
-        while (ahead.length < prefetch) {
-          const next = iterator.next();
-          if (next.done) return;
-          const built = exact(next.value);
-          built.catch(() => {}); // awaited in order below; avoids an unhandled rejection meanwhile
-          ahead.push(built);
-        }
-      };
-      try {
-        fill();
-        while (ahead.length > 0) {
-          const spec = await ahead.shift()!;
-          fill();
-          yield spec;
-        }
-      } finally {
-        iterator.return?.();
-      }
-    },
-  };
+  return mapAhead(specs, exact, prefetch);
 }
 
 /**

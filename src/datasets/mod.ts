@@ -1,6 +1,7 @@
 /**
  * Request generators: synthetic random prompts (optionally in groups sharing a prefix), ShareGPT
- * conversations, your own JSONL, and Mooncake traces replayed at their timestamps.
+ * conversations, your own JSONL, Mooncake traces replayed at their timestamps, and multi-turn
+ * conversations played turn by turn with the model's own answers.
  * Each gives {@link RequestSpec}s for `collect`.
  *
  * @module
@@ -23,6 +24,20 @@ export {
   type TraceDatasetOptions,
   type TraceEntry,
 } from "./trace.ts";
+export {
+  type ConversationScript,
+  conversationsDataset,
+  type ConversationsOptions,
+  type ScriptTurn,
+  type ThinkTimeDistribution,
+} from "./conversations.ts";
+export {
+  exactConversationTurns,
+  generatedConversations,
+  type GeneratedConversationsOptions,
+  sharegptConversations,
+  type SharegptConversationsOptions,
+} from "./conversation_scripts.ts";
 export { repeatEndlessly, seededShuffle } from "./shuffle.ts";
 export {
   exactPromptLengths,

@@ -33,10 +33,13 @@ export interface SharegptDatasetOptions {
   outputTokens?: number;
 }
 
-const HUMAN_ROLES = new Set(["human", "user"]);
-const GPT_ROLES = new Set(["gpt", "assistant", "chatgpt"]);
+/** ShareGPT's names of the user's turns. */
+export const HUMAN_ROLES: ReadonlySet<string> = new Set(["human", "user"]);
+/** ShareGPT's names of the model's turns. */
+export const GPT_ROLES: ReadonlySet<string> = new Set(["gpt", "assistant", "chatgpt"]);
 
-interface Turn {
+/** One turn of a ShareGPT conversation: who spoke (`human`, `gpt`, ...) and what. */
+export interface SharegptTurn {
   from: string;
   value: string;
 }
@@ -75,6 +78,51 @@ export function sharegptDataset(path: string, options: SharegptDatasetOptions = 
       `sharegptDataset: outputTokens must be an integer ≥ 1, got ${String(outputTokens)}`,
     );
   }
+  const { text, entries } = readSharegptFile(path);
+
+  const usable: RequestSpec[] = [];
+  entries.forEach(({ turns }) => {
+    const humanAt = turns.findIndex((t) => HUMAN_ROLES.has(t.from));
+    if (humanAt < 0 || humanAt + 1 >= turns.length) return;
+    const reply = turns[humanAt + 1];
+    if (!GPT_ROLES.has(reply.from)) return;
+    const prompt = turns[humanAt].value;
+    const replyTokens = estimateTokens(reply.value);
+    if (prompt.length === 0 || (outputTokens === undefined && replyTokens === 0)) return;
+    usable.push({
+      prompt,
+      max_tokens: outputTokens ?? replyTokens,
+      params: {},
+      tag: "sharegpt",
+      prompt_tokens_estimate: estimateTokens(prompt),
+    });
+  });
+  if (usable.length === 0) {
+    throw new Error(
+      `sharegpt dataset ${path}: no usable conversation (need a human turn followed by a gpt reply) among ${entries.length} entries`,
+    );
+  }
+  const ordered = shuffle ? seededShuffle(usable, seed) : usable;
+  return describeDataset(count === undefined ? ordered : takeCycling(ordered, count), {
+    name: "sharegpt",
+    path,
+    sha256: textSha256(text),
+    settings: { count: count ?? null, seed, shuffle, output_tokens: outputTokens ?? null },
+  });
+}
+
+/** One entry of a ShareGPT file: its `id` (when a string) and its checked turns. */
+export interface SharegptEntry {
+  id: string | null;
+  turns: SharegptTurn[];
+}
+
+/**
+ * The entries of a ShareGPT file, each checked: throws an Error naming the file and the line of
+ * the first bad entry (invalid JSON, not an array, an entry without `conversations`, a turn that
+ * is not `{from, value}` strings).
+ */
+export function readSharegptFile(path: string): { text: string; entries: SharegptEntry[] } {
   const text = readDatasetText(path, "sharegpt");
   let data: unknown;
   try {
@@ -95,40 +143,16 @@ export function sharegptDataset(path: string, options: SharegptDatasetOptions = 
     offsets ??= topLevelArrayElementOffsets(text);
     return `${path}:${lineOf(text, offsets[i] ?? 0)}`;
   };
-
-  const usable: RequestSpec[] = [];
-  data.forEach((entry: unknown, i: number) => {
-    const turns = conversationTurns(entry, () => `sharegpt dataset ${where(i)} (entry ${i})`);
-    const humanAt = turns.findIndex((t) => HUMAN_ROLES.has(t.from));
-    if (humanAt < 0 || humanAt + 1 >= turns.length) return;
-    const reply = turns[humanAt + 1];
-    if (!GPT_ROLES.has(reply.from)) return;
-    const prompt = turns[humanAt].value;
-    const replyTokens = estimateTokens(reply.value);
-    if (prompt.length === 0 || (outputTokens === undefined && replyTokens === 0)) return;
-    usable.push({
-      prompt,
-      max_tokens: outputTokens ?? replyTokens,
-      params: {},
-      tag: "sharegpt",
-      prompt_tokens_estimate: estimateTokens(prompt),
-    });
-  });
-  if (usable.length === 0) {
-    throw new Error(
-      `sharegpt dataset ${path}: no usable conversation (need a human turn followed by a gpt reply) among ${data.length} entries`,
-    );
-  }
-  const ordered = shuffle ? seededShuffle(usable, seed) : usable;
-  return describeDataset(count === undefined ? ordered : takeCycling(ordered, count), {
-    name: "sharegpt",
-    path,
-    sha256: textSha256(text),
-    settings: { count: count ?? null, seed, shuffle, output_tokens: outputTokens ?? null },
-  });
+  return {
+    text,
+    entries: data.map((entry: unknown, i: number) => ({
+      id: typeof (entry as { id?: unknown })?.id === "string" ? (entry as { id: string }).id : null,
+      turns: conversationTurns(entry, () => `sharegpt dataset ${where(i)} (entry ${i})`),
+    })),
+  };
 }
 
-function conversationTurns(entry: unknown, where: () => string): Turn[] {
+function conversationTurns(entry: unknown, where: () => string): SharegptTurn[] {
   if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
     throw new Error(`${where()}: expected an object with "conversations", got ${describe(entry)}`);
   }

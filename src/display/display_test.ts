@@ -7,7 +7,7 @@ import { showTable } from "./show_table.ts";
 import { summaryBundle } from "./summary_bundle.ts";
 import { toTable } from "../table/to_table.ts";
 import { summarize } from "../summarize/summarize.ts";
-import { makeRecord, makeRun } from "../table/fixtures.ts";
+import { makeRecord, makeRun } from "../table/_fixtures.ts";
 
 const DISPLAY = Symbol.for("Jupyter.display");
 const INJECT = `<script>alert("x")</script><img src=x onerror='y'>&amp;`;

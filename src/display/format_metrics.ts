@@ -9,14 +9,15 @@ import { formatMs } from "./format_duration.ts";
 import { percentile } from "../summarize/percentile.ts";
 
 /**
- * A terminal view of one request: status, TTFT, TPOT, ITL p50/max, E2E, tokens, the server's
+ * A terminal view of one request: status, TTFT, TPOT, ITL p50/max, E2E, tokens, the reasoning
+ * phase when the model reasoned (TTFOT, reasoning tokens and chunks), the server's
  * queue/prefill/decode when the span was joined, and the error when it failed. Plain text.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { formatMetrics } from "./format_metrics.ts";
- * import { makeRecord } from "../table/fixtures.ts";
+ * import { makeRecord } from "../table/_fixtures.ts";
  * assert.equal(
  *   formatMetrics(makeRecord()),
  *   "#0 req-0 ok  finish=length\n" +
@@ -47,6 +48,8 @@ export function formatMetrics(record: RequestRecord): string {
       record.completion_tokens ?? "–"
     } (${record.token_source})  chunks ${record.chunk_times_ms?.length ?? 0}`,
   ];
+  const reasoning = reasoningLine(record);
+  if (reasoning !== null) lines.push(reasoning);
   const server: [string, number | null][] = [
     ["queue", record.server_queue_ms],
     ["prefill", record.server_prefill_ms],
@@ -67,6 +70,17 @@ export function formatMetrics(record: RequestRecord): string {
     lines.push(`  error ${record.error.kind}${status}: ${oneLine(record.error.message)}`);
   }
   return lines.join("\n");
+}
+
+/** `  reasoning ttfot … tokens … chunks …` when the request reasoned, else null. */
+function reasoningLine(record: RequestRecord): string | null {
+  const chunks = record.reasoning_chunks ?? 0;
+  const tokens = record.reasoning_tokens ?? null;
+  if (chunks === 0 && !(tokens !== null && tokens > 0)) return null;
+  const ttfot = record.ttfot_ms ?? null;
+  return `  reasoning ttfot ${ttfot === null ? "– (no output)" : formatMs(ttfot)}  tokens ${
+    tokens ?? "– (server did not say)"
+  }  chunks ${record.reasoning_chunks ?? "–"}`;
 }
 
 function oneLine(text: string): string {

@@ -19,7 +19,7 @@ import { alignColumns } from "./text_table.ts";
  * import { formatSummary } from "./format_summary.ts";
  * import { summarize } from "../summarize/summarize.ts";
  * import { toTable } from "../table/to_table.ts";
- * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * import { makeRecord, makeRun } from "../table/_fixtures.ts";
  * const lines = formatSummary(summarize(toTable(makeRun([makeRecord()])))).split("\n");
  * assert.equal(lines[0], "run_id=run-1 label=test concurrency=4");
  * assert.equal(lines[1], "  requests 1  succeeded 1  failed 0  duration 0.0500 s");

@@ -3,7 +3,7 @@ import { formatMetrics } from "./format_metrics.ts";
 import { formatSummary } from "./format_summary.ts";
 import { summarize } from "../summarize/summarize.ts";
 import { toTable } from "../table/to_table.ts";
-import { makeRecord, makeRun } from "../table/fixtures.ts";
+import { makeRecord, makeRun } from "../table/_fixtures.ts";
 
 Deno.test("formatMetrics() shows a request's timings, tokens and server phases", () => {
   const text = formatMetrics(makeRecord({
@@ -57,4 +57,19 @@ Deno.test("formatSummary() prints aligned columns with units in the header", () 
   const ttft = lines.find((l) => l.startsWith("ttft_ms"))!;
   assert.equal(ttft.length, header.length, "numbers right-aligned under their headers");
   assert.ok(!text.includes("\u001b["));
+});
+
+Deno.test("formatMetrics() adds a reasoning line only when the request reasoned", () => {
+  const reasoned = formatMetrics(makeRecord({
+    ttfot_ms: 412.5,
+    reasoning_tokens: 16,
+    reasoning_chunks: 16,
+  }));
+  assert.match(reasoned, /\n {2}reasoning ttfot 412\.5 ms {2}tokens 16 {2}chunks 16$/);
+  const unknownCount = formatMetrics(makeRecord({ ttfot_ms: null, reasoning_chunks: 3 }));
+  assert.match(unknownCount, /reasoning ttfot – \(no output\) {2}tokens – \(server did not say\)/);
+  const plain = formatMetrics(
+    makeRecord({ ttfot_ms: 20, reasoning_tokens: null, reasoning_chunks: 0 }),
+  );
+  assert.doesNotMatch(plain, /reasoning/);
 });

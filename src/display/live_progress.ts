@@ -8,7 +8,7 @@
 
 import type { Progress, RequestRecord } from "../types.ts";
 import type { MimeBundle } from "./displayable.ts";
-import { escapeHtml } from "./escape_html.ts";
+import { escapeHtml } from "../util/escape_html.ts";
 import { formatMs } from "./format_duration.ts";
 
 /** The part of `Deno.jupyter` the live display uses. */

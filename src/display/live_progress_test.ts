@@ -6,7 +6,7 @@ import {
   withLiveProgress,
 } from "./live_progress.ts";
 import type { Progress, RequestRecord } from "../types.ts";
-import { makeRecord } from "../table/fixtures.ts";
+import { makeRecord } from "../table/_fixtures.ts";
 
 const progress: Progress = {
   done: 2,

@@ -18,5 +18,4 @@ export { showSummary, summaryBundle } from "./summary_bundle.ts";
 export { sideBySide } from "./side_by_side.ts";
 export { formatMetrics } from "./format_metrics.ts";
 export { formatSummary } from "./format_summary.ts";
-export { escapeHtml } from "./escape_html.ts";
 export { formatMs } from "./format_duration.ts";

@@ -6,7 +6,7 @@
 
 import type { Run } from "../types.ts";
 import { displayable, type MimeBundle } from "./displayable.ts";
-import { escapeHtml } from "./escape_html.ts";
+import { escapeHtml } from "../util/escape_html.ts";
 import { formatSummary } from "./format_summary.ts";
 import { summaryHtml } from "./summary_bundle.ts";
 import { summarize } from "../summarize/summarize.ts";
@@ -58,7 +58,7 @@ function metaFacts(run: Run): [string, string][] {
  * ```ts
  * import assert from "node:assert/strict";
  * import { runBundle } from "./show_run.ts";
- * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * import { makeRecord, makeRun } from "../table/_fixtures.ts";
  * const bundle = runBundle(makeRun([makeRecord()]));
  * assert.deepEqual(Object.keys(bundle), ["text/html", "text/plain"]);
  * const lines = String(bundle["text/plain"]).split("\n");
@@ -99,7 +99,7 @@ export function runBundle(run: Run): MimeBundle {
  * ```ts
  * import assert from "node:assert/strict";
  * import { showRun } from "./show_run.ts";
- * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * import { makeRecord, makeRun } from "../table/_fixtures.ts";
  * const run = showRun(makeRun([makeRecord()])); // last expression of a cell → run summary
  * assert.match(Deno.inspect(run), /^run +test \(run-1\)\n/); // console.log(run) prints it too
  * assert.equal(JSON.parse(JSON.stringify(run)).meta.run_id, "run-1"); // JSON unaffected

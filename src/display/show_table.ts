@@ -3,8 +3,10 @@
  *
  * Importing this module (mod.ts does, through src/display/mod.ts) installs the display once on
  * arquero's `ColumnTable.prototype`, so every table shows this way, including the new tables
- * arquero verbs return (`table.select(...)`, `filter`, `derive`, ...). Objects with their own
- * display (summaries, comparisons) keep it: an own property wins over the prototype's.
+ * arquero verbs return (`table.select(...)`, `filter`, `derive`, ...). A table `summarize`
+ * returned (it carries the summary mark, src/summarize/summary_mark.ts) shows with the summary
+ * view. Objects with their own display (comparisons, `showSummary`) keep it: an own property
+ * wins over the prototype's.
  *
  * @module
  */
@@ -12,6 +14,9 @@
 import { ColumnTable } from "../deps/arquero.ts";
 import { displayable, JUPYTER_DISPLAY } from "./displayable.ts";
 import { tableBundle } from "./table_bundle.ts";
+import { summaryBundle } from "./summary_bundle.ts";
+import { formatSummary } from "./format_summary.ts";
+import { isSummary } from "../summarize/summary_mark.ts";
 
 /**
  * Installs the table display on `ColumnTable.prototype` (non-enumerable, configurable symbol
@@ -38,13 +43,13 @@ export function installTableDisplay(): boolean {
   Object.defineProperty(proto, JUPYTER_DISPLAY, {
     ...hidden,
     value: function (this: ColumnTable) {
-      return tableBundle(this);
+      return isSummary(this) ? summaryBundle(this) : tableBundle(this);
     },
   });
   Object.defineProperty(proto, Symbol.for("Deno.customInspect"), {
     ...hidden,
     value: function (this: ColumnTable) {
-      return String(tableBundle(this)["text/plain"]);
+      return isSummary(this) ? formatSummary(this) : String(tableBundle(this)["text/plain"]);
     },
   });
   return true;

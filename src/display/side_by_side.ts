@@ -7,7 +7,7 @@
  */
 
 import { type ColumnTable, table } from "../deps/arquero.ts";
-import { escapeHtml } from "./escape_html.ts";
+import { escapeHtml } from "../util/escape_html.ts";
 import { formatNumber } from "./format_value.ts";
 import { summaryBlocks } from "./summary_blocks.ts";
 
@@ -79,7 +79,7 @@ function deltaPct(v: number | null, base: number | null): number | null {
  * import { sideBySide } from "./side_by_side.ts";
  * import { summarize } from "../summarize/summarize.ts";
  * import { toTable } from "../table/to_table.ts";
- * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * import { makeRecord, makeRun } from "../table/_fixtures.ts";
  * const a = makeRun([makeRecord({ run_id: "a", ttft_ms: 20 })], { label: "baseline" });
  * const b = makeRun([makeRecord({ run_id: "b", ttft_ms: 15 })], { label: "tuned" });
  * const view = sideBySide(summarize(toTable([a, b])));

@@ -3,7 +3,7 @@ import { sideBySide } from "./side_by_side.ts";
 import { summaryBundle } from "./summary_bundle.ts";
 import { summarize } from "../summarize/summarize.ts";
 import { toTable } from "../table/to_table.ts";
-import { makeRecord, makeRun } from "../table/fixtures.ts";
+import { makeRecord, makeRun } from "../table/_fixtures.ts";
 
 const baseline = makeRun([makeRecord({ run_id: "a", ttft_ms: 20 })], { label: "baseline" });
 const tuned = makeRun([makeRecord({ run_id: "b", ttft_ms: 30 })], { label: "tuned" });

@@ -58,6 +58,13 @@ export function summaryBlocks(summary: ColumnTable): SummaryBlock[] {
           row.errors_by_kind ? ` (${row.errors_by_kind})` : ""
         }  duration ${show(row.duration_s)} s`,
       );
+      if (row.steady_state_excluded != null) {
+        facts.push(
+          `steady state only: ${row.steady_state_excluded} ${
+            row.steady_state_excluded === 1 ? "request" : "requests"
+          } of the ramp-up and drain left out`,
+        );
+      }
       facts.push(
         `throughput ${show(row.request_throughput)} req/s  output ${
           show(row.output_throughput)

@@ -7,7 +7,7 @@
 
 import type { ColumnTable } from "../deps/arquero.ts";
 import { displayable, type MimeBundle } from "./displayable.ts";
-import { escapeHtml } from "./escape_html.ts";
+import { escapeHtml } from "../util/escape_html.ts";
 import { formatSummary } from "./format_summary.ts";
 import { summaryBlocks } from "./summary_blocks.ts";
 import { sideBySideHtml } from "./side_by_side.ts";
@@ -39,7 +39,7 @@ export function summaryHtml(summary: ColumnTable): string {
  * import { summaryBundle } from "./summary_bundle.ts";
  * import { summarize } from "../summarize/summarize.ts";
  * import { toTable } from "../table/to_table.ts";
- * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * import { makeRecord, makeRun } from "../table/_fixtures.ts";
  * const bundle = summaryBundle(summarize(toTable(makeRun([makeRecord()]))));
  * assert.match(String(bundle["text/plain"]), /^run_id=run-1 label=test concurrency=4\n/);
  * assert.match(String(bundle["text/html"]), /<table/);

@@ -5,7 +5,7 @@
  */
 
 import type { ColumnTable } from "../deps/arquero.ts";
-import { escapeHtml } from "./escape_html.ts";
+import { escapeHtml } from "../util/escape_html.ts";
 import { formatCell } from "./format_value.ts";
 import { alignColumns } from "./text_table.ts";
 import type { MimeBundle } from "./displayable.ts";

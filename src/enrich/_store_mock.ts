@@ -5,7 +5,9 @@
  * them) or directly ({@link DelayedTraceStore.add}).
  *
  * Before its first span is visible it knows no service, as a fresh Jaeger does. Answers follow
- * the documented shapes (shared/reference/platform-facts.md §3):
+ * the shapes of Jaeger's query handlers (jaegertracing/jaeger
+ * cmd/jaeger/internal/extension/jaegerquery/internal/http_handler.go and apiv3/http_gateway.go)
+ * and of Tempo's API docs (grafana/tempo docs/sources/tempo/api_docs/_index.md):
  *
  * - Jaeger v1: `GET /api/services` `{data, total, limit, offset, errors}`;
  *   `/api/services/{s}/operations`; `/api/traces/{id}` (404 as `text/plain` JSON envelope);

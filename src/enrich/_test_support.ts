@@ -10,7 +10,7 @@ import type { RequestRecord, ServerSpan } from "../types.ts";
 import type { OtlpExportRequest } from "../otlp/protobuf.ts";
 import { flattenSpans, nanosToMs } from "../otlp/spans.ts";
 import { NO_SERVER_METRICS } from "../metrics/server.ts";
-import { readFixture as readOtlpFixture } from "../otlp/test_helpers.ts";
+import { readFixture as readOtlpFixture } from "../otlp/_test_helpers.ts";
 
 const TESTDATA = new URL("./testdata/", import.meta.url);
 

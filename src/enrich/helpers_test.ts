@@ -11,7 +11,7 @@ import type { OtlpExportRequest } from "../otlp/protobuf.ts";
 import { spansSource } from "./spans_source.ts";
 import { BackendError, getJson } from "./http.ts";
 import { json, readFixture, vllmSpan, withServer } from "./_test_support.ts";
-import { readFixture as readOtlpFixture } from "../otlp/test_helpers.ts";
+import { readFixture as readOtlpFixture } from "../otlp/_test_helpers.ts";
 
 Deno.test("backoffDelayMs() doubles up to the cap and jitters by ±50 %", () => {
   const mid = { initialMs: 100, maxMs: 1000, random: () => 0.5 };

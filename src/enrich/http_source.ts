@@ -16,6 +16,8 @@
 import type { ServerSpan, SpanQuery, TraceSource } from "../types.ts";
 import { normalizeTraceId } from "../otlp/ids.ts";
 import { nowMs } from "../util/clock.ts";
+import { optionMessage, positiveInt } from "../util/options.ts";
+import { SPAN_NAME } from "../metrics/server.ts";
 import { backoffDelayMs, type BackoffOptions, forEachConcurrent, sleep } from "./retry.ts";
 import { errorMessage } from "./http.ts";
 
@@ -102,24 +104,16 @@ export function checkHttpSourceOptions(
   options: HttpSourceOptions,
 ): string {
   if (typeof baseUrl !== "string" || !/^https?:\/\/[^/]/i.test(baseUrl)) {
-    throw new TypeError(
-      `${caller}: baseUrl must be an http(s) URL, got ${JSON.stringify(baseUrl)}`,
-    );
+    throw new TypeError(optionMessage(caller, "baseUrl", "an http(s) URL", baseUrl));
   }
   try {
     new URL(baseUrl);
   } catch {
-    throw new TypeError(`${caller}: baseUrl is not a valid URL: ${JSON.stringify(baseUrl)}`);
+    throw new TypeError(optionMessage(caller, "baseUrl", "a valid URL", baseUrl));
   }
-  const positiveInt = (name: string, value: number | undefined) => {
-    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
-      throw new RangeError(`${caller}: options.${name} must be a positive integer, got ${value}`);
-    }
-  };
-  positiveInt("concurrency", options.concurrency);
-  positiveInt("fetchTimeoutMs", options.fetchTimeoutMs);
-  positiveInt("searchMinTraces", options.searchMinTraces);
-  positiveInt("batchSize", options.batchSize);
+  for (const name of ["concurrency", "fetchTimeoutMs", "searchMinTraces", "batchSize"] as const) {
+    if (options[name] !== undefined) positiveInt(caller, name, options[name]);
+  }
   return baseUrl.replace(/\/+$/, "");
 }
 
@@ -224,7 +218,7 @@ class TraceLookup {
       const result = await search.call(
         this.#backend,
         time_window,
-        span_name ?? "llm_request",
+        span_name ?? SPAN_NAME,
         limit,
         this.#call(),
       );
@@ -409,7 +403,7 @@ async function lookupRequestIds(
           backend,
           requestId,
           window,
-          span_name ?? "llm_request",
+          span_name ?? SPAN_NAME,
           callFor(settings.fetchTimeoutMs, deadline_ms, signal),
         )).filter((s) => s.attributes["gen_ai.request.id"] === requestId);
         if (spans.length > 0) {

@@ -6,7 +6,7 @@
  * ```ts
  * import assert from "node:assert/strict";
  * import { enrich, spansSource } from "./mod.ts";
- * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * import { makeRecord, makeRun } from "../table/_fixtures.ts";
  * const run = makeRun([makeRecord()]); // e.g. from collect
  * const enriched = await enrich(run, spansSource([]), { timeoutMs: 1000 }); // no span anywhere
  * assert.equal(enriched.requests[0].span_status, "not_found"); // with the reason in span_note

@@ -10,6 +10,7 @@
  */
 import type { PrometheusSnapshot } from "../types.ts";
 import { nowMs } from "../util/clock.ts";
+import { optionMessage, positive } from "../util/options.ts";
 import { getText } from "./http.ts";
 
 /** A line {@link parsePrometheusText} could not read. */
@@ -231,12 +232,9 @@ export async function scrapePrometheus(
   options: ScrapeOptions = {},
 ): Promise<PrometheusSnapshot> {
   if (typeof url !== "string" || !/^https?:\/\/[^/]/i.test(url)) {
-    throw new TypeError(`scrapePrometheus: url must be an http(s) URL, got ${JSON.stringify(url)}`);
+    throw new TypeError(optionMessage("scrapePrometheus", "url", "an http(s) URL", url));
   }
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new RangeError(`scrapePrometheus: options.timeoutMs must be > 0, got ${timeoutMs}`);
-  }
+  const timeoutMs = positive("scrapePrometheus", "timeoutMs", options.timeoutMs ?? 10_000);
   const base = url.replace(/\/+$/, "");
   const target = /\/metrics$/.test(base) ? base : `${base}/metrics`;
   const at_ms = nowMs();

@@ -19,7 +19,7 @@ export interface RequestIdClaim {
   candidates: string[];
 }
 
-/** What {@link joinByRequestId} decided for one claim. */
+/** What {@link matchByRequestId} decided for one claim. */
 export type RequestIdOutcome =
   /** Joined: the spans (one trace, sorted by start) and the request id they carry. */
   | { joined: ServerSpan[]; requestId: string }
@@ -33,18 +33,18 @@ export type RequestIdOutcome =
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { joinByRequestId } from "./request_id_join.ts";
+ * import { matchByRequestId } from "./request_id_join.ts";
  * const record = {
  *   index: 0, trace_id: "a".repeat(32), span_id: "b".repeat(16), endpoint: "chat" as const,
  *   start_ms: 1000, e2e_ms: 500, prompt_tokens: null, token_source: "none" as const,
  * };
- * const [outcome] = joinByRequestId([{ record, candidates: ["chatcmpl-r"] }], new Map(), {
+ * const [outcome] = matchByRequestId([{ record, candidates: ["chatcmpl-r"] }], new Map(), {
  *   spanName: "llm_request", clockSkewMs: 1000, used: new Set(), traceOwners: new Map(),
  * });
  * assert.deepEqual(outcome, { joined: null, reasons: [] });
  * ```
  */
-export function joinByRequestId(
+export function matchByRequestId(
   claims: readonly RequestIdClaim[],
   byRequestId: ReadonlyMap<string, readonly ServerSpan[]>,
   context: FitContext,

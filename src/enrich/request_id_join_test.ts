@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { ServerSpan } from "../types.ts";
 import { enrich } from "./enrich.ts";
 import { spansSource } from "./spans_source.ts";
-import { joinByRequestId } from "./request_id_join.ts";
+import { matchByRequestId } from "./request_id_join.ts";
 import { FIXTURE_START_MS, makeRecord, vllmSpan } from "./_test_support.ts";
 
 const TEN_MINUTES_MS = 600_000;
@@ -58,14 +58,14 @@ Deno.test("enrich() joins a same-id span inside the request's window with status
 
 const FIT = { spanName: "llm_request", clockSkewMs: 1000, used: new Set<string>() };
 
-Deno.test("joinByRequestId() turns down a span of another endpoint and says so", () => {
+Deno.test("matchByRequestId() turns down a span of another endpoint and says so", () => {
   const span = vllmSpan({
     traceId: "ee".repeat(16),
     spanId: "1".repeat(16),
     requestId: "cmpl-r-0",
   });
   const record = { ...makeRecord({ endpoint: "chat" }), index: 0 };
-  const [outcome] = joinByRequestId(
+  const [outcome] = matchByRequestId(
     [{ record, candidates: ["cmpl-r-0"] }],
     new Map([["cmpl-r-0", [span]]]),
     { ...FIT, traceOwners: new Map() },
@@ -80,17 +80,17 @@ Deno.test("joinByRequestId() turns down a span of another endpoint and says so",
   });
 });
 
-Deno.test("joinByRequestId() joins nothing when spans of two traces fit, or a span sits in another record's trace", () => {
+Deno.test("matchByRequestId() joins nothing when spans of two traces fit, or a span sits in another record's trace", () => {
   const a = vllmSpan({ traceId: "ee".repeat(16), spanId: "1".repeat(16), requestId: "chatcmpl-r" });
   const b = vllmSpan({ traceId: "ff".repeat(16), spanId: "2".repeat(16), requestId: "chatcmpl-r" });
   const record = { ...makeRecord({ start_ms: FIXTURE_START_MS - 20 }), index: 0 };
   const spans = new Map([["chatcmpl-r", [a, b, a]]]);
-  const [twoTraces] = joinByRequestId([{ record, candidates: ["chatcmpl-r"] }], spans, {
+  const [twoTraces] = matchByRequestId([{ record, candidates: ["chatcmpl-r"] }], spans, {
     ...FIT,
     traceOwners: new Map(),
   });
   assert.match((twoTraces as { reasons: string[] }).reasons[0], /spans of 2 traces fit/);
-  const [owned] = joinByRequestId([{ record, candidates: ["chatcmpl-r"] }], spans, {
+  const [owned] = matchByRequestId([{ record, candidates: ["chatcmpl-r"] }], spans, {
     ...FIT,
     traceOwners: new Map([["ff".repeat(16), 3]]),
   });

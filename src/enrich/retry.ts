@@ -5,6 +5,8 @@
  * @module
  */
 
+import { positiveInt } from "../util/options.ts";
+
 /** Backoff settings; all in ms. */
 export interface BackoffOptions {
   /** First delay (before jitter). Default 250. */
@@ -72,9 +74,7 @@ export async function forEachConcurrent<T>(
   limit: number,
   task: (item: T) => Promise<void>,
 ): Promise<void> {
-  if (!Number.isInteger(limit) || limit < 1) {
-    throw new RangeError(`concurrency must be a positive integer, got ${limit}`);
-  }
+  positiveInt("forEachConcurrent", "limit", limit);
   let next = 0;
   const errors: unknown[] = [];
   const worker = async () => {

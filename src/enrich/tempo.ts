@@ -18,6 +18,7 @@ import type { OtlpExportRequest } from "../otlp/protobuf.ts";
 import { normalizeTraceId } from "../otlp/ids.ts";
 import { flattenSpans } from "../otlp/spans.ts";
 import { getJson } from "./http.ts";
+import { oneOf, optionMessage } from "../util/options.ts";
 import {
   type BackendCall,
   checkHttpSourceOptions,
@@ -80,12 +81,12 @@ function traceQlString(value: string): string {
  */
 export function tempoSource(baseUrl: string, options: TempoSourceOptions = {}): TraceSource {
   const base = checkHttpSourceOptions("tempoSource", baseUrl, options);
-  if (options.api !== undefined && options.api !== "v1" && options.api !== "v2") {
-    throw new TypeError(`tempoSource: options.api must be "v1" or "v2", got ${options.api}`);
-  }
+  if (options.api !== undefined) oneOf("tempoSource", "api", options.api, ["v1", "v2"]);
   const template = options.traceUrlTemplate;
   if (template !== undefined && !template.includes("{traceId}")) {
-    throw new TypeError(`tempoSource: options.traceUrlTemplate must contain {traceId}`);
+    throw new TypeError(
+      optionMessage("tempoSource", "traceUrlTemplate", "a URL template with {traceId}", template),
+    );
   }
   const byIdPath = options.api === "v2" ? "/api/v2/traces/" : "/api/traces/";
   const get = (path: string, call: BackendCall, acceptStatus: number[] = []) =>

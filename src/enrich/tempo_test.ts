@@ -121,8 +121,11 @@ Deno.test("tempoSource() finds a span by gen_ai.request.id through TraceQL", asy
 });
 
 Deno.test("tempoSource() rejects options that cannot work", () => {
-  // deno-lint-ignore no-explicit-any
-  assert.throws(() => tempoSource("http://h:3200", { api: "v3" as any }), /options\.api/);
+  assert.throws(
+    // deno-lint-ignore no-explicit-any
+    () => tempoSource("http://h:3200", { api: "v3" as any }),
+    /tempoSource: option api must be "v1" or "v2", got "v3"/,
+  );
   assert.throws(
     () => tempoSource("http://h:3200", { traceUrlTemplate: "http://grafana" }),
     /\{traceId\}/,

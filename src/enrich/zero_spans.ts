@@ -21,7 +21,7 @@ export const NO_SPANS_NOTE = "no span arrived for any request of this run: see t
  * ```ts
  * import assert from "node:assert/strict";
  * import { explainNoSpans, NO_SPANS_NOTE } from "./zero_spans.ts";
- * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * import { makeRecord, makeRun } from "../table/_fixtures.ts";
  * const lost = makeRecord({
  *   span_status: "not_found",
  *   span_note: "no llm_request span for trace 0af7 by the deadline (waited 5000 ms)",

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { save } from "./save.ts";
 import { load } from "./load.ts";
 import { loadAll } from "./load_all.ts";
-import { makeRecord, makeRun } from "../table/fixtures.ts";
+import { makeRecord, makeRun } from "../table/_fixtures.ts";
 // The round trip of arbitrary records through Parquet and Arrow is in save_load_test.ts.
 import { chunkTablePath } from "./columnar_format.ts";
 import { flechette } from "../deps/arquero.ts";

@@ -37,9 +37,14 @@ import { checkMeta, checkRecord, checkSchemaVersion, SCHEMA_VERSION } from "./va
 
 const VERSION_LINE = /^# vllm-metrics schema_version=(.*)$/;
 const META_PREFIX = "# meta=";
+/** An explicit `null` cell: a null that an empty (absent) optional cell must not be taken for. */
+const NULL_CELL = Symbol("null cell");
 const NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const KINDS = new Map<string, FieldKind>(RECORD_FIELDS.map((f) => [f.name, f.kind]));
-/** Optional fields: an empty cell means the record did not have the field. */
+/**
+ * Optional fields: an empty cell means the record did not have the field, and an optional number
+ * that is null is written `null`, so both come back as they were.
+ */
 const OPTIONAL = new Set<string>(RECORD_FIELDS.filter((f) => f.optional).map((f) => f.name));
 
 /** The lines of a `.csv` run file. */
@@ -65,7 +70,9 @@ export function* encodeCsv(run: Run): Generator<string> {
       encodeCell(values.run_id, "string"),
       ...runCells,
       ...columns.slice(1 + RUN_COLUMNS.length).map((name) =>
-        encodeCell(values[name], KINDS.get(name) ?? "json")
+        values[name] === null && OPTIONAL.has(name) && KINDS.get(name) === "nullable_number"
+          ? "null"
+          : encodeCell(values[name], KINDS.get(name) ?? "json")
       ),
     ]);
   }
@@ -191,7 +198,8 @@ export async function decodeCsv(path: string, salvager: Salvager): Promise<Run> 
         const at = { file: path, line: row.line, column: c + 1, field: name };
         const value = decodeCell(row.cells[c], row.quoted[c], KINDS.get(name) ?? "json", at);
         const absent = value === undefined || (value === null && OPTIONAL.has(name));
-        if (!absent) entries.push([name, value]);
+        if (value === NULL_CELL) entries.push([name, null]);
+        else if (!absent) entries.push([name, value]);
       });
       // fromEntries defines own properties, so a column named __proto__ stays data.
       const record = Object.fromEntries(entries);
@@ -262,6 +270,7 @@ function decodeCell(
         if (kind === "nullable_number") return null;
         throw new FileFormatError(at, "a number is required, the cell is empty");
       }
+      if (kind === "nullable_number" && cell === "null" && !quoted) return NULL_CELL;
       if (!NUMBER.test(cell)) {
         throw new FileFormatError(at, `not a number: ${JSON.stringify(cell.slice(0, 40))}`);
       }

@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import fc from "../deps/fast_check.ts";
 import { formatCsvRow, parseCsv } from "./csv.ts";
 import { FileFormatError } from "./errors.ts";
-import { textArb } from "./record_arbitrary.ts";
+import { textArb } from "./_record_arbitrary.ts";
 import { join } from "node:path";
 import { save } from "./save.ts";
 import { load } from "./load.ts";
-import { makeRecord, makeRun } from "../table/fixtures.ts";
+import { makeRecord, makeRun } from "../table/_fixtures.ts";
 
 Deno.test("parseCsv() reads quoted commas, doubled quotes, newlines and CRLF endings", () => {
   const rows = parseCsv('a,"b,c","say ""hi""","two\nlines"\r\nx,,"",z\n', "f.csv");

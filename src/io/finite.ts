@@ -25,7 +25,7 @@ const NUMBER_LISTS = new Set(["itl_ms", "chunk_times_ms", "non_content_chunk_tim
  * ```ts
  * import assert from "node:assert/strict";
  * import { finiteRecord } from "./finite.ts";
- * import { makeRecord } from "../table/fixtures.ts";
+ * import { makeRecord } from "../table/_fixtures.ts";
  * const record = finiteRecord(makeRecord({ server_queue_ms: Infinity }));
  * assert.equal(record.server_queue_ms, null);
  * assert.deepEqual(record.value_notes, ["server_queue_ms: Infinity is not a finite number; stored as null"]);

@@ -6,7 +6,7 @@ import { loadAll } from "./load_all.ts";
 import { save } from "./save.ts";
 import { checkMeta, checkRecord } from "./validate.ts";
 import type { Run } from "../types.ts";
-import { makeRecord, makeRun } from "../table/fixtures.ts";
+import { makeRecord, makeRun } from "../table/_fixtures.ts";
 import { toTable } from "../table/to_table.ts";
 
 const testdata = (name: string) => new URL(`./testdata/${name}`, import.meta.url).pathname;

@@ -38,7 +38,7 @@ export interface LoadOptions {
  * import assert from "node:assert/strict";
  * import { load } from "./load.ts";
  * import { save } from "./save.ts";
- * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * import { makeRecord, makeRun } from "../table/_fixtures.ts";
  * const dir = await Deno.makeTempDir();
  * const path = await save(makeRun([makeRecord(), makeRecord({ index: 1 })]), `${dir}/run.jsonl`);
  * assert.equal((await load(path)).requests.length, 2);

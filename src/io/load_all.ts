@@ -35,7 +35,7 @@ import { showRun } from "../display/show_run.ts";
  * import assert from "node:assert/strict";
  * import { loadAll } from "./load_all.ts";
  * import { save } from "./save.ts";
- * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * import { makeRecord, makeRun } from "../table/_fixtures.ts";
  * const dir = await Deno.makeTempDir();
  * await save(makeRun([makeRecord({ run_id: "a" })], { label: "baseline" }), `${dir}/a.json`);
  * await save(makeRun([makeRecord({ run_id: "b" })], { label: "tuned" }), `${dir}/b.csv`);

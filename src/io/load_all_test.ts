@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { save } from "./save.ts";
 import { loadAll } from "./load_all.ts";
 import { NotARunFileError } from "./errors.ts";
-import { makeRecord, makeRun } from "../table/fixtures.ts";
+import { makeRecord, makeRun } from "../table/_fixtures.ts";
 import type { Run } from "../types.ts";
 
 const T0 = 1_700_000_000_000;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { save } from "./save.ts";
 import { load } from "./load.ts";
 import { FileFormatError } from "./errors.ts";
-import { makeRecord, makeRun } from "../table/fixtures.ts";
+import { makeRecord, makeRun } from "../table/_fixtures.ts";
 
 const run = makeRun([0, 1, 2].map((index) => makeRecord({ index })));
 

@@ -40,7 +40,7 @@ export interface SaveOptions {
  * import { save } from "./save.ts";
  * import { load } from "./load.ts";
  * import { timestampedName } from "./timestamped_name.ts";
- * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * import { makeRecord, makeRun } from "../table/_fixtures.ts";
  * const run = makeRun([makeRecord()]); // e.g. from collect or enrich
  * const dir = await Deno.makeTempDir(); // e.g. "runs"
  * const path = await save(run, `${dir}/${timestampedName(run.meta.label, "json")}`);

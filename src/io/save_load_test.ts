@@ -3,8 +3,8 @@ import fc from "../deps/fast_check.ts";
 import { join } from "node:path";
 import { save } from "./save.ts";
 import { load } from "./load.ts";
-import { runArb } from "./record_arbitrary.ts";
-import { makeRecord, makeRun } from "../table/fixtures.ts";
+import { runArb } from "./_record_arbitrary.ts";
+import { makeRecord, makeRun } from "../table/_fixtures.ts";
 
 const FORMATS = ["json", "jsonl", "csv", "parquet", "arrow"] as const;
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { save } from "./save.ts";
 import { load } from "./load.ts";
 import { FileFormatError } from "./errors.ts";
-import { makeRecord, makeRun } from "../table/fixtures.ts";
+import { makeRecord, makeRun } from "../table/_fixtures.ts";
 import type { ServerMetricsSeries } from "../types.ts";
 
 const series: ServerMetricsSeries = {

@@ -12,6 +12,7 @@
 
 import type { Endpoint, RequestRecord, TokenSource } from "../types.ts";
 import { estimateTokens } from "../util/tokens.ts";
+import { reasoningText, usageReasoningTokens } from "./reasoning.ts";
 
 /** One parsed SSE message and when it arrived. */
 export interface TimedMessage {
@@ -21,43 +22,40 @@ export interface TimedMessage {
   data: unknown;
 }
 
-/** The client-side metric fields of a {@link RequestRecord}, plus what the stream revealed. */
-export interface ClientMetrics {
-  /** As `RequestRecord.ttft_ms` (docs/metrics.md). */
-  ttft_ms: number | null;
-  /** As `RequestRecord.e2e_ms` (docs/metrics.md). */
-  e2e_ms: number | null;
-  /** As `RequestRecord.tpot_ms` (docs/metrics.md). */
-  tpot_ms: number | null;
-  /** As `RequestRecord.itl_ms` (docs/metrics.md). */
-  itl_ms: number[];
-  /** As `RequestRecord.chunk_times_ms` (docs/metrics.md). */
-  chunk_times_ms: number[];
-  /** As `RequestRecord.chunk_tokens` (docs/metrics.md). */
-  chunk_tokens: number[] | null;
-  /** As `RequestRecord.first_chunk_ms` (docs/metrics.md). */
-  first_chunk_ms: number | null;
-  /** As `RequestRecord.last_chunk_ms` (docs/metrics.md). */
-  last_chunk_ms: number | null;
-  /** As `RequestRecord.non_content_chunk_times_ms` (docs/metrics.md). */
-  non_content_chunk_times_ms: number[];
-  /** As `RequestRecord.prompt_tokens` (docs/metrics.md). */
-  prompt_tokens: number | null;
-  /** As `RequestRecord.completion_tokens` (docs/metrics.md). */
-  completion_tokens: number | null;
-  /** As `RequestRecord.token_source` (docs/metrics.md). */
-  token_source: TokenSource;
-  /** As `RequestRecord.finish_reason` (docs/metrics.md). */
-  finish_reason: string | null;
-  /** As `RequestRecord.output_chars` (docs/metrics.md). */
-  output_chars: number;
-  /** The `id` of the first message that had one. */
-  response_id: string | null;
-  /** The `error` member of the first message that carried one (vLLM's mid-stream error event). */
-  stream_error: unknown;
-  /** Whether `data: [DONE]` arrived. */
-  done: boolean;
-}
+/**
+ * The client-side metric fields of a {@link RequestRecord} (their definitions are there and in
+ * docs/metrics.md), all present, plus what the stream revealed.
+ */
+export type ClientMetrics =
+  & Required<
+    Pick<
+      RequestRecord,
+      | "ttft_ms"
+      | "ttfot_ms"
+      | "e2e_ms"
+      | "tpot_ms"
+      | "itl_ms"
+      | "chunk_times_ms"
+      | "chunk_tokens"
+      | "first_chunk_ms"
+      | "last_chunk_ms"
+      | "non_content_chunk_times_ms"
+      | "prompt_tokens"
+      | "completion_tokens"
+      | "token_source"
+      | "finish_reason"
+      | "output_chars"
+      | "reasoning_tokens"
+      | "reasoning_chunks"
+      | "response_id"
+    >
+  >
+  & {
+    /** The `error` member of the first message that carried one (vLLM's mid-stream error event). */
+    stream_error: unknown;
+    /** Whether `data: [DONE]` arrived. */
+    done: boolean;
+  };
 
 /** How a message was counted; returned by {@link StreamMetricsBuilder.add}. */
 export type MessageRole =
@@ -133,28 +131,35 @@ export function tpotMs(
   return (e2eMs - ttftMs) / (completionTokens - 1);
 }
 
+/** What one choice of a message generated. */
+interface ChoiceOutput {
+  /** Generated text: reasoning, content and tool-call arguments. */
+  text: string;
+  /** Carries reasoning text. */
+  reasoning: boolean;
+  /** Carries output that is not reasoning: content text or a tool call. */
+  output: boolean;
+  finish: string | null;
+}
+
 /**
  * Generated text in one chat `delta` or completions choice: content, reasoning (`reasoning`, or
- * the older `reasoning_content`) and tool-call arguments. Returns the text and whether the choice
- * counts as content (non-empty text, or a non-empty `tool_calls` array, which may carry only a
- * name at first).
+ * the older `reasoning_content`, see ./reasoning.ts) and tool-call arguments. The choice counts
+ * as content when it has reasoning or output; output is non-empty content text or a non-empty
+ * `tool_calls` array (which may carry only a name at first). Completions text is all output.
  */
-function choiceOutput(choice: Obj, endpoint: Endpoint, streamed: boolean): {
-  text: string;
-  content: boolean;
-  finish: string | null;
-} {
+function choiceOutput(choice: Obj, endpoint: Endpoint, streamed: boolean): ChoiceOutput {
   const finish = nonEmptyString(choice.finish_reason) ? choice.finish_reason : null;
   if (endpoint === "completions") {
     const text = nonEmptyString(choice.text) ? choice.text : "";
-    return { text, content: text.length > 0, finish };
+    return { text, reasoning: false, output: text.length > 0, finish };
   }
   const part = streamed ? choice.delta : choice.message;
-  if (!isObject(part)) return { text: "", content: false, finish };
-  let text = "";
-  if (nonEmptyString(part.reasoning)) text += part.reasoning;
-  else if (nonEmptyString(part.reasoning_content)) text += part.reasoning_content;
-  if (nonEmptyString(part.content)) text += part.content;
+  if (!isObject(part)) return { text: "", reasoning: false, output: false, finish };
+  let text = reasoningText(part);
+  const reasoning = text.length > 0;
+  const content = nonEmptyString(part.content);
+  if (content) text += part.content;
   let toolCall = false;
   if (Array.isArray(part.tool_calls) && part.tool_calls.length > 0) {
     toolCall = true;
@@ -164,12 +169,14 @@ function choiceOutput(choice: Obj, endpoint: Endpoint, streamed: boolean): {
       }
     }
   }
-  return { text, content: text.length > 0 || toolCall, finish };
+  return { text, reasoning, output: content || toolCall, finish };
 }
 
 /**
  * Accumulates the client metrics of one streamed response, message by message, without keeping
- * the messages. Times are ms since the request's start.
+ * the messages. Times are ms since the request's start. TTFT is the first chunk with reasoning or
+ * output; `ttfot_ms` the first with output that is not reasoning (docs/metrics.md, "Reasoning
+ * models").
  *
  * @example
  * ```ts
@@ -188,6 +195,9 @@ function choiceOutput(choice: Obj, endpoint: Endpoint, streamed: boolean): {
 export class StreamMetricsBuilder {
   readonly endpoint: Endpoint;
   #ttft: number | null = null;
+  #ttfot: number | null = null;
+  #reasoningChunks = 0;
+  #finalReasoningTokens: number | null = null;
   #first: number | null = null;
   #last: number | null = null;
   #doneAt: number | null = null;
@@ -234,15 +244,18 @@ export class StreamMetricsBuilder {
         this.#finalUsageSeen = true;
         this.#finalPrompt = finiteNumber(usage.prompt_tokens);
         this.#finalCompletion = finiteNumber(usage.completion_tokens);
+        this.#finalReasoningTokens = usageReasoningTokens(usage);
       }
       return "no_choices";
     }
     if (this.#first === null) this.#first = tMs;
-    let content = false;
+    let output = false;
+    let reasoning = false;
     for (const choice of choices) {
       if (!isObject(choice)) continue;
       const out = choiceOutput(choice, this.endpoint, true);
-      if (out.content) content = true;
+      if (out.output) output = true;
+      if (out.reasoning) reasoning = true;
       if (out.text.length > 0) this.#text += out.text;
       if (out.finish !== null) this.#finish = out.finish;
     }
@@ -251,11 +264,13 @@ export class StreamMetricsBuilder {
       this.#continuousPrompt = finiteNumber(usage.prompt_tokens) ?? this.#continuousPrompt;
       if (cumulative !== null) this.#continuousCompletion = cumulative;
     }
-    if (!content) {
+    if (!output && !reasoning) {
       this.#nonContentTimes.push(tMs);
       return "no_content";
     }
     if (this.#ttft === null) this.#ttft = tMs;
+    if (output && this.#ttfot === null) this.#ttfot = tMs;
+    if (reasoning) this.#reasoningChunks++;
     this.#chunkTimes.push(tMs);
     if (cumulative !== null) {
       this.#chunkTokens.push(cumulative - this.#cumulativeAtLastContent);
@@ -295,6 +310,7 @@ export class StreamMetricsBuilder {
       : null;
     return {
       ttft_ms: this.#ttft,
+      ttfot_ms: this.#ttfot,
       e2e_ms: e2e,
       tpot_ms: options.completed ? tpotMs(e2e, this.#ttft, tokens.completion) : null,
       itl_ms: gapsMs(this.#chunkTimes),
@@ -308,6 +324,8 @@ export class StreamMetricsBuilder {
       token_source: tokens.source,
       finish_reason: this.#finish,
       output_chars: this.#text.length,
+      reasoning_tokens: this.#finalReasoningTokens,
+      reasoning_chunks: this.#reasoningChunks,
       response_id: this.#responseId,
       stream_error: this.#streamError,
       done: this.#doneAt !== null,
@@ -419,6 +437,7 @@ export function nonStreamMetrics(
   const completed = options.completed ?? true;
   return {
     ttft_ms: null,
+    ttfot_ms: null,
     e2e_ms: completed ? endMs : null,
     tpot_ms: null,
     itl_ms: [],
@@ -433,13 +452,18 @@ export function nonStreamMetrics(
     token_source: fromUsage ? "usage" : "estimate",
     finish_reason: finish,
     output_chars: text.length,
+    reasoning_tokens: usageReasoningTokens(usage),
+    reasoning_chunks: null,
     response_id: nonEmptyString(body.id) ? body.id : null,
     stream_error: null,
     done: completed,
   };
 }
 
-/** The per-request numbers `vllm bench serve` would compute (vLLM facts §4.2). */
+/**
+ * The per-request numbers `vllm bench serve` would compute (vLLM's
+ * vllm/benchmarks/lib/endpoint_request_func.py; docs/metrics.md compares them with ours).
+ */
 export interface VllmBenchMetrics {
   /** First message with non-empty choices (chat: the role chunk). */
   ttft_ms: number | null;

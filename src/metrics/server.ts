@@ -11,7 +11,14 @@
  */
 import type { AttributeValue, RequestRecord, ServerSpan } from "../types.ts";
 
-/** The attribute names vLLM sets on `llm_request` (vLLM facts §1.2). */
+/** The name of vLLM's request span (`do_tracing`, vllm/v1/engine/output_processor.py). */
+export const SPAN_NAME = "llm_request";
+
+/**
+ * The attribute names vLLM sets on `llm_request`: `SpanAttributes` in vLLM's
+ * [vllm/tracing/utils.py](https://github.com/vllm-project/vllm/blob/main/vllm/tracing/utils.py),
+ * set by `do_tracing` in vllm/v1/engine/output_processor.py.
+ */
 export const SPAN_ATTRIBUTES = {
   requestId: "gen_ai.request.id",
   temperature: "gen_ai.request.temperature",
@@ -212,17 +219,10 @@ export function serverRequestParams(span: ServerSpan): ServerRequestParams {
 }
 
 /**
- * Metrics that combine client and server measurements:
- *
- * - `client_overhead_ms = ttft_ms − server_ttft_ms`: time before the server's clock started
- *   (network, HTTP, request parsing) plus the part of TTFT after the server's timestamp
- *   (serialising and sending the first chunk).
- * - `server_frontend_ms = server_e2e_ms − server_inference_ms − server_queue_ms`: the
- *   frontend's share (tokenization, IPC to and from the engine core, detokenization). Non-zero
- *   because e2e is measured on the frontend's wall clock and queue/inference on the engine
- *   core's monotonic clock.
- *
- * Each is null when one of its inputs is null.
+ * Metrics that combine client and server measurements, `client_overhead_ms` =
+ * `ttft_ms − server_ttft_ms` and `server_frontend_ms` =
+ * `server_e2e_ms − server_inference_ms − server_queue_ms`; each is null when one of its inputs
+ * is. What they mean: docs/metrics.md, "Derived metrics".
  *
  * @example
  * ```ts

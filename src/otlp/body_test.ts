@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { BodyError, parseContentEncoding, readLimitedBody } from "./body.ts";
-import { gzip } from "./test_helpers.ts";
+import { gzip } from "./_test_helpers.ts";
 
 const streamOf = (bytes: Uint8Array) => new Blob([bytes as Uint8Array<ArrayBuffer>]).stream();
 

@@ -17,7 +17,7 @@ import {
 } from "../deps/opentelemetry_sdk_trace.ts";
 import { nowMs } from "../util/clock.ts";
 import { type OtlpReceiver, startReceiver } from "./receiver.ts";
-import { V0_ATTRIBUTES, V1_ATTRIBUTES } from "./test_helpers.ts";
+import { V0_ATTRIBUTES, V1_ATTRIBUTES } from "./_test_helpers.ts";
 
 type ExporterKind = "grpc" | "grpc+gzip" | "http/protobuf" | "http/protobuf+gzip" | "http/json";
 

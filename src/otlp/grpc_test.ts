@@ -15,7 +15,7 @@ import {
   spanIdOf,
   traceIdOf,
   V1_ATTRIBUTES,
-} from "./test_helpers.ts";
+} from "./_test_helpers.ts";
 
 async function withReceiver(
   options: ReceiverOptions,

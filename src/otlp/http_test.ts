@@ -19,7 +19,7 @@ import {
   traceIdOf,
   V0_ATTRIBUTES,
   V1_ATTRIBUTES,
-} from "./test_helpers.ts";
+} from "./_test_helpers.ts";
 
 const JSON_TYPE = "application/json";
 const PROTO_TYPE = "application/x-protobuf";

@@ -7,7 +7,7 @@ import {
   encodeExportResponse,
   encodeRpcStatus,
 } from "./protobuf.ts";
-import { llmRequestPayload, spanIdOf, traceIdOf } from "./test_helpers.ts";
+import { llmRequestPayload, spanIdOf, traceIdOf } from "./_test_helpers.ts";
 
 Deno.test("encodeRpcStatus() and decodeRpcStatus() round-trip a google.rpc.Status", () => {
   const status = { code: 8, message: "request body exceeds the limit" };

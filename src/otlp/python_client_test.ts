@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { decodeExportResponse, encodeExportRequest } from "./protobuf.ts";
 import { startReceiver } from "./receiver.ts";
-import { llmRequestPayload, spanIdOf, traceIdOf, V1_ATTRIBUTES } from "./test_helpers.ts";
+import { llmRequestPayload, spanIdOf, traceIdOf, V1_ATTRIBUTES } from "./_test_helpers.ts";
 
 const PYTHON = "/usr/bin/python3";
 const SCRIPT = fileURLToPath(new URL("./testdata/python_grpc_export.py", import.meta.url));

@@ -9,6 +9,7 @@
  * @module
  */
 import type { ServerSpan, TraceSource } from "../types.ts";
+import { SPAN_NAME } from "../metrics/server.ts";
 import { TRACES_PATH } from "./http.ts";
 import { ReceiverLink } from "./receiver_link.ts";
 import { DEFAULT_MAX_SPANS, DEFAULT_MAX_STORE_BYTES, SpanStore } from "./store.ts";
@@ -118,7 +119,7 @@ function resolveOptions(options: ReceiverOptions) {
   ) {
     throw new TypeError("bearerToken must be a non-empty string without whitespace");
   }
-  const spanName = options.spanName === undefined ? "llm_request" : options.spanName;
+  const spanName = options.spanName === undefined ? SPAN_NAME : options.spanName;
   if (spanName !== null && typeof spanName !== "string") {
     throw new TypeError(`spanName must be a string or null, got ${typeof spanName}`);
   }

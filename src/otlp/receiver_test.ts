@@ -5,7 +5,7 @@ import { encodeExportRequest } from "./protobuf.ts";
 import { TRACE_EXPORT_METHOD } from "./schema.ts";
 import { nowMs } from "../util/clock.ts";
 import { type ReceiverOptions, startReceiver } from "./receiver.ts";
-import { gzip, llmRequestPayload, readFixture, spanIdOf, traceIdOf } from "./test_helpers.ts";
+import { gzip, llmRequestPayload, readFixture, spanIdOf, traceIdOf } from "./_test_helpers.ts";
 
 async function postJson(url: string, payload: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(url, {

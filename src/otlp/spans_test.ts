@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { attributesToRecord, flattenSpans, nanosToMs } from "./spans.ts";
-import { llmRequestPayload, spanIdOf, traceIdOf } from "./test_helpers.ts";
+import { llmRequestPayload, spanIdOf, traceIdOf } from "./_test_helpers.ts";
 
 Deno.test("nanosToMs() keeps the exact nanoseconds as a canonical string and ms as a float", () => {
   assert.deepEqual(nanosToMs("1790341371953418752"), ["1790341371953418752", 1790341371953.4187]);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { ServerSpan } from "../types.ts";
 import { nowMs } from "../util/clock.ts";
 import { SpanStore } from "./store.ts";
-import { spanIdOf, traceIdOf } from "./test_helpers.ts";
+import { spanIdOf, traceIdOf } from "./_test_helpers.ts";
 
 function span(trace: number, spanNo: number): ServerSpan {
   return {

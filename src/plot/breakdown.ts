@@ -12,9 +12,9 @@ import {
   DEFAULT_HEIGHT,
   DEFAULT_WIDTH,
   noDataSpec,
-  positiveInt,
   size,
 } from "./spec.ts";
+import { positiveInt } from "../util/options.ts";
 import { tidy } from "./stats.ts";
 import { failedNote, fmtCount } from "./values.ts";
 
@@ -60,7 +60,7 @@ const COLUMNS = [
  * import { breakdown } from "./breakdown.ts";
  * import { render } from "./render.ts";
  * import { toTable } from "../table/to_table.ts";
- * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * import { makeRecord, makeRun } from "../table/_fixtures.ts";
  * // one request joined to its span; in real use, toTable(await enrich(run, source))
  * const table = toTable(makeRun([makeRecord({
  *   span_status: "found", server_queue_ms: 1, server_prefill_ms: 9, server_decode_ms: 30,
@@ -77,9 +77,9 @@ const COLUMNS = [
  */
 export function breakdown(table: TableLike, options: BreakdownOptions = {}): VegaLiteSpec {
   requireColumns(table, COLUMNS, "plot.breakdown");
-  const width = size("width", options.width, DEFAULT_WIDTH);
-  const height = size("height", options.height, DEFAULT_HEIGHT);
-  const maxBars = positiveInt("maxBars", options.maxBars, 120);
+  const width = size("plot.breakdown", "width", options.width, DEFAULT_WIDTH);
+  const height = size("plot.breakdown", "height", options.height, DEFAULT_HEIGHT);
+  const maxBars = positiveInt("plot.breakdown", "maxBars", options.maxBars ?? 120);
   const title = options.title ?? "Latency breakdown per request";
   const keep = successMask(table);
   const [start, e2e, queue, prefill, decode, overhead] = COLUMNS.map((c) => numbers(table, c));

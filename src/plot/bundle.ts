@@ -40,7 +40,7 @@ export type VegaLiteBundle = {
  * import { specBundle } from "./bundle.ts";
  * import { ecdf } from "./ecdf.ts";
  * import { toTable } from "../table/to_table.ts";
- * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * import { makeRecord, makeRun } from "../table/_fixtures.ts";
  * const table = toTable(makeRun([makeRecord(), makeRecord({ index: 1, ttft_ms: 30 })]));
  * const bundle = await specBundle(ecdf(table, { metric: "ttft_ms" }));
  * // in a notebook: Deno.jupyter.display(bundle, { raw: true });

@@ -11,13 +11,14 @@ import { columnTitle, columnUnit, metricName } from "./labels.ts";
 import { base, type ChartOptions, DEFAULT_WIDTH, noDataSpec, size } from "./spec.ts";
 import { quantileSorted, tidy } from "./stats.ts";
 import { failedNote, fmtCount, metricGroups } from "./values.ts";
+import { oneOf } from "../util/options.ts";
 
 /** Options of {@link compare}. */
 export interface CompareOptions extends ChartOptions {
   /** Column to compare: `ttft_ms`, `tpot_ms`, `itl_ms`, `e2e_ms`, `server_*_ms` (`"ttft"` works). */
   metric: string;
-  /** Grouping column, one box or curve per value (default `"label"`). */
-  by?: string;
+  /** The series column: one box or curve per value (default `"label"`). */
+  color?: string;
   /** `"box"` (default): percentile boxes per group; `"ecdf"`: one ECDF curve per group. */
   kind?: "box" | "ecdf";
   /** Logarithmic metric axis (default false). */
@@ -38,12 +39,12 @@ export interface CompareOptions extends ChartOptions {
  * import assert from "node:assert/strict";
  * import { compare } from "./compare.ts";
  * import { toTable } from "../table/to_table.ts";
- * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * import { makeRecord, makeRun } from "../table/_fixtures.ts";
  * const table = toTable([ // in real use, toTable([runA, runB])
  *   makeRun([makeRecord({ run_id: "a" })], { label: "baseline" }),
  *   makeRun([makeRecord({ run_id: "b", ttft_ms: 15 })], { label: "tuned" }),
  * ]);
- * const spec = compare(table, { metric: "ttft_ms", by: "label" });
+ * const spec = compare(table, { metric: "ttft_ms", color: "label" });
  * assert.deepEqual((spec.data as { values: unknown[] }).values, [
  *   { group: "baseline", n: 1, p5: 20, p25: 20, p50: 20, p75: 20, p95: 20, p99: 20, max: 20 },
  *   { group: "tuned", n: 1, p5: 15, p25: 15, p50: 15, p75: 15, p95: 15, p99: 15, max: 15 },
@@ -54,14 +55,12 @@ export function compare(table: TableLike, options: CompareOptions): VegaLiteSpec
   if (options === null || typeof options !== "object" || options.metric === undefined) {
     throw new TypeError(
       'plot.compare: say which metric to compare, e.g. plot.compare(table, { metric: "ttft_ms" }) ' +
-        '(options: metric, by = "label", kind = "box" | "ecdf")',
+        '(options: metric, color = "label", kind = "box" | "ecdf")',
     );
   }
-  const by = options.by ?? "label";
+  const by = options.color ?? "label";
   const kind = options.kind ?? "box";
-  if (kind !== "box" && kind !== "ecdf") {
-    throw new RangeError(`option kind must be "box" or "ecdf", got ${JSON.stringify(kind)}`);
-  }
+  oneOf("plot.compare", "kind", kind, ["box", "ecdf"]);
   if (kind === "ecdf") {
     return ecdf(table, {
       metric: options.metric,
@@ -78,7 +77,7 @@ export function compare(table: TableLike, options: CompareOptions): VegaLiteSpec
     by,
     "plot.compare",
   );
-  const width = size("width", options.width, DEFAULT_WIDTH);
+  const width = size("plot.compare", "width", options.width, DEFAULT_WIDTH);
   const title = options.title ?? `${metricName(metric)} by ${by}`;
   const rows: Record<string, unknown>[] = [];
   for (const [group, sorted] of groups) {
@@ -97,7 +96,7 @@ export function compare(table: TableLike, options: CompareOptions): VegaLiteSpec
     });
   }
   if (rows.length === 0) return noDataSpec(title, `no values of ${metric}`, { width });
-  const height = size("height", options.height, Math.max(80, rows.length * 36));
+  const height = size("plot.compare", "height", options.height, Math.max(80, rows.length * 36));
   const xTitle = columnTitle(metric);
   const logX = options.logX ?? false;
   const cut = logX ? null : axisCut(rows);

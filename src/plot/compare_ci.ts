@@ -9,6 +9,7 @@ import type { VegaLiteSpec } from "../types.ts";
 import { requireColumns, type TableLike } from "./columns.ts";
 import { base, type ChartOptions, DEFAULT_WIDTH, noDataSpec, size } from "./spec.ts";
 import { metricLabel } from "../compare/compare_display.ts";
+import { ofType } from "../util/options.ts";
 
 /** Options of {@link compareCi}. */
 export interface CompareCiOptions extends ChartOptions {
@@ -46,10 +47,7 @@ const VERDICT_COLOURS = {
  * ```
  */
 export function compareCi(table: TableLike, options: CompareCiOptions = {}): VegaLiteSpec {
-  const relative = options.relative ?? true;
-  if (typeof relative !== "boolean") {
-    throw new TypeError(`option relative must be true or false, got ${JSON.stringify(relative)}`);
-  }
+  const relative = ofType("plot.compareCi", "relative", options.relative ?? true, "boolean");
   const [diff, low, high] = relative
     ? ["diff_pct", "ci_low_pct", "ci_high_pct"]
     : ["diff", "ci_low", "ci_high"];
@@ -73,9 +71,9 @@ export function compareCi(table: TableLike, options: CompareCiOptions = {}): Veg
     });
   }
   const title = options.title ?? "B − A with confidence intervals";
-  const width = size("width", options.width, DEFAULT_WIDTH);
+  const width = size("plot.compareCi", "width", options.width, DEFAULT_WIDTH);
   if (rows.length === 0) return noDataSpec(title, "no difference with an interval", { width });
-  const height = size("height", options.height, Math.max(80, rows.length * 18));
+  const height = size("plot.compareCi", "height", options.height, Math.max(80, rows.length * 18));
   const xTitle = relative ? "B − A (% of A)" : "B − A (unit of each row)";
   const x = (field: string) => ({ field, type: "quantitative", title: xTitle });
   const y = { field: "quantity", type: "nominal", title: null, sort: null };

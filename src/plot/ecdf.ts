@@ -17,6 +17,7 @@ import {
 } from "./spec.ts";
 import { ecdfPoints } from "./stats.ts";
 import { failedNote, fmtCount, metricGroups, runColumn } from "./values.ts";
+import { checkNumber } from "../util/options.ts";
 
 /** Options of {@link ecdf}. */
 export interface EcdfOptions extends ChartOptions {
@@ -60,16 +61,16 @@ export function ecdf(table: TableLike, options: EcdfOptions): VegaLiteSpec {
     color,
     "plot.ecdf",
   );
-  const width = size("width", options.width, DEFAULT_WIDTH);
-  const height = size("height", options.height, DEFAULT_HEIGHT);
+  const width = size("plot.ecdf", "width", options.width, DEFAULT_WIDTH);
+  const height = size("plot.ecdf", "height", options.height, DEFAULT_HEIGHT);
   const title = options.title ?? `${metricName(metric)}: cumulative distribution`;
   let total = 0;
   for (const v of groups.values()) total += v.length;
   if (total === 0) return noDataSpec(title, `no values of ${metric}`, { width });
-  const maxPoints = options.maxPoints ?? 500;
-  if (!Number.isInteger(maxPoints) || maxPoints < 2) {
-    throw new RangeError(`option maxPoints must be an integer ≥ 2, got ${options.maxPoints}`);
-  }
+  const maxPoints = checkNumber("plot.ecdf", "maxPoints", options.maxPoints ?? 500, {
+    integer: true,
+    min: 2,
+  });
   const perGroup = Math.max(50, Math.floor(Math.min(maxPoints, 1500 / groups.size)));
   const grouped = color !== undefined;
   const logX = options.logX ?? false;

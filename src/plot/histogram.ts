@@ -13,9 +13,9 @@ import {
   DEFAULT_HEIGHT,
   DEFAULT_WIDTH,
   noDataSpec,
-  positiveInt,
   size,
 } from "./spec.ts";
+import { optionMessage, positiveInt } from "../util/options.ts";
 import { binIndex, niceBins, quantileSorted, sortNumbers, tidy } from "./stats.ts";
 import { failedNote, fmtCount, fmtNumber, metricGroups, runColumn } from "./values.ts";
 
@@ -70,17 +70,19 @@ export function histogram(table: TableLike, options: HistogramOptions): VegaLite
     color,
     where,
   );
-  const width = size("width", options.width, DEFAULT_WIDTH);
-  const height = size("height", options.height, DEFAULT_HEIGHT);
-  const maxBins = positiveInt("maxBins", options.maxBins, 40);
+  const width = size("plot.histogram", "width", options.width, DEFAULT_WIDTH);
+  const height = size("plot.histogram", "height", options.height, DEFAULT_HEIGHT);
+  const maxBins = positiveInt("plot.histogram", "maxBins", options.maxBins ?? 40);
   const title = options.title ?? `${metricName(metric)} distribution`;
   const domain = options.domain;
   if (domain && !(domain.length === 2 && domain[0] < domain[1])) {
-    throw new RangeError(`option domain must be [lo, hi] with lo < hi, got ${domain}`);
+    throw new RangeError(
+      optionMessage("plot.histogram", "domain", "[lo, hi] with lo < hi", domain),
+    );
   }
   const clipQ = options.clipQuantile ?? 0.995;
   if (!(clipQ > 0 && clipQ <= 1)) {
-    throw new RangeError(`option clipQuantile must be in (0, 1], got ${options.clipQuantile}`);
+    throw new RangeError(optionMessage("plot.histogram", "clipQuantile", "in (0, 1]", clipQ));
   }
   let lo = -Infinity, hi = Infinity, clipped = false;
   if (domain) [lo, hi] = domain;

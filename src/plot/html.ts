@@ -1,30 +1,11 @@
 /**
- * HTML helpers for the report: escaping user strings, embedding JSON safely, and HTML tables.
+ * HTML helpers for the report: embedding JSON safely, and HTML tables (user strings escaped
+ * with src/util/escape_html.ts).
  *
  * @module
  */
 
-const ENTITIES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-
-/**
- * Escapes text for HTML element content and quoted attribute values (`& < > " '`).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { escapeHtml } from "./html.ts";
- * assert.equal(escapeHtml("<script>alert(1)</script>"), "&lt;script&gt;alert(1)&lt;/script&gt;");
- * ```
- */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? "").replace(/[&<>"']/g, (c) => ENTITIES[c]);
-}
+import { escapeHtml } from "../util/escape_html.ts";
 
 /**
  * JSON for a `<script type="application/json">` block: `<`, `>`, `&` and the JS line separators

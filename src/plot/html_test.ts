@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as aq from "../deps/arquero.ts";
-import { escapeHtml, formatValue, htmlTable, jsonForScript, scopeSvgIds } from "./html.ts";
+import { formatValue, htmlTable, jsonForScript, scopeSvgIds } from "./html.ts";
+import { escapeHtml } from "../util/escape_html.ts";
 import { histogram } from "./histogram.ts";
 import { render } from "./render.ts";
 

@@ -13,9 +13,9 @@ import {
   DEFAULT_HEIGHT,
   DEFAULT_WIDTH,
   noDataSpec,
-  positiveInt,
   size,
 } from "./spec.ts";
+import { positiveInt } from "../util/options.ts";
 import { meanOccupancy, niceBins, tidy } from "./stats.ts";
 import { fmtCount } from "./values.ts";
 
@@ -40,7 +40,7 @@ const SERIES = ["in flight (client)", "queued (server)", "running (server)"];
  * import assert from "node:assert/strict";
  * import { inFlight } from "./in_flight.ts";
  * import { toTable } from "../table/to_table.ts";
- * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * import { makeRecord, makeRun } from "../table/_fixtures.ts";
  * // two 50 ms requests started 100 ms apart; in real use, toTable(run)
  * const table = toTable(makeRun([makeRecord(), makeRecord({ index: 1 })]));
  * const spec = inFlight(table);
@@ -54,9 +54,9 @@ const SERIES = ["in flight (client)", "queued (server)", "running (server)"];
 export function inFlight(table: TableLike, options: InFlightOptions = {}): VegaLiteSpec {
   requireColumns(table, ["start_ms"], "plot.inFlight");
   if (!hasColumn(table, "end_ms")) requireColumns(table, ["e2e_ms"], "plot.inFlight");
-  const width = size("width", options.width, DEFAULT_WIDTH);
-  const height = size("height", options.height, DEFAULT_HEIGHT);
-  const maxBins = positiveInt("maxBins", options.maxBins, 120);
+  const width = size("plot.inFlight", "width", options.width, DEFAULT_WIDTH);
+  const height = size("plot.inFlight", "height", options.height, DEFAULT_HEIGHT);
+  const maxBins = positiveInt("plot.inFlight", "maxBins", options.maxBins ?? 120);
   const title = options.title ?? "Requests in flight";
   const n = table.numRows();
   const col = (c: string) => hasColumn(table, c) ? numbers(table, c) : new Array(n).fill(null);

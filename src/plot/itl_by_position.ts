@@ -13,9 +13,9 @@ import {
   DEFAULT_HEIGHT,
   DEFAULT_WIDTH,
   noDataSpec,
-  positiveInt,
   size,
 } from "./spec.ts";
+import { positiveInt } from "../util/options.ts";
 import { BIN_STATS, binIndex, niceBins, percentilesByBin, tidy } from "./stats.ts";
 import { fmtCount } from "./values.ts";
 
@@ -38,7 +38,7 @@ export interface ItlByPositionOptions extends ChartOptions {
  * import assert from "node:assert/strict";
  * import { itlByPosition } from "./itl_by_position.ts";
  * import { toChunkTable } from "../table/to_chunk_table.ts";
- * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * import { makeRecord, makeRun } from "../table/_fixtures.ts";
  * // two requests with gaps of 10 ms; in real use, toChunkTable(run)
  * const chunks = toChunkTable(makeRun([makeRecord(), makeRecord({ index: 1 })]));
  * const spec = itlByPosition(chunks, { maxBins: 32 });
@@ -55,9 +55,9 @@ export function itlByPosition(
   options: ItlByPositionOptions = {},
 ): VegaLiteSpec {
   requireColumns(chunkTable, ["chunk", "gap_ms"], "plot.itlByPosition");
-  const width = size("width", options.width, DEFAULT_WIDTH);
-  const height = size("height", options.height, DEFAULT_HEIGHT);
-  const maxBins = positiveInt("maxBins", options.maxBins, 64);
+  const width = size("plot.itlByPosition", "width", options.width, DEFAULT_WIDTH);
+  const height = size("plot.itlByPosition", "height", options.height, DEFAULT_HEIGHT);
+  const maxBins = positiveInt("plot.itlByPosition", "maxBins", options.maxBins ?? 64);
   const title = options.title ?? "Inter-token latency by position in the response";
   const keys = runKeys(chunkTable);
   const chunk = numbers(chunkTable, "chunk");

@@ -13,9 +13,9 @@ import {
   DEFAULT_HEIGHT,
   DEFAULT_WIDTH,
   noDataSpec,
-  positiveInt,
   size,
 } from "./spec.ts";
+import { positiveInt } from "../util/options.ts";
 import { BIN_STATS, binIndex, niceBins, percentilesByBin, tidy } from "./stats.ts";
 import { fmtCount } from "./values.ts";
 
@@ -39,7 +39,7 @@ export interface ItlOverTimeOptions extends ChartOptions {
  * import assert from "node:assert/strict";
  * import { itlOverTime } from "./itl_over_time.ts";
  * import { toChunkTable } from "../table/to_chunk_table.ts";
- * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * import { makeRecord, makeRun } from "../table/_fixtures.ts";
  * // two requests with gaps of 10 ms; in real use, toChunkTable(run)
  * const chunks = toChunkTable(makeRun([makeRecord(), makeRecord({ index: 1 })]));
  * const spec = itlOverTime(chunks);
@@ -54,9 +54,9 @@ export interface ItlOverTimeOptions extends ChartOptions {
  */
 export function itlOverTime(chunkTable: TableLike, options: ItlOverTimeOptions = {}): VegaLiteSpec {
   requireColumns(chunkTable, ["wall_ms", "gap_ms"], "plot.itlOverTime");
-  const width = size("width", options.width, DEFAULT_WIDTH);
-  const height = size("height", options.height, DEFAULT_HEIGHT);
-  const maxBins = positiveInt("maxBins", options.maxBins, 60);
+  const width = size("plot.itlOverTime", "width", options.width, DEFAULT_WIDTH);
+  const height = size("plot.itlOverTime", "height", options.height, DEFAULT_HEIGHT);
+  const maxBins = positiveInt("plot.itlOverTime", "maxBins", options.maxBins ?? 60);
   const title = options.title ?? "Inter-token latency over time";
   const keys = runKeys(chunkTable);
   const t0 = runStarts(keys, chunkRequestStarts(chunkTable));

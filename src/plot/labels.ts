@@ -4,12 +4,15 @@
  * @module
  */
 
+import { optionMessage } from "../util/options.ts";
+
 const NAMES: Record<string, string> = {
   ttft: "TTFT",
   tpot: "TPOT",
   itl: "ITL",
   e2e: "E2E latency",
   ttst: "time to second token",
+  ttfot: "time to first output token",
   headers: "time to headers",
   lateness: "send lateness",
   first_chunk: "time to first chunk",
@@ -33,6 +36,8 @@ const PLAIN: Record<string, string> = {
   good_fraction: "good fraction",
   concurrency: "concurrency (max requests in flight)",
   rate: "request rate (req/s)",
+  load_rate_rps: "request rate in force (req/s)",
+  load_concurrency: "concurrency in force (requests allowed in flight)",
   duration_s: "duration (s)",
   requests: "requests",
   succeeded: "succeeded requests",
@@ -41,6 +46,8 @@ const PLAIN: Record<string, string> = {
   joined_by_request_id: "spans joined by request id",
   prompt_tokens: "prompt tokens",
   completion_tokens: "completion tokens",
+  reasoning_tokens: "reasoning tokens",
+  reasoning_chunks: "reasoning chunks",
   chunks: "chunks",
   peak_output_tokens_per_s: "peak output throughput (tok/s)",
   peak_concurrent_requests: "peak concurrent requests",
@@ -96,9 +103,9 @@ export function columnUnit(column: string): string {
  * assert.equal(metricColumn("tpot"), "tpot_ms");
  * ```
  */
-export function metricColumn(metric: string): string {
+export function metricColumn(metric: string, where = "plot"): string {
   if (typeof metric !== "string" || metric.length === 0) {
-    throw new TypeError(`option metric must be a column name such as "ttft_ms", got ${metric}`);
+    throw new TypeError(optionMessage(where, "metric", 'a column name such as "ttft_ms"', metric));
   }
   return NAMES[metric] !== undefined ? `${metric}_ms` : metric;
 }

@@ -24,8 +24,8 @@ export interface ParetoOptions extends ChartOptions {
   interactivity?: string;
   /** Throughput column on the y axis (default `"output_throughput"`, tok/s). */
   throughput?: string;
-  /** A column whose values get one front each (e.g. `"model"`). */
-  by?: string;
+  /** The series column: one front per value (e.g. `"model"`). */
+  color?: string;
 }
 
 interface Point {
@@ -66,21 +66,21 @@ export function pareto(summary: TableLike, options: ParetoOptions = {}): VegaLit
   const throughput = options.throughput ?? "output_throughput";
   requireColumns(
     summary,
-    [interactivity, throughput, ...(options.by ? [options.by] : [])],
+    [interactivity, throughput, ...(options.color ? [options.color] : [])],
     "plot.pareto",
   );
-  const width = size("width", options.width, DEFAULT_WIDTH);
-  const height = size("height", options.height, DEFAULT_HEIGHT);
+  const width = size("plot.pareto", "width", options.width, DEFAULT_WIDTH);
+  const height = size("plot.pareto", "height", options.height, DEFAULT_HEIGHT);
   const title = options.title ?? "Interactivity vs throughput";
-  const points = sweepPoints(summary, interactivity, throughput, options.by);
+  const points = sweepPoints(summary, interactivity, throughput, options.color);
   if (points.length === 0) {
     return noDataSpec(title, `no rows with both ${interactivity} and ${throughput}`, { width });
   }
   markFronts(points);
   const xTitle = columnTitle(interactivity);
   const yTitle = columnTitle(throughput);
-  const color = options.by
-    ? { color: { field: "group", type: "nominal", title: options.by, sort: null } }
+  const color = options.color
+    ? { color: { field: "group", type: "nominal", title: options.color, sort: null } }
     : { color: { value: "#4c78a8" } };
   const x = { field: "interactivity", type: "quantitative", title: xTitle, scale: { zero: false } };
   const y = { field: "throughput", type: "quantitative", title: yTitle };
@@ -103,7 +103,7 @@ export function pareto(summary: TableLike, options: ParetoOptions = {}): VegaLit
           y,
           order: { field: "interactivity", type: "quantitative" },
           ...color,
-          ...(options.by ? { detail: { field: "group" } } : {}),
+          ...(options.color ? { detail: { field: "group" } } : {}),
         },
       },
       {
@@ -118,7 +118,7 @@ export function pareto(summary: TableLike, options: ParetoOptions = {}): VegaLit
             { field: "interactivity", title: xTitle, format: ".1f" },
             { field: "throughput", title: yTitle, format: ".1f" },
             { field: "front", title: "on the Pareto front" },
-            ...(options.by ? [{ field: "group", title: options.by }] : []),
+            ...(options.color ? [{ field: "group", title: options.color }] : []),
           ],
         },
       },

@@ -10,6 +10,7 @@ import * as vl from "../deps/vega_lite.ts";
 import { Resvg } from "../deps/resvg_resvg_js.ts";
 import type { VegaLiteSpec } from "../types.ts";
 import { installTextMetrics } from "./text_metrics.ts";
+import { oneOf, positive } from "../util/options.ts";
 
 /** Options of {@link render}. */
 export interface RenderOptions {
@@ -170,14 +171,8 @@ function checkRenderOptions(
   spec: VegaLiteSpec,
   options: RenderOptions,
 ): { format: "svg" | "png"; scale: number } {
-  const format = options.format ?? "svg";
-  if (format !== "svg" && format !== "png") {
-    throw new RangeError(`option format must be "svg" or "png", got ${JSON.stringify(format)}`);
-  }
-  const scale = options.scale ?? (format === "png" ? 2 : 1);
-  if (!Number.isFinite(scale) || scale <= 0) {
-    throw new RangeError(`option scale must be a positive number, got ${options.scale}`);
-  }
+  const format = oneOf("render", "format", options.format ?? "svg", ["svg", "png"] as const);
+  const scale = positive("render", "scale", options.scale ?? (format === "png" ? 2 : 1));
   if (spec === null || typeof spec !== "object") {
     throw new TypeError(`render: expected a Vega-Lite spec object, got ${spec}`);
   }

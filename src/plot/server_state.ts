@@ -63,8 +63,8 @@ interface Point {
  */
 export function serverState(metrics: TableLike, options: ServerStateOptions = {}): VegaLiteSpec {
   requireColumns(metrics, ["t_s", "metric", "value"], "plot.serverState");
-  const width = size("width", options.width, DEFAULT_WIDTH);
-  const height = size("height", options.height, 110);
+  const width = size("plot.serverState", "width", options.width, DEFAULT_WIDTH);
+  const height = size("plot.serverState", "height", options.height, 110);
   const title = options.title ?? "Server state over time";
   const points = statePoints(metrics);
   if (points.length === 0) {

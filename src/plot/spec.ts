@@ -9,6 +9,7 @@
  */
 
 import type { VegaLiteSpec } from "../types.ts";
+import { positive } from "../util/options.ts";
 
 /** The `$schema` every spec carries (the only Vega-Lite URL notebook front ends recognise). */
 export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
@@ -36,22 +37,14 @@ export function titleBlock(text: string, subtitle?: string | string[]): Record<s
     : { text, anchor: "start" };
 }
 
-/** Checks a positive pixel size option and returns it (or the default). */
-export function size(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`option ${name} must be a positive number of pixels, got ${value}`);
-  }
-  return value;
-}
-
-/** Checks a positive whole-number option (bins, bars, requests) and returns it (or the default). */
-export function positiveInt(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) {
-    throw new RangeError(`option ${name} must be a positive integer, got ${value}`);
-  }
-  return value;
+/** Checks a pixel size option of the chart `where` (> 0) and returns it, or the default. */
+export function size(
+  where: string,
+  name: string,
+  value: number | undefined,
+  fallback: number,
+): number {
+  return positive(where, name, value ?? fallback);
 }
 
 /** Common top-level properties: `$schema`, description, title, size and a light config. */

@@ -5,9 +5,12 @@
  * @module
  */
 
+import { quantileOfSorted } from "../summarize/percentile.ts";
+
 /**
- * Quantile `p` ∈ [0, 1] of ascending-sorted values, linear interpolation between order statistics
- * (numpy's default, the same rule as `vllm bench serve`'s percentiles). `NaN` for no values.
+ * Quantile `p` ∈ [0, 1] of ascending-sorted values: the summary's percentile definition
+ * (numpy's linear method, as `vllm bench serve`; src/summarize/percentile.ts), with `p` clamped
+ * to [0, 1]. `NaN` for no values.
  *
  * @example
  * ```ts
@@ -17,14 +20,7 @@
  * ```
  */
 export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  if (p <= 0) return sorted[0];
-  if (p >= 1) return sorted[n - 1];
-  const h = (n - 1) * p;
-  const lo = Math.floor(h);
-  const frac = h - lo;
-  return frac === 0 ? sorted[lo] : sorted[lo] + (sorted[lo + 1] - sorted[lo]) * frac;
+  return quantileOfSorted(sorted, Math.min(1, Math.max(0, p)));
 }
 
 /** Ascending numeric sort into a Float64Array (fast for large inputs). */

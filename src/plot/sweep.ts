@@ -16,6 +16,7 @@ import {
   size,
 } from "./spec.ts";
 import { tidy } from "./stats.ts";
+import { oneOf, optionMessage } from "../util/options.ts";
 
 /** Options of {@link sweep}. */
 export interface SweepOptions extends ChartOptions {
@@ -27,8 +28,11 @@ export interface SweepOptions extends ChartOptions {
    * statistics (p50, p99, ...) share that panel.
    */
   y?: string | string[];
-  /** A column whose values get one line each (e.g. `"model"` when sweeping two servers). */
-  by?: string;
+  /**
+   * The series column: one line per value (e.g. `"model"` when sweeping two servers), drawn
+   * with its own dash, as colours already show the metric.
+   */
+  color?: string;
   /** Log-2 x axis: default when the load values span a factor of 8 or more. */
   logX?: boolean;
 }
@@ -38,7 +42,7 @@ export const SWEEP_DEFAULT_Y = ["ttft_ms_p50", "ttft_ms_p99", "tpot_ms_p50", "tp
 
 /**
  * Lines with points of summary metrics against load, one row of `summarize()` per point (rows
- * with a null load value are left out). Colors show the metric; `by` adds a dash per group.
+ * with a null load value are left out). Colors show the metric; `color` adds a dash per group.
  * Different metrics (TTFT and TPOT, or latency and tok/s) go into stacked panels with their own
  * y axes, so a small metric is not squashed by a large one.
  * Throws a `TypeError` naming missing columns; no usable rows gives a "no data" chart.
@@ -49,7 +53,7 @@ export const SWEEP_DEFAULT_Y = ["ttft_ms_p50", "ttft_ms_p99", "tpot_ms_p50", "tp
  * import { sweep } from "./sweep.ts";
  * import { summarize } from "../summarize/summarize.ts";
  * import { toTable } from "../table/to_table.ts";
- * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * import { makeRecord, makeRun } from "../table/_fixtures.ts";
  * // runs at concurrency 1 and 4; in real use, summarize(toTable(runs)) of a sweep
  * const runs = [1, 4].map((c) =>
  *   makeRun([makeRecord({ run_id: `c${c}`, ttft_ms: 10 * c })], {
@@ -69,21 +73,20 @@ export const SWEEP_DEFAULT_Y = ["ttft_ms_p50", "ttft_ms_p99", "tpot_ms_p50", "tp
  * ```
  */
 export function sweep(summary: TableLike, options: SweepOptions): VegaLiteSpec {
-  const xCol = options?.x;
-  if (xCol !== "concurrency" && xCol !== "rate") {
-    throw new RangeError(`option x must be "concurrency" or "rate", got ${JSON.stringify(xCol)}`);
-  }
+  const xCol = oneOf("plot.sweep", "x", options?.x, ["concurrency", "rate"] as const);
   const ys = options.y === undefined
     ? SWEEP_DEFAULT_Y
     : Array.isArray(options.y)
     ? options.y
     : [options.y];
-  if (ys.length === 0) throw new RangeError("option y must name at least one column");
-  requireColumns(summary, [xCol, ...ys, ...(options.by ? [options.by] : [])], "plot.sweep");
-  const width = size("width", options.width, DEFAULT_WIDTH);
+  if (ys.length === 0) {
+    throw new RangeError(optionMessage("plot.sweep", "y", "at least one column name", options.y));
+  }
+  requireColumns(summary, [xCol, ...ys, ...(options.color ? [options.color] : [])], "plot.sweep");
+  const width = size("plot.sweep", "width", options.width, DEFAULT_WIDTH);
   const title = options.title ?? `Latency vs ${xCol === "rate" ? "request rate" : "concurrency"}`;
   const x = numbers(summary, xCol);
-  const groups = groupKeys(summary, options.by);
+  const groups = groupKeys(summary, options.color);
   const yValues = ys.map((c) => numbers(summary, c));
   const rows: Record<string, unknown>[] = [];
   let xMin = Infinity, xMax = -Infinity;
@@ -100,7 +103,7 @@ export function sweep(summary: TableLike, options: SweepOptions): VegaLiteSpec {
         unit: columnUnit(c) || "value",
         panel: panelOf(c),
         value: tidy(v),
-        ...(options.by ? { group: groups[i] } : {}),
+        ...(options.color ? { group: groups[i] } : {}),
       });
     });
   }
@@ -110,6 +113,7 @@ export function sweep(summary: TableLike, options: SweepOptions): VegaLiteSpec {
   const logX = options.logX ?? (xMin > 0 && xMax / xMin >= 8);
   const units = [...new Set(rows.map((r) => r.panel as string))];
   const panelHeight = size(
+    "plot.sweep",
     "height",
     options.height,
     units.length > 1 ? Math.max(160, Math.floor(DEFAULT_HEIGHT * 0.7)) : DEFAULT_HEIGHT,
@@ -132,15 +136,15 @@ export function sweep(summary: TableLike, options: SweepOptions): VegaLiteSpec {
         scale: { zero: true },
       },
       color: { field: "metric", type: "nominal", title: "metric", sort: null },
-      ...(options.by
-        ? { strokeDash: { field: "group", type: "nominal", title: options.by, sort: null } }
+      ...(options.color
+        ? { strokeDash: { field: "group", type: "nominal", title: options.color, sort: null } }
         : {}),
       tooltip: [
         { field: "x", title: xCol },
         { field: "metric", title: "metric" },
         { field: "value", title: "value", format: ".2f" },
         { field: "unit", title: "unit" },
-        ...(options.by ? [{ field: "group", title: options.by }] : []),
+        ...(options.color ? [{ field: "group", title: options.color }] : []),
       ],
     },
   };

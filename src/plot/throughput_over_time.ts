@@ -13,9 +13,9 @@ import {
   DEFAULT_HEIGHT,
   DEFAULT_WIDTH,
   noDataSpec,
-  positiveInt,
   size,
 } from "./spec.ts";
+import { positiveInt } from "../util/options.ts";
 import { binIndex, niceBins, tidy } from "./stats.ts";
 import { fmtCount } from "./values.ts";
 
@@ -37,7 +37,7 @@ export interface ThroughputOverTimeOptions extends ChartOptions {
  * import assert from "node:assert/strict";
  * import { throughputOverTime } from "./throughput_over_time.ts";
  * import { toChunkTable } from "../table/to_chunk_table.ts";
- * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * import { makeRecord, makeRun } from "../table/_fixtures.ts";
  * // two requests of 4 chunks; in real use, toChunkTable(run)
  * const chunks = toChunkTable(makeRun([makeRecord(), makeRecord({ index: 1 })]));
  * const spec = throughputOverTime(chunks);
@@ -53,9 +53,9 @@ export function throughputOverTime(
   options: ThroughputOverTimeOptions = {},
 ): VegaLiteSpec {
   requireColumns(chunkTable, ["wall_ms"], "plot.throughputOverTime");
-  const width = size("width", options.width, DEFAULT_WIDTH);
-  const height = size("height", options.height, DEFAULT_HEIGHT);
-  const maxBins = positiveInt("maxBins", options.maxBins, 60);
+  const width = size("plot.throughputOverTime", "width", options.width, DEFAULT_WIDTH);
+  const height = size("plot.throughputOverTime", "height", options.height, DEFAULT_HEIGHT);
+  const maxBins = positiveInt("plot.throughputOverTime", "maxBins", options.maxBins ?? 60);
   const title = options.title ?? "Output throughput over time";
   const keys = runKeys(chunkTable);
   const t0 = runStarts(keys, chunkRequestStarts(chunkTable));

@@ -25,8 +25,8 @@ export interface ThroughputVsLatencyOptions extends ChartOptions {
   latency?: string;
   /** Throughput column on the y axis (default `"output_throughput"`, tok/s). */
   throughput?: string;
-  /** A column whose values get one curve each (e.g. `"model"`). */
-  by?: string;
+  /** The series column: one curve per value (e.g. `"model"`). */
+  color?: string;
 }
 
 /**
@@ -41,7 +41,7 @@ export interface ThroughputVsLatencyOptions extends ChartOptions {
  * import { throughputVsLatency } from "./throughput_vs_latency.ts";
  * import { summarize } from "../summarize/summarize.ts";
  * import { toTable } from "../table/to_table.ts";
- * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * import { makeRecord, makeRun } from "../table/_fixtures.ts";
  * // runs at concurrency 1 and 4; in real use, summarize(toTable(runs)) of a sweep
  * const runs = [1, 4].map((c) =>
  *   makeRun([makeRecord({ run_id: `c${c}`, ttft_ms: 10 * c })], {
@@ -64,17 +64,17 @@ export function throughputVsLatency(
   const throughput = options.throughput ?? "output_throughput";
   requireColumns(
     summary,
-    [latency, throughput, ...(options.by ? [options.by] : [])],
+    [latency, throughput, ...(options.color ? [options.color] : [])],
     "plot.throughputVsLatency",
   );
-  const width = size("width", options.width, DEFAULT_WIDTH);
-  const height = size("height", options.height, DEFAULT_HEIGHT);
+  const width = size("plot.throughputVsLatency", "width", options.width, DEFAULT_WIDTH);
+  const height = size("plot.throughputVsLatency", "height", options.height, DEFAULT_HEIGHT);
   const title = options.title ?? "Throughput vs latency";
   const n = summary.numRows();
   const lat = numbers(summary, latency);
   const thr = numbers(summary, throughput);
   const loads = loadLabels(summary);
-  const groups = groupKeys(summary, options.by);
+  const groups = groupKeys(summary, options.color);
   const rows: Record<string, unknown>[] = [];
   for (let i = 0; i < n; i++) {
     if (lat[i] === null || thr[i] === null) continue;
@@ -83,7 +83,7 @@ export function throughputVsLatency(
       throughput: tidy(thr[i]!),
       order: loads[i].value ?? i,
       load: loads[i].text,
-      ...(options.by ? { group: groups[i] } : {}),
+      ...(options.color ? { group: groups[i] } : {}),
     });
   }
   if (rows.length === 0) {
@@ -92,8 +92,8 @@ export function throughputVsLatency(
   const xTitle = columnTitle(latency);
   const yTitle = columnTitle(throughput);
   const xDomain = axisDomain(rows.map((r) => r.latency as number), "latency");
-  const color = options.by
-    ? { color: { field: "group", type: "nominal", title: options.by, sort: null } }
+  const color = options.color
+    ? { color: { field: "group", type: "nominal", title: options.color, sort: null } }
     : { color: { value: "#4c78a8" } };
   return {
     ...base(
@@ -113,12 +113,12 @@ export function throughputVsLatency(
           y: { field: "throughput", type: "quantitative", title: yTitle },
           order: { field: "order", type: "quantitative" },
           ...color,
-          ...(options.by ? { detail: { field: "group" } } : {}),
+          ...(options.color ? { detail: { field: "group" } } : {}),
           tooltip: [
             { field: "load", title: "load" },
             { field: "latency", title: xTitle, format: ".2f" },
             { field: "throughput", title: yTitle, format: ".1f" },
-            ...(options.by ? [{ field: "group", title: options.by }] : []),
+            ...(options.color ? [{ field: "group", title: options.color }] : []),
           ],
         },
       },

@@ -6,7 +6,8 @@
 
 import type { VegaLiteSpec } from "../types.ts";
 import { hasColumn, numbers, requireColumns, strings, type TableLike } from "./columns.ts";
-import { base, type ChartOptions, DEFAULT_WIDTH, noDataSpec, positiveInt, size } from "./spec.ts";
+import { base, type ChartOptions, DEFAULT_WIDTH, noDataSpec, size } from "./spec.ts";
+import { optionMessage, positiveInt } from "../util/options.ts";
 import { tidy } from "./stats.ts";
 import { fmtCount } from "./values.ts";
 
@@ -43,7 +44,7 @@ export const TIMELINE_PHASES = [
  * import assert from "node:assert/strict";
  * import { timeline } from "./timeline.ts";
  * import { toTable } from "../table/to_table.ts";
- * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * import { makeRecord, makeRun } from "../table/_fixtures.ts";
  * // two 50 ms requests started 100 ms apart; in real use, toTable(run)
  * const table = toTable(makeRun([makeRecord(), makeRecord({ index: 1, ttft_ms: 30 })]));
  * const spec = timeline(table, { maxRequests: 50 });
@@ -57,8 +58,8 @@ export const TIMELINE_PHASES = [
 export function timeline(table: TableLike, options: TimelineOptions = {}): VegaLiteSpec {
   const where = "plot.timeline";
   requireColumns(table, ["start_ms", "ttft_ms", "e2e_ms"], where);
-  const width = size("width", options.width, DEFAULT_WIDTH);
-  const maxRequests = positiveInt("maxRequests", options.maxRequests, 100);
+  const width = size("plot.timeline", "width", options.width, DEFAULT_WIDTH);
+  const maxRequests = positiveInt("plot.timeline", "maxRequests", options.maxRequests ?? 100);
   const title = options.title ?? "Request timeline";
   const n = table.numRows();
   const runIds = hasColumn(table, "run_id") ? strings(table, "run_id") : new Array(n).fill(null);
@@ -66,9 +67,7 @@ export function timeline(table: TableLike, options: TimelineOptions = {}): VegaL
   const run = options.run ?? runs[0];
   if (options.run !== undefined && !runs.includes(options.run)) {
     throw new RangeError(
-      `option run: no run_id ${JSON.stringify(options.run)} in the table (it has: ${
-        runs.join(", ")
-      })`,
+      optionMessage(where, "run", `a run_id of the table (${runs.join(", ")})`, options.run),
     );
   }
   const col = (c: string) => hasColumn(table, c) ? numbers(table, c) : new Array(n).fill(null);
@@ -117,7 +116,12 @@ export function timeline(table: TableLike, options: TimelineOptions = {}): VegaL
   });
   widenFailed(rows);
   const shown = rows.length;
-  const height = size("height", options.height, Math.min(600, Math.max(200, shown * 5)));
+  const height = size(
+    "plot.timeline",
+    "height",
+    options.height,
+    Math.min(600, Math.max(200, shown * 5)),
+  );
   const runLabel = labels ? labels[picked[0]] : null;
   const subtitle = [
     runs.length > 1

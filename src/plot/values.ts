@@ -51,7 +51,7 @@ export function metricGroups(
   by: string | undefined,
   where: string,
 ): MetricGroups {
-  const metric = metricColumn(metricOption);
+  const metric = metricColumn(metricOption, where);
   requireColumns(table, [], where);
   if (by !== undefined) requireColumns(table, [by], where);
   const keep = successMask(table);

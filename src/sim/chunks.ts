@@ -21,6 +21,8 @@ export interface Usage {
   prompt_tokens: number;
   total_tokens: number;
   completion_tokens: number;
+  /** A reasoning model's count (vLLM with a reasoning parser); absent otherwise. */
+  completion_tokens_details?: { reasoning_tokens: number };
 }
 
 /** How a choice ended. */
@@ -44,12 +46,45 @@ export function sseEvent(payload: unknown): string {
   return `data: ${JSON.stringify(payload)}\n\n`;
 }
 
-/** Usage with total = prompt + completion. */
-export function usageOf(promptTokens: number, completionTokens: number): Usage {
-  return {
+/**
+ * Usage with total = prompt + completion, and `completion_tokens_details.reasoning_tokens` when
+ * `reasoningTokens` is given (a reasoning model).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { usageOf } from "./chunks.ts";
+ * assert.deepEqual(usageOf(5, 8, 6), {
+ *   prompt_tokens: 5, total_tokens: 13, completion_tokens: 8,
+ *   completion_tokens_details: { reasoning_tokens: 6 },
+ * });
+ * assert.equal("completion_tokens_details" in usageOf(5, 8), false);
+ * ```
+ */
+export function usageOf(
+  promptTokens: number,
+  completionTokens: number,
+  reasoningTokens: number | null = null,
+): Usage {
+  const usage: Usage = {
     prompt_tokens: promptTokens,
     total_tokens: promptTokens + completionTokens,
     completion_tokens: completionTokens,
+  };
+  if (reasoningTokens !== null) {
+    usage.completion_tokens_details = { reasoning_tokens: reasoningTokens };
+  }
+  return usage;
+}
+
+/** Usage as a non-streamed body carries it: every detail key, null when unset. */
+function bodyUsage(usage: Usage): Record<string, unknown> {
+  return {
+    prompt_tokens: usage.prompt_tokens,
+    total_tokens: usage.total_tokens,
+    completion_tokens: usage.completion_tokens,
+    prompt_tokens_details: null,
+    completion_tokens_details: usage.completion_tokens_details ?? null,
   };
 }
 
@@ -84,7 +119,9 @@ export function roleChunk(ctx: ResponseContext, usage: Usage | null): Record<str
 /**
  * A content chunk (chat `delta.content` or completions `text`). With `finish` it is the final
  * choice chunk; `systemFingerprint` adds {@link SYSTEM_FINGERPRINT} there (vLLM does so when
- * include_usage is off; otherwise the usage chunk carries it).
+ * include_usage is off; otherwise the usage chunk carries it). Chat `reasoning` text goes in
+ * `delta.reasoning` (vLLM 0.32's field), alone or, where reasoning ends inside the chunk, before
+ * the `content`.
  *
  * @example
  * ```ts
@@ -105,10 +142,16 @@ export function contentChunk(
   finish: Finish | null,
   usage: Usage | null,
   systemFingerprint: boolean,
+  reasoning = "",
 ): Record<string, unknown> {
   let choice: Record<string, unknown>;
   if (ctx.endpoint === "chat") {
-    choice = { index: 0, delta: { content: text }, logprobs: null, finish_reason: null };
+    const delta = reasoning === ""
+      ? { content: text }
+      : text === ""
+      ? { reasoning }
+      : { reasoning, content: text };
+    choice = { index: 0, delta, logprobs: null, finish_reason: null };
     if (finish) {
       choice.finish_reason = finish.finish_reason;
       choice.stop_reason = finish.stop_reason;
@@ -150,12 +193,17 @@ export function usageChunk(ctx: ResponseContext, usage: Usage): Record<string, u
   };
 }
 
-/** The non-streaming response (`chat.completion` or `text_completion`). */
+/**
+ * The non-streaming response (`chat.completion` or `text_completion`). A chat `reasoning` text
+ * goes in `message.reasoning` (null when the model did not reason); the content is null when the
+ * model only reasoned.
+ */
 export function completionBody(
   ctx: ResponseContext,
   text: string,
   finish: Finish,
   usage: Usage,
+  reasoning: string | null = null,
 ): Record<string, unknown> {
   if (ctx.endpoint === "chat") {
     return {
@@ -167,12 +215,12 @@ export function completionBody(
         index: 0,
         message: {
           role: "assistant",
-          content: text,
+          content: reasoning !== null && text === "" ? null : text,
           refusal: null,
           annotations: null,
           audio: null,
           function_call: null,
-          reasoning: null,
+          reasoning,
         },
         logprobs: null,
         finish_reason: finish.finish_reason,
@@ -182,7 +230,7 @@ export function completionBody(
       }],
       service_tier: null,
       system_fingerprint: SYSTEM_FINGERPRINT,
-      usage: { ...usage, prompt_tokens_details: null, completion_tokens_details: null },
+      usage: bodyUsage(usage),
       prompt_logprobs: null,
       prompt_token_ids: null,
       prompt_text: null,
@@ -209,7 +257,7 @@ export function completionBody(
     }],
     service_tier: null,
     system_fingerprint: SYSTEM_FINGERPRINT,
-    usage: { ...usage, prompt_tokens_details: null, completion_tokens_details: null },
+    usage: bodyUsage(usage),
     kv_transfer_params: null,
     ec_transfer_params: null,
     metrics: null,

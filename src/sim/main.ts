@@ -11,7 +11,7 @@ async function main(args: string[]): Promise<number> {
   try {
     options = parseSimArgs(args);
   } catch (error) {
-    console.error(`error: ${error instanceof Error ? error.message : error}`);
+    console.error(`sim: ${error instanceof Error ? error.message : error}`);
     return 2;
   }
   if (options === "help") {

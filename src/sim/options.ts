@@ -4,6 +4,19 @@
  * @module
  */
 
+import {
+  inRange,
+  nonEmptyString,
+  nonNegative,
+  nonNegativeInt,
+  oneOf,
+  optionMessage,
+  positiveInt,
+} from "../util/options.ts";
+
+/** The OTLP protocols the simulator exports with. */
+const OTLP_PROTOCOLS = ["grpc", "http/protobuf"] as const;
+
 /** Injected failures, as per-request probabilities in [0, 1] drawn from the seeded RNG. */
 export interface FaultOptions {
   /** Answer HTTP 500 (InternalServerError) before streaming. */
@@ -40,6 +53,15 @@ export interface SimulatorOptions {
   defaultMaxTokens?: number;
   /** Tokens per content chunk, like vLLM's --stream-interval (default 1). */
   streamInterval?: number;
+  /**
+   * A reasoning model (default 0, none): the first `reasoningTokens` generated tokens of each
+   * chat response are reasoning, streamed in `delta.reasoning` (vLLM 0.32's field; the message's
+   * `reasoning` when not streamed) before the answer in `delta.content`, and the usage reports
+   * them in `completion_tokens_details.reasoning_tokens` (part of `completion_tokens`), as vLLM
+   * with a reasoning parser. A response whose budget ends first is all reasoning. Completions
+   * responses stay plain text: vLLM parses reasoning in chat only.
+   */
+  reasoningTokens?: number;
   /** Context length: prompt + max_tokens above it is a 400 (default 8192). */
   maxModelLen?: number;
   /**
@@ -166,6 +188,7 @@ export interface ResolvedOptions {
   decodeStepMsPerSeq: number;
   defaultMaxTokens: number;
   streamInterval: number;
+  reasoningTokens: number;
   maxModelLen: number;
   prefixCacheBlocks: number;
   kvCacheBlocks: number;
@@ -183,28 +206,40 @@ export interface ResolvedOptions {
   log: boolean;
 }
 
-function nonNegative(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new RangeError(`simulator option ${name} must be a finite number ≥ 0, got ${value}`);
-  }
-  return value;
-}
+/** Where option errors say they come from. */
+const WHERE = "startSimulator";
 
-function positiveInt(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) {
-    throw new RangeError(`simulator option ${name} must be an integer ≥ 1, got ${value}`);
-  }
-  return value;
-}
+/**
+ * The defaults of {@link SimulatorOptions}, which `resolveOptions` applies and `deno task sim
+ * --help` shows.
+ */
+export const SIMULATOR_DEFAULTS = {
+  hostname: "127.0.0.1",
+  model: "sim-llama-3-8b",
+  maxNumSeqs: 256,
+  prefillMsPerToken: 0.05,
+  prefillBaseMs: 5,
+  decodeStepMs: 20,
+  decodeStepMsPerSeq: 0.05,
+  defaultMaxTokens: 128,
+  streamInterval: 1,
+  reasoningTokens: 0,
+  maxModelLen: 8192,
+  prefixCacheBlocks: 16384,
+  kvCacheBlocks: 65536,
+  earlyStopRate: 0,
+  frontendOverheadMs: 2,
+  otlpProtocol: "grpc",
+  exportDelayMs: 5000,
+  serviceName: "vllm-sim",
+  stallMs: 10_000,
+  seed: 0,
+  maxBodyBytes: 4 * 1024 * 1024,
+} as const;
 
+/** A probability in [0, 1]; absent = 0. */
 function rate(name: string, value: number | undefined): number {
-  if (value === undefined) return 0;
-  if (typeof value !== "number" || !(value >= 0 && value <= 1)) {
-    throw new RangeError(`simulator option ${name} must be in [0, 1], got ${value}`);
-  }
-  return value;
+  return inRange(WHERE, name, value ?? 0, 0, 1);
 }
 
 /**
@@ -220,18 +255,8 @@ function rate(name: string, value: number | undefined): number {
  * ```
  */
 export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions {
-  const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new RangeError(`simulator option port must be an integer in [0, 65535], got ${port}`);
-  }
-  const protocol = options.otlpProtocol ?? "grpc";
-  if (protocol !== "grpc" && protocol !== "http/protobuf") {
-    throw new TypeError(
-      `simulator option otlpProtocol must be "grpc" or "http/protobuf", got ${
-        JSON.stringify(protocol)
-      }`,
-    );
-  }
+  const port = inRange(WHERE, "port", options.port ?? 0, 0, 65535, true);
+  const protocol = oneOf(WHERE, "otlpProtocol", options.otlpProtocol ?? "grpc", OTLP_PROTOCOLS);
   let endpoint: string | null = null;
   if (options.otlpEndpoint !== undefined && options.otlpEndpoint !== "") {
     try {
@@ -239,51 +264,56 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
       if (!/^(https?|grpc):$/.test(parsed.protocol)) throw new Error("scheme");
     } catch {
       throw new TypeError(
-        `simulator option otlpEndpoint must be an http://, https:// or grpc:// URL, got ${
-          JSON.stringify(options.otlpEndpoint)
-        }`,
+        optionMessage(
+          WHERE,
+          "otlpEndpoint",
+          "an http://, https:// or grpc:// URL",
+          options.otlpEndpoint,
+        ),
       );
     }
     endpoint = options.otlpEndpoint;
   }
-  const model = options.model ?? "sim-llama-3-8b";
-  if (typeof model !== "string" || model === "") {
-    throw new TypeError(`simulator option model must be a non-empty string, got ${model}`);
-  }
+  const model = nonEmptyString(WHERE, "model", options.model ?? SIMULATOR_DEFAULTS.model);
+  const d = SIMULATOR_DEFAULTS;
+  /** A number option, or its default, through `check`. */
+  const num = (
+    check: (where: string, name: string, value: unknown) => number,
+    name: keyof SimulatorOptions & keyof typeof d,
+  ) => check(WHERE, name, options[name] ?? d[name]);
   const faults = options.faults ?? {};
   return {
-    hostname: options.hostname ?? "127.0.0.1",
+    hostname: options.hostname ?? d.hostname,
     port,
     model,
-    maxNumSeqs: positiveInt("maxNumSeqs", options.maxNumSeqs, 256),
-    prefillMsPerToken: nonNegative("prefillMsPerToken", options.prefillMsPerToken, 0.05),
-    prefillBaseMs: nonNegative("prefillBaseMs", options.prefillBaseMs, 5),
-    decodeStepMs: nonNegative("decodeStepMs", options.decodeStepMs, 20),
-    decodeStepMsPerSeq: nonNegative("decodeStepMsPerSeq", options.decodeStepMsPerSeq, 0.05),
-    defaultMaxTokens: positiveInt("defaultMaxTokens", options.defaultMaxTokens, 128),
-    streamInterval: positiveInt("streamInterval", options.streamInterval, 1),
-    maxModelLen: positiveInt("maxModelLen", options.maxModelLen, 8192),
-    prefixCacheBlocks: options.prefixCacheBlocks === 0
-      ? 0
-      : positiveInt("prefixCacheBlocks", options.prefixCacheBlocks, 16384),
-    kvCacheBlocks: positiveInt("kvCacheBlocks", options.kvCacheBlocks, 65536),
+    maxNumSeqs: num(positiveInt, "maxNumSeqs"),
+    prefillMsPerToken: num(nonNegative, "prefillMsPerToken"),
+    prefillBaseMs: num(nonNegative, "prefillBaseMs"),
+    decodeStepMs: num(nonNegative, "decodeStepMs"),
+    decodeStepMsPerSeq: num(nonNegative, "decodeStepMsPerSeq"),
+    defaultMaxTokens: num(positiveInt, "defaultMaxTokens"),
+    streamInterval: num(positiveInt, "streamInterval"),
+    reasoningTokens: num(nonNegativeInt, "reasoningTokens"),
+    maxModelLen: num(positiveInt, "maxModelLen"),
+    prefixCacheBlocks: options.prefixCacheBlocks === 0 ? 0 : num(positiveInt, "prefixCacheBlocks"),
+    kvCacheBlocks: num(positiveInt, "kvCacheBlocks"),
     earlyStopRate: rate("earlyStopRate", options.earlyStopRate),
-    frontendOverheadMs: nonNegative("frontendOverheadMs", options.frontendOverheadMs, 2),
+    frontendOverheadMs: num(nonNegative, "frontendOverheadMs"),
     otlpEndpoint: endpoint,
     otlpProtocol: protocol,
-    exportDelayMs: nonNegative("exportDelayMs", options.exportDelayMs, 5000),
-    serviceName: options.serviceName ?? "vllm-sim",
+    exportDelayMs: num(nonNegative, "exportDelayMs"),
+    serviceName: options.serviceName ?? d.serviceName,
     apiKey: options.apiKey ?? null,
     faults: {
       http500Rate: rate("faults.http500Rate", faults.http500Rate),
       streamErrorRate: rate("faults.streamErrorRate", faults.streamErrorRate),
       cutRate: rate("faults.cutRate", faults.cutRate),
       stallRate: rate("faults.stallRate", faults.stallRate),
-      stallMs: nonNegative("faults.stallMs", faults.stallMs, 10_000),
+      stallMs: nonNegative(WHERE, "faults.stallMs", faults.stallMs ?? d.stallMs),
     },
     recordGroundTruth: options.recordGroundTruth ?? false,
-    seed: options.seed ?? 0,
-    maxBodyBytes: positiveInt("maxBodyBytes", options.maxBodyBytes, 4 * 1024 * 1024),
+    seed: options.seed ?? d.seed,
+    maxBodyBytes: num(positiveInt, "maxBodyBytes"),
     log: options.log ?? true,
   };
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { SimMetrics, TTFT_BUCKETS_S } from "./prometheus.ts";
-import { metricValue } from "./test_support.ts";
+import { metricValue } from "./_test_support.ts";
 
 const L = 'model_name="m",engine="0"';
 

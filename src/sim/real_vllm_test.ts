@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { startSimulator } from "./server.ts";
 import type { SimulatorOptions } from "./options.ts";
-import { postJson, readSse } from "./test_support.ts";
+import { postJson, readSse } from "./_test_support.ts";
 import { buildRequestSpan, exportRequestOf, SPAN_SCOPE } from "./span.ts";
 import type { OtlpExportRequest, OtlpSpan } from "../otlp/protobuf.ts";
 

@@ -398,6 +398,7 @@ class SimulatorServer {
         parent_span_id: traceparent?.parent_span_id ?? null,
         arrival_ms: arrivalMs,
         output_tokens: planned.tokens,
+        reasoning_tokens: endpoint === "chat" ? Math.min(opts.reasoningTokens, planned.tokens) : 0,
         finish_reason: planned.finish_reason,
         salt,
         fault,

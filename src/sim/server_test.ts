@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { startSimulator } from "./server.ts";
 import type { SimulatorOptions } from "./options.ts";
-import { metricValue, postJson, readSse } from "./test_support.ts";
+import { metricValue, postJson, readSse } from "./_test_support.ts";
 
 const FAST: SimulatorOptions = {
   decodeStepMs: 1,

@@ -47,6 +47,8 @@ export interface SessionInit {
   arrival_ms: number;
   /** Tokens the engine will generate, and how the choice ends. */
   output_tokens: number;
+  /** How many of the first output tokens are reasoning (chat only; 0 = no reasoning model). */
+  reasoning_tokens: number;
   finish_reason: "stop" | "length";
   /** Word-choice salt. */
   salt: number;
@@ -86,6 +88,7 @@ export class CompletionSession {
   readonly #timers: TimerSet;
   #generated = 0;
   #text = "";
+  #reasoning = "";
   #firstOutputMs: number | null = null;
   #times: SequenceTimes | null = null;
   #finishSent: string | null = null;
@@ -129,7 +132,7 @@ export class CompletionSession {
     if (this.#closed) return;
     const init = this.#init;
     const { parsed, context } = init;
-    const piece = tokenText(init.salt, this.#generated, output.new_tokens);
+    const { reasoning, piece } = this.#split(output.new_tokens);
     this.#generated = output.total_tokens;
     this.#times = output.times;
     const first = this.#firstOutputMs === null;
@@ -147,6 +150,7 @@ export class CompletionSession {
       : null;
 
     if (!parsed.stream) {
+      this.#reasoning += reasoning;
       this.#text += piece;
     } else {
       if (first && context.endpoint === "chat") {
@@ -154,7 +158,9 @@ export class CompletionSession {
         this.#emit(sseEvent(roleChunk(context, roleUsage)), false);
       }
       this.#emit(
-        sseEvent(contentChunk(context, piece, finish, usageNow, !parsed.include_usage)),
+        sseEvent(
+          contentChunk(context, piece, finish, usageNow, !parsed.include_usage, reasoning),
+        ),
         true,
       );
       if (first && init.fault === "stall" && !faultNow) this.#startStall();
@@ -190,13 +196,19 @@ export class CompletionSession {
       last_output_ms: atMs,
     });
     this.#finishSent = init.finish_reason;
-    const usage: Usage = usageOf(parsed.prompt_tokens, this.#generated);
+    const reasoningModel = init.reasoning_tokens > 0;
+    const usage: Usage = usageOf(
+      parsed.prompt_tokens,
+      this.#generated,
+      reasoningModel ? Math.min(init.reasoning_tokens, this.#generated) : null,
+    );
     if (parsed.stream) {
       if (parsed.include_usage) this.#emit(sseEvent(usageChunk(context, usage)), false);
       this.#emit(SSE_DONE, false);
       this.#push({ end: true });
     } else {
-      const body = completionBody(context, this.#text, finish!, usage);
+      const reasoningText = reasoningModel ? this.#reasoning : null;
+      const body = completionBody(context, this.#text, finish!, usage, reasoningText);
       if (init.fault === "stall") {
         this.#startStall();
         this.#push({ data: JSON.stringify(body), content: true });
@@ -205,6 +217,20 @@ export class CompletionSession {
         this.#sendJson(200, body);
       }
     }
+  }
+
+  /**
+   * The text of the next `count` tokens, split where reasoning ends: tokens below
+   * `reasoning_tokens` are reasoning, the rest the answer (`piece`).
+   */
+  #split(count: number): { reasoning: string; piece: string } {
+    const { salt, reasoning_tokens } = this.#init;
+    const from = this.#generated;
+    const thinking = Math.max(0, Math.min(count, reasoning_tokens - from));
+    return {
+      reasoning: tokenText(salt, from, thinking),
+      piece: tokenText(salt, from + thinking, count - thinking),
+    };
   }
 
   /** Ends the request early with an HTTP error before any output (injected http faults). */

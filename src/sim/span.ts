@@ -6,6 +6,7 @@
  * @module
  */
 import type { OtlpExportRequest, OtlpKeyValue, OtlpSpan } from "../otlp/protobuf.ts";
+import { SPAN_NAME } from "../metrics/server.ts";
 
 /**
  * vLLM's instrumentation scope name: `vllm.tracing.otel` since Feb 2026 (seen from vLLM 0.32.0);
@@ -13,8 +14,6 @@ import type { OtlpExportRequest, OtlpKeyValue, OtlpSpan } from "../otlp/protobuf
  * `vllm.instrumenting_module_name`.
  */
 export const SPAN_SCOPE = "vllm.tracing.otel";
-/** The span's name. */
-export const SPAN_NAME = "llm_request";
 /** OTLP SpanKind SERVER. */
 export const SPAN_KIND_SERVER = 2;
 

@@ -11,7 +11,7 @@ import { TRACE_EXPORT_METHOD } from "../otlp/schema.ts";
 import type { ServerSpan } from "../types.ts";
 import { startSimulator } from "./server.ts";
 import type { SimulatorOptions } from "./options.ts";
-import { postJson, readSse } from "./test_support.ts";
+import { postJson, readSse } from "./_test_support.ts";
 
 const FAST: SimulatorOptions = {
   decodeStepMs: 1,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { summarize } from "./summarize.ts";
 import { toTable } from "../table/to_table.ts";
-import { makeRecord, makeRun } from "../table/fixtures.ts";
+import { makeRecord, makeRun } from "../table/_fixtures.ts";
 import { formatSummary } from "../display/format_summary.ts";
 
 const failed = (index: number, kind: "timeout" | "http_error") =>

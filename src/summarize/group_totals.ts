@@ -34,7 +34,7 @@ export interface TotalsColumns {
  * import assert from "node:assert/strict";
  * import { totalsColumns } from "./group_totals.ts";
  * import { toTable } from "../table/to_table.ts";
- * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * import { makeRecord, makeRun } from "../table/_fixtures.ts";
  * const columns = totalsColumns(toTable(makeRun([makeRecord()])), "summarize", false);
  * assert.equal(columns.ttft_ms, undefined);
  * assert.equal(columns.success.length, 1);

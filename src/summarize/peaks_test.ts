@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { peakConcurrentRequests, peakOutputTokensPerS } from "./peaks.ts";
 import { summarize } from "./summarize.ts";
 import { toTable } from "../table/to_table.ts";
-import { makeRecord, makeRun } from "../table/fixtures.ts";
+import { makeRecord, makeRun } from "../table/_fixtures.ts";
 
 const rows = (n: number) => Uint32Array.from({ length: n }, (_, i) => i);
 

@@ -18,10 +18,42 @@ export function numpyLerp(a: number, b: number, t: number): number {
 
 /** The two sorted-order ranks and the weight numpy's linear method interpolates between. */
 export function linearRanks(n: number, p: number): { below: number; above: number; t: number } {
-  const position = (n - 1) * (p / 100);
+  return fractionRanks(n, p / 100);
+}
+
+/** {@link linearRanks} for a quantile `q` ∈ [0, 1] (position (n − 1)·q). */
+function fractionRanks(n: number, q: number): { below: number; above: number; t: number } {
+  const position = (n - 1) * q;
   const below = Math.floor(position);
   const above = Math.min(below + 1, n - 1);
   return { below, above, t: position - below };
+}
+
+/**
+ * numpy's linear interpolation between the values at the two ranks of `n` values. At t = 0 numpy
+ * still computes a + (b − a)·0, which turns −0 into +0 (adding 0 does the same), except for a
+ * single value, which it returns as it is.
+ */
+function interpolate(below: number, above: number, t: number, n: number): number {
+  return t === 0 ? below + (n === 1 ? -0 : 0) : numpyLerp(below, above, t);
+}
+
+/**
+ * The quantile `q` ∈ [0, 1] of values already sorted ascending (no NaN), with the same numpy
+ * linear method as {@link percentile} (the charts' quantiles). An empty input gives NaN.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { quantileOfSorted } from "./percentile.ts";
+ * assert.equal(quantileOfSorted([1, 2, 3, 4], 0.9), 3.7); // numpy.quantile([1, 2, 3, 4], 0.9)
+ * ```
+ */
+export function quantileOfSorted(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const r = fractionRanks(n, q);
+  return interpolate(sorted[r.below], sorted[r.above], r.t, n);
 }
 
 /** Throws a RangeError unless 0 ≤ p ≤ 100. */
@@ -65,10 +97,5 @@ export function percentilesInPlace(values: Float64Array, ps: readonly number[]):
   const ranks = ps.map((p) => linearRanks(n, p));
   const wanted = ranks.flatMap((r) => [r.below, r.above]);
   const at = orderStatistics(values, wanted);
-  // t = 0: numpy still computes a + (b − a)·0, which turns −0 into +0 (adding 0 does the same),
-  // except for a single value, which it returns as it is.
-  const zero = n === 1 ? -0 : 0;
-  return ranks.map((r, i) =>
-    r.t === 0 ? at[2 * i] + zero : numpyLerp(at[2 * i], at[2 * i + 1], r.t)
-  );
+  return ranks.map((r, i) => interpolate(at[2 * i], at[2 * i + 1], r.t, n));
 }

@@ -11,13 +11,14 @@ import { percentileColumn } from "./percentile_column.ts";
 import { describe, type MetricStats } from "./describe.ts";
 import { describePooled } from "./describe_pooled.ts";
 import { groupRows } from "./groups.ts";
-import { type Indexable, readColumn } from "./columns.ts";
+import { finiteOrNaN, type Indexable, readColumn } from "./columns.ts";
 import { checkSlo, type SloOptions } from "./goodput.ts";
 import { groupTotals, type TotalsColumns, totalsColumns } from "./group_totals.ts";
 import { tokenLengthStats } from "./token_lengths.ts";
 import { errorCounts } from "./error_counts.ts";
 import { type PeakColumns, peakConcurrentRequests, peakOutputTokensPerS } from "./peaks.ts";
-import { showSummary } from "../display/summary_bundle.ts";
+import { markSummary } from "./summary_mark.ts";
+import { steadyStateRows } from "./steady_state_rows.ts";
 
 /** Options of {@link summarize}. */
 export interface SummarizeOptions {
@@ -34,10 +35,18 @@ export interface SummarizeOptions {
    */
   slo?: SloOptions;
   /**
-   * Metric columns (default: ttft_ms, tpot_ms, itl_ms, e2e_ms, then every server_*_ms column
-   * except server_start_ms that has a value). A list-valued column (itl_ms) is pooled.
+   * Metric columns (default: ttft_ms, ttfot_ms when some request reasoned first, tpot_ms,
+   * itl_ms, e2e_ms, then every server_*_ms column except server_start_ms that has a value). A
+   * list-valued column (itl_ms) is pooled.
    */
   metrics?: string[];
+  /**
+   * Summarize only the requests sent in their run's steady state (the table's `steady_state`
+   * column: in-flight count at ≥ 95 % of the run's concurrency, as vllm-bench), leaving out the
+   * ramp-up and the drain; the column `steady_state_excluded` says how many per group. Needs
+   * runs with a concurrency limit (else a RangeError naming the run). Default false.
+   */
+  steadyState?: boolean;
 }
 
 const DEFAULT_PERCENTILES = [50, 90, 95, 99];
@@ -71,7 +80,9 @@ const PER_USER = "output_tokens_per_s_per_user";
 /**
  * One row per group with counts, throughput, goodput and statistics per metric.
  *
- * Columns: the group columns; `requests`, `succeeded`, `failed`; `errors_by_kind` (the failed
+ * Columns: the group columns; `requests`, `succeeded`, `failed`; with `steadyState`,
+ * `steady_state_excluded` (requests of the ramp-up and drain left out; every other column is over
+ * the steady-state requests only); `errors_by_kind` (the failed
  * requests by `error_kind`, e.g. `"http_error 2, timeout 1"`; null when none failed);
  * `joined_by_trace_context` and
  * `joined_by_request_id` (requests whose server span was joined by trace context, span_status
@@ -100,7 +111,7 @@ const PER_USER = "output_tokens_per_s_per_user";
  * import assert from "node:assert/strict";
  * import { summarize } from "./summarize.ts";
  * import { toTable } from "../table/to_table.ts";
- * import { makeRecord, makeRun } from "../table/fixtures.ts";
+ * import { makeRecord, makeRun } from "../table/_fixtures.ts";
  * // three requests (e.g. `await load("run.json")`) with TTFT 20, 30 and 400 ms
  * const run = makeRun([
  *   makeRecord({ index: 0, ttft_ms: 20, e2e_ms: 50 }),
@@ -125,6 +136,10 @@ export function summarize(table: ColumnTable, options: SummarizeOptions = {}): C
   const groupby = groupColumns(table, options.groupby);
   const metrics = options.metrics ?? defaultMetrics(table);
   const groups = groupRows(table.isGrouped() ? table.ungroup() : table, groupby);
+  if (options.steadyState !== undefined && typeof options.steadyState !== "boolean") {
+    throw new TypeError(`summarize: steadyState must be a boolean, got ${options.steadyState}`);
+  }
+  const steady = options.steadyState ? steadyStateRows(table, groups.rows) : null;
 
   const read = (name: string) => readColumn(table, name, "summarize");
   const columnsForTotals: TotalsColumns = totalsColumns(table, "summarize", slo !== undefined);
@@ -140,7 +155,8 @@ export function summarize(table: ColumnTable, options: SummarizeOptions = {}): C
   // One buffer, shared by all groups, for copying a list metric's pooled values (describePooled).
   const pooledScratch = { buffer: new Float64Array(0) };
 
-  groups.rows.forEach((rows, g) => {
+  groups.rows.forEach((allRows, g) => {
+    const rows = steady ? steady.rows[g] : allRows;
     groups.names.forEach((name, c) => add(name, nullIfNaN(groups.keys[g][c])));
     const t = groupTotals(rows, columnsForTotals, slo);
     const durationS = t.last_ms > t.first_ms ? (t.last_ms - t.first_ms) / 1000 : null;
@@ -148,6 +164,7 @@ export function summarize(table: ColumnTable, options: SummarizeOptions = {}): C
     add("requests", t.requests);
     add("succeeded", t.succeeded);
     add("failed", t.requests - t.succeeded);
+    if (steady) add("steady_state_excluded", steady.excluded[g]);
     add("errors_by_kind", errorCounts(columnsForTotals.success, errorKind, rows));
     const joins = spanStatus ? joinCounts(spanStatus, rows) : null;
     add("joined_by_trace_context", joins?.byTraceContext ?? null);
@@ -206,7 +223,7 @@ export function summarize(table: ColumnTable, options: SummarizeOptions = {}): C
     // Keep the schema for an empty table: no rows, same columns.
     for (const name of groups.names) out[name] ??= [];
   }
-  return showSummary(makeTable(out));
+  return markSummary(makeTable(out));
 }
 
 /** `output_tokens_per_s_per_user_mean`, `_std`, `_min`, `_p50`…, `_max` (no `_count`). */
@@ -240,7 +257,10 @@ function readPeakColumns(table: ColumnTable, totals: TotalsColumns): PeakColumns
   };
 }
 
-/** The default metric list for `table`: client metrics present, then server_*_ms with values. */
+/**
+ * The default metric list for `table`: client metrics present (`ttfot_ms` after `ttft_ms` when
+ * some row reasoned), then server_*_ms with values.
+ */
 export function defaultMetrics(table: ColumnTable): string[] {
   const names = table.columnNames();
   const rows = table.indices();
@@ -248,7 +268,28 @@ export function defaultMetrics(table: ColumnTable): string[] {
     name.startsWith("server_") && name.endsWith("_ms") && name !== "server_start_ms" &&
     hasValue(readColumn(table, name, "summarize"), rows)
   );
-  return [...CLIENT_METRICS.filter((name) => names.includes(name)), ...server];
+  const client = CLIENT_METRICS.filter((name) => names.includes(name));
+  if (client[0] === "ttft_ms" && anyReasoning(table, rows)) client.splice(1, 0, "ttfot_ms");
+  return [...client, ...server];
+}
+
+/**
+ * Whether some row reasoned before its output: `reasoning_chunks` > 0, or a `ttfot_ms` other than
+ * its `ttft_ms`. Without reasoning `ttfot_ms` equals `ttft_ms`, and summarizing it would only
+ * repeat TTFT.
+ */
+function anyReasoning(table: ColumnTable, rows: Uint32Array): boolean {
+  const read = (name: string) => table.column(name) ? readColumn(table, name, "summarize") : null;
+  const chunks = read("reasoning_chunks");
+  const ttfot = read("ttfot_ms");
+  const ttft = read("ttft_ms");
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    if (chunks !== null && finiteOrNaN(chunks[row]) > 0) return true;
+    const output = ttfot === null ? NaN : finiteOrNaN(ttfot[row]);
+    if (Number.isFinite(output) && output !== finiteOrNaN(ttft?.[row])) return true;
+  }
+  return false;
 }
 
 /**

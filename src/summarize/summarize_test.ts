@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { table } from "../deps/arquero.ts";
 import { defaultMetrics, summarize } from "./summarize.ts";
 import { toTable } from "../table/to_table.ts";
-import { makeRecord, makeRun } from "../table/fixtures.ts";
+import { makeRecord, makeRun } from "../table/_fixtures.ts";
 import type { RequestRecord } from "../types.ts";
 import { createRng } from "../util/rng.ts";
 import { describe } from "./describe.ts";
@@ -120,9 +120,9 @@ Deno.test("summarize() goodput counts requests meeting every SLO, TPOT 0 for one
 });
 
 /**
- * A tiny reference of vllm bench serve's calculate_metrics (vLLM facts §4.2), per request:
- * ttft, e2el, output tokens, itl list; TPOT = (e2el − ttft)/(out − 1) for out > 1; ITL pooled;
- * numpy mean, population std, linear percentile; goodput with TPOT 0 when out ≤ 1.
+ * A tiny reference of vllm bench serve's `calculate_metrics` (vLLM's vllm/benchmarks/serve.py),
+ * per request: ttft, e2el, output tokens, itl list; TPOT = (e2el − ttft)/(out − 1) for out > 1;
+ * ITL pooled; numpy mean, population std, linear percentile; goodput with TPOT 0 when out ≤ 1.
  */
 function vllmBenchReference(
   requests: {

@@ -16,7 +16,7 @@ import type { Run } from "../types.ts";
  * ```ts
  * import assert from "node:assert/strict";
  * import { metadataColumns } from "./metadata_columns.ts";
- * import { makeRecord, makeRun } from "./fixtures.ts";
+ * import { makeRecord, makeRun } from "./_fixtures.ts";
  * const a = makeRun([makeRecord(), makeRecord({ index: 1 })], { metadata: { gpu: "H100" } });
  * const b = makeRun([makeRecord()], { metadata: { gpu: "A100", label: "x" } });
  * assert.deepEqual(metadataColumns([a, b], ["label"]), {

@@ -1,7 +1,10 @@
 /**
  * The fields of a {@link RequestRecord} and the kind of value each holds, in declaration order.
- * One list shared by the table builder (which scalar fields become columns) and the file loaders
- * (how each field is validated and encoded in CSV).
+ * One list shared by the file loaders and writers (how each field is validated, and encoded in
+ * CSV and columnar files). The table builder (request_columns.ts) names its columns by hand, in
+ * reading order and with one property read per field per record: copying the fields by name from
+ * this list took longer than its whole pass. to_table_test.ts checks that every scalar field here
+ * is a column of `toTable`.
  *
  * @module
  */
@@ -95,6 +98,13 @@ export const RECORD_FIELDS: readonly RecordField[] = [
   { name: "value_notes", kind: "json", optional: true },
   { name: "stream_notes", kind: "json", optional: true },
   { name: "prompt_tokens_requested", kind: "nullable_number", optional: true },
+  { name: "conversation_id", kind: "nullable_string", optional: true },
+  { name: "turn", kind: "nullable_number", optional: true },
+  { name: "load_rate_rps", kind: "nullable_number", optional: true },
+  { name: "load_concurrency", kind: "nullable_number", optional: true },
+  { name: "ttfot_ms", kind: "nullable_number", optional: true },
+  { name: "reasoning_tokens", kind: "nullable_number", optional: true },
+  { name: "reasoning_chunks", kind: "nullable_number", optional: true },
 ];
 
 /** Names of the record fields that hold one number (possibly null). */

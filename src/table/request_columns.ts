@@ -9,6 +9,7 @@
 
 import type { Run } from "../types.ts";
 import { outputTokensPerSecondPerUser, timeToSecondTokenMs } from "../metrics/interactivity.ts";
+import { steadyStateMarks } from "../metrics/steady_state.ts";
 
 /** The cell for a record without ITL gaps (shared, frozen). */
 const NO_GAPS: readonly number[] = Object.freeze([]);
@@ -29,12 +30,16 @@ export function requestColumns(
     index: numbers(),
     success: text(),
     ttft_ms: numbers(),
+    // Reasoning models: time to the first output that is not reasoning (= ttft_ms without any).
+    ttfot_ms: numbers(),
     tpot_ms: numbers(),
     e2e_ms: numbers(),
     ttst_ms: numbers(),
     output_tokens_per_s_per_user: numbers(),
     prompt_tokens: numbers(),
     completion_tokens: numbers(),
+    reasoning_tokens: numbers(),
+    reasoning_chunks: numbers(),
     // The server's view (vLLM's llm_request span) and the client/server split.
     server_queue_ms: numbers(),
     server_prefill_ms: numbers(),
@@ -58,6 +63,9 @@ export function requestColumns(
     chunk_tokens: text(),
     output_chars: numbers(),
     prompt_tokens_requested: numbers(),
+    // Multi-turn conversations: which one and which turn (null/NaN outside conversations).
+    conversation_id: text(),
+    turn: numbers(),
     token_source: text(),
     finish_reason: text(),
     // What went wrong, if anything.
@@ -75,6 +83,10 @@ export function requestColumns(
     // The run's settings, then the ids and hex (last: wide and rarely read).
     concurrency: numbers(),
     rate: numbers(),
+    // The load in force when each request was sent, and whether it was in the steady state.
+    load_rate_rps: numbers(),
+    load_concurrency: numbers(),
+    steady_state: text(),
     // Which tool measured (another tool's file keeps that tool's metric definitions).
     tool: text(),
     endpoint: text(),
@@ -94,12 +106,17 @@ export function requestColumns(
     const label = run.meta.label;
     const concurrency = run.meta.load?.concurrency ?? NaN;
     const rate = run.meta.load?.rate ?? NaN;
+    const steady = steadyStateOf(run);
+    let inRun = 0; // the record's position in its run
     const tool = run.meta.source?.tool ?? run.meta.client?.tool ?? null;
     for (const r of run.requests) {
       c.run_id[i] = r.run_id;
       c.label[i] = label;
       c.concurrency[i] = concurrency;
       c.rate[i] = rate;
+      c.load_rate_rps[i] = r.load_rate_rps ?? NaN;
+      c.load_concurrency[i] = r.load_concurrency ?? NaN;
+      c.steady_state[i] = steady?.[inRun++] ?? null;
       c.tool[i] = tool;
       c.index[i] = r.index;
       c.request_id[i] = r.request_id ?? null;
@@ -116,6 +133,9 @@ export function requestColumns(
       c.lateness_ms[i] = r.lateness_ms;
       c.headers_ms[i] = r.headers_ms ?? NaN;
       c.ttft_ms[i] = r.ttft_ms ?? NaN;
+      c.ttfot_ms[i] = r.ttfot_ms ?? NaN;
+      c.reasoning_tokens[i] = r.reasoning_tokens ?? NaN;
+      c.reasoning_chunks[i] = r.reasoning_chunks ?? NaN;
       c.e2e_ms[i] = r.e2e_ms ?? NaN;
       c.tpot_ms[i] = r.tpot_ms ?? NaN;
       c.ttst_ms[i] = timeToSecondTokenMs(r) ?? NaN;
@@ -124,6 +144,8 @@ export function requestColumns(
       c.last_chunk_ms[i] = r.last_chunk_ms ?? NaN;
       c.prompt_tokens[i] = r.prompt_tokens ?? NaN;
       c.prompt_tokens_requested[i] = r.prompt_tokens_requested ?? NaN;
+      c.conversation_id[i] = r.conversation_id ?? null;
+      c.turn[i] = r.turn ?? NaN;
       c.completion_tokens[i] = r.completion_tokens ?? NaN;
       c.token_source[i] = r.token_source ?? null;
       c.finish_reason[i] = r.finish_reason ?? null;
@@ -159,4 +181,14 @@ export function requestColumns(
     }
   }
   return c;
+}
+
+/**
+ * Whether each request of the run was sent in its steady state (src/metrics/steady_state.ts),
+ * or null when the run had no concurrency limit to reach.
+ */
+function steadyStateOf(run: Run): boolean[] | null {
+  const concurrency = run.meta.load?.concurrency;
+  if (concurrency === undefined || !Number.isInteger(concurrency) || concurrency < 1) return null;
+  return steadyStateMarks(run.requests, concurrency);
 }

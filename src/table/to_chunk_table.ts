@@ -7,7 +7,6 @@
 import { type ColumnTable, table } from "../deps/arquero.ts";
 import type { Run } from "../types.ts";
 import { asRuns } from "./runs.ts";
-import { showTable } from "../display/show_table.ts";
 
 /**
  * One row per content chunk of every request. Columns: `run_id`, `label`, `index` (request
@@ -20,7 +19,7 @@ import { showTable } from "../display/show_table.ts";
  * ```ts
  * import assert from "node:assert/strict";
  * import { toChunkTable } from "./to_chunk_table.ts";
- * import { makeRecord, makeRun } from "./fixtures.ts";
+ * import { makeRecord, makeRun } from "./_fixtures.ts";
  * // two requests of 4 chunks each (e.g. `await load("runs/run.json")`)
  * const chunks = toChunkTable(makeRun([makeRecord(), makeRecord({ index: 1 })]));
  * assert.equal(chunks.numRows(), 8);
@@ -64,7 +63,7 @@ export function toChunkTable(input: Run | Run[]): ColumnTable {
       }
     }
   }
-  return showTable(table({
+  return table({
     run_id: runId,
     label,
     index,
@@ -76,5 +75,5 @@ export function toChunkTable(input: Run | Run[]): ColumnTable {
     tokens,
     concurrency,
     rate,
-  }));
+  });
 }

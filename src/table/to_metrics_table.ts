@@ -7,7 +7,6 @@
 import { type ColumnTable, table } from "../deps/arquero.ts";
 import type { Run } from "../types.ts";
 import { asRuns } from "./runs.ts";
-import { showTable } from "../display/show_table.ts";
 
 /**
  * One row per scrape and series of `meta.server_metrics` (collected with `scrapeInterval`), long
@@ -22,7 +21,7 @@ import { showTable } from "../display/show_table.ts";
  * ```ts
  * import assert from "node:assert/strict";
  * import { toMetricsTable } from "./to_metrics_table.ts";
- * import { makeRun } from "./fixtures.ts";
+ * import { makeRun } from "./_fixtures.ts";
  * const run = makeRun([]); // in real use, a run collected with scrapeInterval
  * run.meta.server_metrics = {
  *   url: "http://127.0.0.1:8000/metrics", interval_ms: 1000, at_ms: [run.meta.started_ms + 500],
@@ -67,7 +66,7 @@ export function toMetricsTable(input: Run | Run[]): ColumnTable {
       });
     }
   }
-  return showTable(table(c));
+  return table(c);
 }
 
 /** The earliest request start of `run`, or its `started_ms` when it has no request. */

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { op } from "../deps/arquero.ts";
 import { toTable } from "./to_table.ts";
 import { toChunkTable } from "./to_chunk_table.ts";
-import { makeRecord, makeRun } from "./fixtures.ts";
+import { makeRecord, makeRun } from "./_fixtures.ts";
 import { RECORD_FIELDS } from "./record_fields.ts";
 import type { RequestRecord } from "../types.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { load } from "../../src/io/load.ts";
-import { filesIn, runBench } from "./bench_helpers.ts";
+import { filesIn, runBench } from "./_bench_helpers.ts";
 
 Deno.test("bench against an unreachable server saves the failures as data and exits 3", async () => {
   const out = await Deno.makeTempDir({ prefix: "bench_unreachable_" });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { FLAGS } from "../../src/cli/bench_args.ts";
-import { runBench } from "./bench_helpers.ts";
+import { runBench } from "./_bench_helpers.ts";
 
 Deno.test("bench --help exits 0 and lists every flag", async () => {
   const { code, stdout } = await runBench(["--help"]);
@@ -19,17 +19,17 @@ Deno.test("bench with a mistyped flag exits 2 and names the flag", async () => {
 
 Deno.test("bench with bad values exits 2 with a message naming the flag", async () => {
   const cases: [string[], RegExp][] = [
-    [["--requests", "many"], /--requests: expected an integer/],
-    [["--concurrency", "1,,4"], /--concurrency: bad list/],
-    [["--shard", "4/4", "--run-id", "r"], /--shard: I must be in 0..3/],
+    [["--requests", "many"], /option --requests must be an integer/],
+    [["--concurrency", "1,,4"], /option --concurrency must be a comma list without empty items/],
+    [["--shard", "4/4", "--run-id", "r"], /option --shard must be I\/N with I in 0..3/],
     [["--shard", "0/4", "--requests", "2"], /--shard: 2 requests cannot be split over 4 shards/],
     // Issue 13: these used to pass the parser and fail after the banner (or not at all).
     [["--model", ""], /--model: the value is empty/],
     [["--jsonl", ""], /--jsonl: the value is empty/],
     [["--otlp-host", ""], /--otlp-host: the value is empty/],
     [["--out", ""], /--out: the value is empty/],
-    [["--requests", "0x10"], /--requests: expected an integer ≥ 1, got "0x10"/],
-    [["--input-tokens", "100000000"], /--input-tokens: at most 1000000/],
+    [["--requests", "0x10"], /option --requests must be an integer ≥ 1, got "0x10"/],
+    [["--input-tokens", "100000000"], /option --input-tokens must be at most 1000000/],
   ];
   for (const [args, expected] of cases) {
     const { code, stdout, stderr } = await runBench(args);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { load } from "../../src/io/load.ts";
-import { filesIn, requestLines, spawnBench, waitFor } from "./bench_helpers.ts";
+import { filesIn, requestLines, spawnBench, waitFor } from "./_bench_helpers.ts";
 
 const SLOW_RUN = [
   "--simulate",

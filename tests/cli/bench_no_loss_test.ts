@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { load } from "../../src/io/load.ts";
 import { loadAll } from "../../src/io/load_all.ts";
 import { startSimulator } from "../../src/sim/mod.ts";
-import { filesIn, requestLines, runBench, spawnBench, waitFor } from "./bench_helpers.ts";
+import { filesIn, requestLines, runBench, spawnBench, waitFor } from "./_bench_helpers.ts";
 
 const SMALL = ["--input-tokens", "16", "--output-tokens", "8"];
 const SLOW_RUN = ["--simulate", "--concurrency", "2", "--requests", "400", ...SMALL];

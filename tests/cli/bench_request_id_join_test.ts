@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { load } from "../../src/io/load.ts";
 import { hexToBase64, vllmOtlp } from "../../src/enrich/_test_support.ts";
 import { FIXTURE_START_MS } from "../../src/enrich/_test_support.ts";
-import { filesIn, runBench } from "./bench_helpers.ts";
+import { filesIn, runBench } from "./_bench_helpers.ts";
 
 /** Run A ran this long before run B (e.g. the previous point of a sweep). */
 const RUN_A_EARLIER_MS = 30_000;

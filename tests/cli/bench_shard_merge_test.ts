@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { startSimulator } from "../../src/sim/server.ts";
 import { load } from "../../src/io/load.ts";
 import { mergeRuns } from "../../src/cli/merge.ts";
-import { filesIn, runBench } from "./bench_helpers.ts";
+import { filesIn, runBench } from "./_bench_helpers.ts";
 import type { Run } from "../../src/types.ts";
 
 const SHARDS = 3;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { load } from "../../src/io/load.ts";
 import { loadAll } from "../../src/io/load_all.ts";
-import { filesIn, runBench } from "./bench_helpers.ts";
+import { filesIn, runBench } from "./_bench_helpers.ts";
 
 const API_KEY = "sk-test-never-written-0123";
 

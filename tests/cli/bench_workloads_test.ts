@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Run } from "../../src/types.ts";
-import { filesIn, ROOT, runBench } from "./bench_helpers.ts";
+import { filesIn, ROOT, runBench } from "./_bench_helpers.ts";
 
 Deno.test("bench --dataset trace replays a Mooncake trace at its scaled times", async () => {
   const out = await Deno.makeTempDir({ prefix: "bench_trace_" });

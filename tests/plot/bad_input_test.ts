@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import * as aq from "../../src/deps/arquero.ts";
 import { plot, render, VEGA_LITE_SCHEMA } from "../../src/plot/mod.ts";
-import { compile, svgText } from "./helpers.ts";
-import { syntheticChunkTable, syntheticSweepSummary, syntheticTable } from "./fixtures.ts";
+import { compile, svgText } from "./_helpers.ts";
+import { syntheticChunkTable, syntheticSweepSummary, syntheticTable } from "./_fixtures.ts";
 
 const requests = syntheticTable({ requests: 20 });
 const chunks = syntheticChunkTable({ requests: 20 });
@@ -47,7 +47,10 @@ Deno.test("a missing column throws a TypeError naming the chart and the column",
     /plot\.breakdown: columns "server_queue_ms", "server_prefill_ms"/,
   );
   assert.throws(() => plot.ecdf(t, { metric: "itl_ms" }), /column "itl_ms" not found/);
-  assert.throws(() => plot.compare(requests, { metric: "ttft_ms", by: "nope" }), /column "nope"/);
+  assert.throws(
+    () => plot.compare(requests, { metric: "ttft_ms", color: "nope" }),
+    /column "nope"/,
+  );
   assert.throws(() => plot.itlOverTime(requests), /plot\.itlOverTime: .*columns? .*"gap_ms"/);
   assert.throws(
     () => plot.sweep(summary, { x: "concurrency", y: ["ttft_ms_p42"] }),

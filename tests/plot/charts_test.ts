@@ -16,13 +16,15 @@ import {
   VEGA_LITE_SCHEMA,
 } from "../../src/plot/mod.ts";
 import type { VegaLiteSpec } from "../../src/types.ts";
-import { compile, dataRows, renderSvg, svgText } from "./helpers.ts";
+import { compile, dataRows, renderSvg, svgText } from "./_helpers.ts";
 import {
   syntheticChunkTable,
+  syntheticConversationTable,
   syntheticMetricsTable,
+  syntheticRampTable,
   syntheticSweepSummary,
   syntheticTable,
-} from "./fixtures.ts";
+} from "./_fixtures.ts";
 
 const one = syntheticTable({ requests: 120, seed: 3 });
 const two = syntheticTable({ requests: 120, seed: 3, labels: ["baseline", "tuned"] });
@@ -95,7 +97,22 @@ const cases: [string, () => VegaLiteSpec, string[]][] = [
     "waiting",
   ]],
   ["serverState two runs", () => plot.serverState(syntheticMetricsTable(["a", "b"])), ["a", "b"]],
-  ["compare box", () => compare(two, { metric: "ttft_ms", by: "label" }), [
+  ["byTurn", () => plot.byTurn(syntheticConversationTable()), [
+    "TTFT by conversation turn",
+    "conversation turn (1 = first user message)",
+    "TTFT (ms)",
+    "p99",
+  ]],
+  ["byTurn two runs", () => plot.byTurn(syntheticConversationTable({ labels: ["a", "b"] })), [
+    "a",
+    "b",
+  ]],
+  ["latencyVsLoad", () => plot.latencyVsLoad(syntheticRampTable()), [
+    "TTFT vs load",
+    "request rate in force (req/s)",
+    "p90",
+  ]],
+  ["compare box", () => compare(two, { metric: "ttft_ms", color: "label" }), [
     "TTFT (ms)",
     "baseline",
   ]],
@@ -116,6 +133,7 @@ for (const [name, make, texts] of cases) {
 Deno.test("plot namespace holds every chart function", () => {
   assert.deepEqual(Object.keys(plot).sort(), [
     "breakdown",
+    "byTurn",
     "compare",
     "compareCi",
     "ecdf",
@@ -123,7 +141,9 @@ Deno.test("plot namespace holds every chart function", () => {
     "inFlight",
     "itlByPosition",
     "itlOverTime",
+    "latencyVsLoad",
     "pareto",
+    "rateSearch",
     "serverState",
     "sweep",
     "throughputOverTime",
@@ -207,7 +227,10 @@ Deno.test("timeline of a multi-run table shows the chosen run only", () => {
   assert.equal(first.length, 120);
   assert.equal(second.length, 120);
   assert.notDeepEqual(first, second);
-  assert.throws(() => timeline(two, { run: "nope" }), /run_id "nope"/);
+  assert.throws(
+    () => timeline(two, { run: "nope" }),
+    /plot.timeline: option run must be a run_id of the table \(run-1, run-2\), got "nope"/,
+  );
 });
 
 Deno.test("timeline draws every k-th request above maxRequests", () => {
@@ -391,4 +414,17 @@ Deno.test("timeline widens a failed request to a visible bar", () => {
   const failed = rows.filter((r) => r.failed === 1);
   assert.ok(failed.length > 0);
   for (const r of failed) assert.ok((r.e as number) - (r.s as number) >= span * 0.004 - 1e-9);
+});
+
+Deno.test("latencyVsLoad puts each request in the bin of its load and leaves out failed ones", () => {
+  const ramp = syntheticRampTable();
+  const spec = plot.latencyVsLoad(ramp, { metric: "ttft_ms", maxBins: 6 });
+  const rows = dataRows(spec) as { stat: string; load: number; n: number }[];
+  const ok = [...ramp.array("success")].filter((s) => s === true).length;
+  const p50 = rows.filter((r) => r.stat === "p50");
+  assert.equal(p50.reduce((a, r) => a + r.n, 0), ok);
+  assert.ok(ok < ramp.numRows(), "fixture has failed requests");
+  assert.ok(p50.length <= 6);
+  assert.deepEqual(p50.map((r) => r.load), [...p50.map((r) => r.load)].sort((a, b) => a - b));
+  assert.deepEqual([...new Set(rows.map((r) => r.stat))], ["p50", "p90"]);
 });

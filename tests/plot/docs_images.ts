@@ -6,7 +6,7 @@
  */
 
 import { plot, render } from "../../src/plot/mod.ts";
-import { syntheticChunkTable, syntheticSweepSummary, syntheticTable } from "./fixtures.ts";
+import { syntheticChunkTable, syntheticSweepSummary, syntheticTable } from "./_fixtures.ts";
 
 const out = new URL("../../docs/img/", import.meta.url);
 await Deno.mkdir(out, { recursive: true });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as aq from "../../src/deps/arquero.ts";
 import { plot } from "../../src/plot/mod.ts";
 import type { VegaLiteSpec } from "../../src/types.ts";
-import { compile, embeddedValueCount } from "./helpers.ts";
+import { compile, embeddedValueCount } from "./_helpers.ts";
 import { createRng } from "../../src/util/rng.ts";
 
 /** 100,000 requests in 4 runs, built column-wise (quick), with ITL lists of 1–40 gaps. */

@@ -3,8 +3,8 @@ import { plot, render } from "../../src/plot/mod.ts";
 import { toChunkTable, toTable } from "../../src/table/mod.ts";
 import { summarize } from "../../src/summarize/mod.ts";
 import type { VegaLiteSpec } from "../../src/types.ts";
-import { compile, dataRows, svgText } from "./helpers.ts";
-import { syntheticRuns } from "./fixtures.ts";
+import { compile, dataRows, svgText } from "./_helpers.ts";
+import { syntheticRuns } from "./_fixtures.ts";
 
 // The real tables of src/table and src/summarize, from Run objects.
 const runs = syntheticRuns({ requests: 50, labels: ["baseline", "tuned"], seed: 13 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { plot, render, specBundle, VEGA_LITE_MIME } from "../../src/plot/mod.ts";
 import type { VegaLiteSpec } from "../../src/types.ts";
-import { syntheticChunkTable, syntheticTable } from "./fixtures.ts";
+import { syntheticChunkTable, syntheticTable } from "./_fixtures.ts";
 
 const table = syntheticTable({ requests: 40, seed: 2 });
 const spec = plot.ecdf(table, { metric: "ttft_ms" });

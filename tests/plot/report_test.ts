@@ -6,7 +6,7 @@ import {
   syntheticRuns,
   syntheticSweepSummary,
   syntheticTable,
-} from "./fixtures.ts";
+} from "./_fixtures.ts";
 
 const SCRIPT = "<script>alert(1)</script>";
 const IMG = '"><img src=x onerror=alert(1)>';

@@ -4,14 +4,17 @@
  */
 import { plot, render } from "../../src/plot/mod.ts";
 import type { VegaLiteSpec } from "../../src/types.ts";
-import { assertSnapshot } from "./helpers.ts";
+import { assertSnapshot } from "./_helpers.ts";
 import {
   syntheticChunkTable,
+  syntheticConversationTable,
   syntheticMetricsTable,
+  syntheticRampTable,
   syntheticSweepSummary,
   syntheticTable,
-} from "./fixtures.ts";
+} from "./_fixtures.ts";
 import { compareRuns } from "../../src/compare/compare_runs.ts";
+import * as aq from "../../src/deps/arquero.ts";
 
 const one = syntheticTable({ requests: 80, seed: 1 });
 const two = syntheticTable({ requests: 150, seed: 1, labels: ["baseline", "tuned"] });
@@ -37,10 +40,21 @@ const snapshots: [string, () => VegaLiteSpec][] = [
   ["in-flight", () => plot.inFlight(one)],
   ["sweep", () => plot.sweep(summary, { x: "concurrency" })],
   ["throughput-vs-latency", () => plot.throughputVsLatency(summary)],
+  ["latency-vs-load", () => plot.latencyVsLoad(syntheticRampTable(), { metric: "ttft_ms" })],
   ["compare-box", () => plot.compare(two, { metric: "e2e_ms" })],
   ["compare-ci", () => plot.compareCi(comparison)],
   ["pareto", () => plot.pareto(summary)],
   ["server-state", () => plot.serverState(syntheticMetricsTable())],
+  ["rate-search", () =>
+    plot.rateSearch(
+      // the summary of a search: the two measuring probes (no rate), then five rate probes
+      aq.table({
+        rate: [null, null, 37.2, 18.6, 27.9, 23.3, 25.6],
+        good_fraction: [1, 0, 0.075, 1, 0.225, 0.973, 0.4],
+      }),
+      { targetPercent: 90, foundRps: 23.3 },
+    )],
+  ["by-turn", () => plot.byTurn(syntheticConversationTable())],
   ["no-data", () => plot.breakdown(one.filter(() => false))],
 ];
 

@@ -3,7 +3,7 @@
  * 1 when the save fails. Used by atomic_write_test.ts under a file-size limit.
  */
 import { save } from "../save.ts";
-import { makeRecord, makeRun } from "../../table/fixtures.ts";
+import { makeRecord, makeRun } from "../../table/_fixtures.ts";
 
 const run = makeRun(Array.from({ length: 2_000 }, (_, index) => makeRecord({ index })));
 try {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { cacheDir, E2E_DIR, shortHash } from "../_parts.ts";
 import { save } from "../../../src/io/save.ts";
 import { RECORD_FIELDS } from "../../../src/table/record_fields.ts";
-import { makeRecord, makeRun } from "../../../src/table/fixtures.ts";
+import { makeRecord, makeRun } from "../../../src/table/_fixtures.ts";
 import type { Run } from "../../../src/types.ts";
 
 const SCRIPT = fileURLToPath(new URL("./read_columnar.py", import.meta.url));

@@ -4,9 +4,10 @@
  * byte as it arrives on a loopback OTLP/HTTP endpoint, and also written as OTLP/JSON by
  * otlp_pb_to_json.py (the protobuf runtime's JSON form, ids in hex).
  *
- * The request mirrors the one behind the vLLM 0.29.0 trace in shared/reference/vllm-facts.md §5
- * (a /v1/completions request, max_tokens 8, temperature 0, 14 prompt tokens, 8 generated, ttft
- * 0.11554598808288574 s, engine timings of that trace), arriving "now": vLLM ends the span at the
+ * The request mirrors the one behind a real vLLM 0.29.0 trace (the public fixture
+ * tests/fixtures/vllm-0.29.0-otel.json of the GitHub repository ruqi1125/inferscope): a
+ * /v1/completions request, max_tokens 8, temperature 0, 14 prompt tokens, 8 generated, ttft
+ * 0.11554598808288574 s, engine timings of that trace, arriving "now": vLLM ends the span at the
  * current time, so the recording time is the span's time.
  *
  * `deno run -A tests/e2e/python/record_fixture.ts` (after `bash tests/e2e/setup.sh`) writes

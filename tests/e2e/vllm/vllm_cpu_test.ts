@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { load, plot, prometheusDelta, render, summarize, toTable } from "../../../mod.ts";
 import type { RequestRecord, Run } from "../../../mod.ts";
-import { runBench } from "../../cli/bench_helpers.ts";
+import { runBench } from "../../cli/_bench_helpers.ts";
 import { jaegerBinary } from "../_parts.ts";
 import { startJaeger } from "../jaeger/_jaeger.ts";
 import {
@@ -20,7 +20,7 @@ import {
   startVllm,
   venvMissingReason,
   VLLM_VENV,
-} from "./vllm_server.ts";
+} from "./_vllm_server.ts";
 
 const skipReason = venvMissingReason();
 if (skipReason) console.log(`vllm_cpu_test: skipped: ${skipReason}`);

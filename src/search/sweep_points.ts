@@ -16,7 +16,7 @@ export interface SweepPoint {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { sweepPoints } from "./sweep.ts";
+ * import { sweepPoints } from "./sweep_points.ts";
  * assert.deepEqual(sweepPoints([1, 4], [undefined]), [
  *   { concurrency: 1, rate: undefined },
  *   { concurrency: 4, rate: undefined },

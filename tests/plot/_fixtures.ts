@@ -364,3 +364,54 @@ export function syntheticMetricsTable(labels: string[] = ["test"]): aq.ColumnTab
   });
   return aq.from(rows);
 }
+
+/**
+ * A request table of multi-turn conversations (`conversation_id`, `turn`, `ttft_ms`, `success`):
+ * turn 1 pays the whole prefill, later turns hit the prefix cache and grow slowly with the
+ * history. Seeded; one run per label.
+ */
+export function syntheticConversationTable(
+  options: { conversations?: number; turns?: number; seed?: number; labels?: string[] } = {},
+): aq.ColumnTable {
+  const { conversations = 20, turns = 6, seed = 1, labels = ["run-a"] } = options;
+  const rng = createRng(seed);
+  const rows: Row[] = [];
+  labels.forEach((label, k) => {
+    for (let c = 0; c < conversations; c++) {
+      for (let t = 1; t <= turns; t++) {
+        const base = t === 1 ? 120 : 30 + 6 * t + 20 * k;
+        rows.push({
+          run_id: `run-${k}`,
+          label,
+          conversation_id: `conv-${c}`,
+          turn: t,
+          success: rng.next() > 0.03,
+          ttft_ms: round3(base * (0.8 + 0.5 * rng.next())),
+        });
+      }
+    }
+  });
+  return columnsTable(rows, true);
+}
+
+/**
+ * A requests table of a run under a linear rate ramp from 2 to 20 req/s: `load_rate_rps` per
+ * request and a TTFT that grows with it (queueing near saturation), some requests failed.
+ */
+export function syntheticRampTable(requests = 240, seed = 3): aq.ColumnTable {
+  const rng = createRng(seed);
+  const rows: Row[] = [];
+  for (let index = 0; index < requests; index++) {
+    const rate = 2 + 18 * index / (requests - 1);
+    const failed = rng.next() < 0.03;
+    rows.push({
+      run_id: "ramp-1",
+      label: "ramp",
+      index,
+      success: !failed,
+      load_rate_rps: round3(rate),
+      ttft_ms: failed ? null : round3(25 + 0.4 * rate * rate * (0.6 + 0.8 * rng.next())),
+    });
+  }
+  return columnsTable(rows, true);
+}

@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from "node:url";
 import type { OtlpExportRequest, OtlpKeyValue } from "./protobuf.ts";
+import { SPAN_NAME } from "../metrics/server.ts";
 
 /** Attributes vLLM V1 (2025-09 → v0.29.0) sets on `llm_request`, as JS values. */
 export const V1_ATTRIBUTES = {
@@ -76,7 +77,7 @@ export function llmRequestPayload(specs: SpanSpec[]): OtlpExportRequest {
           traceId: s.traceId,
           spanId: s.spanId,
           parentSpanId: s.parentSpanId ?? "",
-          name: s.name ?? "llm_request",
+          name: s.name ?? SPAN_NAME,
           kind: 2,
           startTimeUnixNano: s.startTimeUnixNano ?? "1790341371953418752",
           endTimeUnixNano: s.endTimeUnixNano ?? "1790341372208341144",

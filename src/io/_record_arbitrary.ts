@@ -7,7 +7,7 @@
 
 import fc from "../deps/fast_check.ts";
 import type { RequestRecord, Run, ServerMetricsSeries } from "../types.ts";
-import { makeRecord, makeRun } from "../table/fixtures.ts";
+import { makeRecord, makeRun } from "../table/_fixtures.ts";
 
 const TRICKY = [
   ",",
@@ -78,14 +78,34 @@ export const recordArb: fc.Arbitrary<RequestRecord> = fc.record({
   server_completion_tokens: nullable(numberArb),
   server_spans: fc.array(jsonObject, { maxLength: 2 }),
   non_content_chunk_times_ms: fc.option(numbers, { nil: undefined }),
+  // Reasoning fields: optional (absent in older files); a CSV cannot tell null from absent.
+  reasoning: fc.option(
+    fc.record({ ttfot_ms: numberArb, reasoning_tokens: numberArb, reasoning_chunks: numberArb }),
+    { nil: undefined },
+  ),
+  // The load in force at send time: optional, absent when not applicable.
+  load_rate_rps: fc.option(numberArb, { nil: undefined }),
+  load_concurrency: fc.option(fc.integer({ min: 1, max: 4096 }), { nil: undefined }),
   custom_field: fc.option(fc.jsonValue({ maxDepth: 2 }).map(fixNegativeZero), { nil: undefined }),
-}).map(({ non_content_chunk_times_ms, custom_field, ...fields }) => {
+}).map((
+  {
+    non_content_chunk_times_ms,
+    reasoning,
+    load_rate_rps,
+    load_concurrency,
+    custom_field,
+    ...fields
+  },
+) => {
   const record = makeRecord(fields as unknown as Partial<RequestRecord>) as
     & RequestRecord
     & Record<string, unknown>;
   if (non_content_chunk_times_ms !== undefined) {
     record.non_content_chunk_times_ms = non_content_chunk_times_ms;
   }
+  if (reasoning !== undefined) Object.assign(record, reasoning);
+  if (load_rate_rps !== undefined) record.load_rate_rps = load_rate_rps;
+  if (load_concurrency !== undefined) record.load_concurrency = load_concurrency;
   if (custom_field !== undefined) record.custom_field = custom_field;
   return record;
 });

@@ -14,7 +14,7 @@ import { NO_SERVER_METRICS } from "../metrics/server.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { makeRecord } from "./fixtures.ts";
+ * import { makeRecord } from "./_fixtures.ts";
  * const record = makeRecord({ index: 2, ttft_ms: 50 });
  * assert.deepEqual([record.request_id, record.ttft_ms, record.e2e_ms], ["req-2", 50, 50]);
  * ```

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFixture } from "./test_helpers.ts";
+import { readFixture } from "./_test_helpers.ts";
 
 Deno.test("readFixture() reads a file of testdata/ and names the path of a missing one", () => {
   assert.match(readFixture("llm_request.otlp.json"), /"llm_request"/);
