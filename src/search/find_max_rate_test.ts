@@ -47,10 +47,13 @@ Deno.test("findMaxRate converges on the simulator's known TPOT capacity", async 
     // lengthen steps (measured: TPOT 33–35 ms at 17.4 req/s where the model says 31, so lower
     // rates), and the ramp-up and drain of a short probe help (higher rates). It still excludes
     // both ends of the search: the synchronous (≈ 4.5) and saturation (≈ 35–40 req/s) throughputs.
+    // The low end is wide because CI runs this beside a Go build on 2 cores (14.1 req/s was
+    // seen at load 7); bisection_test.ts checks the search itself against an exact capacity.
     assert.ok(
-      rate >= 0.5 * CAPACITY_RPS && rate <= 1.2 * CAPACITY_RPS,
+      rate >= 0.4 * CAPACITY_RPS && rate <= 1.2 * CAPACITY_RPS,
       `found ${rate} req/s, expected ${CAPACITY_RPS} ± the band (${probes})`,
     );
+    assert.ok(rate > result.sync!.throughput_rps!, "above the synchronous throughput");
     assert.equal(result.converged, true, result.stop_reason);
     assert.ok(result.bracket.bad_rps! - rate <= 0.1 * rate);
     // The first rate probed is the saturation throughput (3 significant digits).
