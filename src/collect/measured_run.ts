@@ -17,7 +17,7 @@ import { ProgressTracker } from "./progress_tracker.ts";
 import { type RequestContext, sendRequest } from "./request.ts";
 import { arrivalOffsets, Semaphore, sleepUntil } from "./schedule.ts";
 import { followConcurrencyRamp } from "./concurrency_ramp.ts";
-import { loadInForce } from "./load_in_force.ts";
+import { type LoadInForce, loadInForce } from "./load_in_force.ts";
 import type { CollectSettings } from "./settings.ts";
 import { countShare, type SpecSource } from "./spec_source.ts";
 import { anySignal, longTimeout } from "./timers.ts";
@@ -162,22 +162,16 @@ async function sendAll(
       // Closed loop: a request is due when its slot frees up, so lateness is client overhead.
       const timed = openLoop || spec.send_at_ms !== undefined;
       const scheduledMs = timed ? dueMs : Math.max(dueMs, nowMs());
-      const body = prepareBody(spec, plan.bodySettings);
-      tracker.inFlight++;
-      const requestId = settings.ids.measured(index);
       const replayed = spec.send_at_ms !== undefined;
-      const load = loadInForce({ ...options, replayed }, arrivalMs, slots.limit); // load_* fields
-      const answer = answerSink(spec, plan.ctx.endpoint); // only for a conversation's next turn
-      const turn = spec;
-      const task = sendRequest({ index, requestId, spec, body, scheduledMs, answer }, plan.ctx)
-        // The conversation hears its answer before the slot frees, so its next turn can take it.
-        .then((measured) =>
-          finish(
-            { ...measured, ...load },
-            (record) => tellConversation(turn, record, answer, outcome.callbackErrors),
-          )
-        );
-      const tracked: Promise<void> = task.finally(() => inFlight.delete(tracked));
+      const load = loadInForce(
+        { rate: options.rate, ramp: options.ramp, replayed },
+        arrivalMs,
+        slots.limit,
+      );
+      tracker.inFlight++;
+      const request = { index, spec, scheduledMs, load };
+      const tracked: Promise<void> = startRequest(plan, request, finish, outcome.callbackErrors)
+        .finally(() => inFlight.delete(tracked));
       inFlight.add(tracked);
     }
     await Promise.all(inFlight);
@@ -187,6 +181,37 @@ async function sendAll(
     await Promise.allSettled(inFlight);
     await source.close().catch(() => {});
   }
+}
+
+/** One measured request as the schedule loop starts it. */
+interface ScheduledRequest {
+  index: number;
+  spec: RequestSpec;
+  /** Epoch ms the schedule meant it to go. */
+  scheduledMs: number;
+  /** The load in force when it was sent (`load_rate_rps`, `load_concurrency`). */
+  load: LoadInForce;
+}
+
+/** Sends one measured request; resolves once its record is finished (kept, logged, reported). */
+function startRequest(
+  plan: MeasuredPlan,
+  request: ScheduledRequest,
+  finish: ReturnType<typeof finisher>,
+  callbackErrors: unknown[],
+): Promise<void> {
+  const { index, spec, scheduledMs, load } = request;
+  const body = prepareBody(spec, plan.bodySettings);
+  const requestId = plan.settings.ids.measured(index);
+  const answer = answerSink(spec, plan.ctx.endpoint); // only for a conversation's next turn
+  return sendRequest({ index, requestId, spec, body, scheduledMs, answer }, plan.ctx)
+    // The conversation hears its answer before the slot frees, so its next turn can take it.
+    .then((measured) =>
+      finish(
+        { ...measured, ...load },
+        (record) => tellConversation(spec, record, answer, callbackErrors),
+      )
+    );
 }
 
 /** What happens to each measured record as it finishes: kept, logged, handed to onRecord. */
