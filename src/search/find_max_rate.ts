@@ -21,7 +21,7 @@ import {
   probeLoad,
   type ProbeResult,
   type ProbeSession,
-  runMeasured,
+  runAndMeasureProbe,
   runsOf,
 } from "./probe.ts";
 import { checkPercent, checkSearchOptions, type SearchOptions } from "./search_options.ts";
@@ -172,7 +172,7 @@ async function bisect(
     }
     if (search.signal?.aborted) return { probes, bracket, stop_reason: "interrupted" };
     const load = probeLoad("rate", search.concurrency, nextRate(bracket, start));
-    const result = await runMeasured(search, load);
+    const result = await runAndMeasureProbe(search, load);
     probes.push(result);
     verdicts.push({ rate_rps: load.rate_rps!, meets: meetsTarget(result, target) });
     bracket = bracketOf(verdicts);

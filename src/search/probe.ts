@@ -133,7 +133,10 @@ export interface ProbeSession {
 }
 
 /** Runs one probe, measures it and reports it to `onProbe`. */
-export async function runMeasured(session: ProbeSession, load: ProbeLoad): Promise<ProbeResult> {
+export async function runAndMeasureProbe(
+  session: ProbeSession,
+  load: ProbeLoad,
+): Promise<ProbeResult> {
   const result = measureProbe(load, await session.runProbe(load), session.slo);
   session.onProbe(result);
   return result;
@@ -155,7 +158,8 @@ export interface BoundProbes {
  * limit, the session's concurrency at most), each unless the session's signal is aborted.
  */
 export async function measureBounds(session: ProbeSession): Promise<BoundProbes> {
-  const run = (load: ProbeLoad) => session.signal?.aborted ? null : runMeasured(session, load);
+  const run = (load: ProbeLoad) =>
+    session.signal?.aborted ? null : runAndMeasureProbe(session, load);
   const sync = await run(probeLoad("sync", 1, undefined));
   const saturation = await run(probeLoad("saturation", session.concurrency, undefined));
   return { sync, saturation };

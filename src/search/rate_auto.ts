@@ -12,7 +12,7 @@ import {
   probeLoad,
   type ProbeResult,
   type ProbeSession,
-  runMeasured,
+  runAndMeasureProbe,
   runsOf,
 } from "./probe.ts";
 import { checkPercent, checkSearchOptions, type SearchOptions } from "./search_options.ts";
@@ -170,7 +170,7 @@ async function runRates(
   for (const rate of rates) {
     if (search.signal?.aborted) return { rates: done, stop_reason: "interrupted" };
     const load = probeLoad("rate", search.concurrency, rate);
-    const result = await runMeasured(search, load);
+    const result = await runAndMeasureProbe(search, load);
     done.push(result);
     if (hasCollapsed(result.good_percent, collapseBelow) && done.length < rates.length) {
       return {
