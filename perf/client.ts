@@ -13,7 +13,9 @@
  * Per load (streams × decode step, closed loop, no tracing) three clients run, each against a
  * fresh simulator: a floor (raw TCP reader: HTTP by hand, no parsing — what is left is the
  * simulator's write path and the kernel), the baseline (Deno fetch + the project's SseParser, a
- * minimal loop), and `collect` (undici). Reported: p50/p99/max lag, the aggregate chunk rate,
+ * minimal loop), and `collect` (undici). Reported: p50/p99/max lag (also for each request's first
+ * chunk, its last, and the chunks between: the mid-stream p99 leaves out a closed loop's request
+ * turnover), the aggregate chunk rate,
  * client CPU (process.cpuUsage, user + system) per second of run and per 1k chunks. Then it
  * searches, for collect only, the highest chunk rate whose p99 lag stays ≤ 2 ms.
  *
@@ -172,6 +174,11 @@ export interface LoadResult {
   first_p50: number;
   first_p99: number;
   last_p99: number;
+  /**
+   * p99 lag of the chunks between each request's first and last: without the moments when
+   * requests start and end (a closed loop's turnover), what the client does while streams run.
+   */
+  mid_p99: number;
   /** Median chunks per burst (one engine step), and its server write / client receive spans. */
   burst_size: number;
   burst_server_ms: number;
@@ -206,6 +213,7 @@ function lags(result: ClientRunResult, truth: Truth[], gapMs: number) {
   const out: number[] = [];
   const first: number[] = [];
   const last: number[] = [];
+  const mid: number[] = [];
   const pairs: number[] = []; // server write, client receive, interleaved
   const flushed: number[] = [];
   let mismatch = 0;
@@ -225,6 +233,7 @@ function lags(result: ClientRunResult, truth: Truth[], gapMs: number) {
       out.push(lag);
       if (i === 0) first.push(lag);
       if (i === n - 1) last.push(lag);
+      if (i > 0 && i < n - 1) mid.push(lag);
       pairs.push(server[i], record.start_ms + client[i]);
       if (i < flush.length && Number.isFinite(flush[i])) {
         flushed.push(record.start_ms + client[i] - flush[i]);
@@ -235,6 +244,7 @@ function lags(result: ClientRunResult, truth: Truth[], gapMs: number) {
     lags: Float64Array.from(out).sort(),
     first: Float64Array.from(first).sort(),
     last: Float64Array.from(last).sort(),
+    mid: Float64Array.from(mid).sort(),
     flushed: Float64Array.from(flushed).sort(),
     mismatch,
     bursts: bursts(pairs, gapMs),
@@ -336,7 +346,7 @@ async function measure(
     }, cpuProf);
     const simCpu = (await sim.cpuSeconds()) - simCpu0;
     const truth = await sim.groundTruth();
-    const { lags: sorted, first, last, flushed, mismatch, bursts: burst } = lags(
+    const { lags: sorted, first, last, mid, flushed, mismatch, bursts: burst } = lags(
       result,
       truth,
       stepMs / 4,
@@ -382,6 +392,7 @@ async function measure(
       first_p50: percentileSorted(first, 50),
       first_p99: percentileSorted(first, 99),
       last_p99: percentileSorted(last, 99),
+      mid_p99: percentileSorted(mid, 99),
       burst_size: burst.size,
       burst_server_ms: burst.server_ms,
       burst_client_ms: burst.client_ms,
@@ -436,9 +447,9 @@ const TRACING_NAMES: Record<TracingMode, string> = {
 function table(results: LoadResult[]): string {
   const head =
     "| client | streams | step ms | chunks/s | chunks joined | lag p50 | lag p99 | lag p99.9 | lag max | " +
-    "lag after write done p50 / p99 | 1st chunk lag p50 / p99 | client CPU ms/s | client CPU ms per 1k chunks | " +
+    "lag after write done p50 / p99 | 1st chunk lag p50 / p99 | last chunk lag p99 | mid-stream lag p99 | client CPU ms/s | client CPU ms per 1k chunks | " +
     "sim CPU ms/s | burst: chunks / sim write ms / client done ms | failed / mismatched | load1 |";
-  const rule = "|" + "---|".repeat(17);
+  const rule = "|" + "---|".repeat(19);
   const rows = results.map((r) =>
     [
       `${r.impl}, ${TRACING_NAMES[r.tracing]}${r.spans === null ? "" : ` (${r.spans} spans)`}${
@@ -454,6 +465,8 @@ function table(results: LoadResult[]): string {
       fmt(r.lag_max, 1),
       `${fmt(r.flush_p50, 2)} / ${fmt(r.flush_p99, 2)}`,
       `${fmt(r.first_p50, 2)} / ${fmt(r.first_p99, 2)}`,
+      fmt(r.last_p99, 2),
+      fmt(r.mid_p99, 2),
       fmt(r.cpu_ms_per_s, 0),
       fmt(r.cpu_ms_per_1k_chunks, 1),
       fmt(r.server_cpu_ms_per_s, 0),
@@ -475,19 +488,19 @@ function medians(results: LoadResult[]): string {
   const median = (rows: LoadResult[], pick: (r: LoadResult) => number) =>
     percentileSorted(rows.map(pick).sort((a, b) => a - b), 50);
   const head = "| server | client | streams | reps | lag p50 | lag p99 (min–max) | lag p99.9 | " +
-    "lag after write done p99 | client CPU ms per 1k chunks | load1 (min–max) |";
+    "mid-stream lag p99 | lag after write done p99 | client CPU ms per 1k chunks | load1 (min–max) |";
   const lines = [...groups].map(([key, rows]) => {
     const p99 = rows.map((r) => r.lag_p99).sort((a, b) => a - b);
     const loads = rows.flatMap((r) => [r.load1_before, r.load1_after]).sort((a, b) => a - b);
     return `| ${key} | ${rows.length} | ${fmt(median(rows, (r) => r.lag_p50))} | ${
       fmt(median(rows, (r) => r.lag_p99))
     } (${fmt(p99[0])}–${fmt(p99[p99.length - 1])}) | ${fmt(median(rows, (r) => r.lag_p999))} | ${
-      fmt(median(rows, (r) => r.flush_p99))
-    } | ${fmt(median(rows, (r) => r.cpu_ms_per_1k_chunks), 1)} | ${loads[0]}–${
-      loads[loads.length - 1]
-    } |`;
+      fmt(median(rows, (r) => r.mid_p99))
+    } | ${fmt(median(rows, (r) => r.flush_p99))} | ${
+      fmt(median(rows, (r) => r.cpu_ms_per_1k_chunks), 1)
+    } | ${loads[0]}–${loads[loads.length - 1]} |`;
   });
-  return [head, "|" + "---|".repeat(10), ...lines].join("\n");
+  return [head, "|" + "---|".repeat(11), ...lines].join("\n");
 }
 
 async function main() {

@@ -176,9 +176,11 @@ function requestContext(
   connections: Connections,
   model: string,
 ): RequestContext {
+  const target = new URL(settings.address.base + endpointPath(settings.endpoint));
   return {
     dispatcher: connections.dispatcher,
-    url: settings.address.base + endpointPath(settings.endpoint),
+    origin: target.origin,
+    path: target.pathname + target.search,
     endpoint: settings.endpoint,
     model,
     stream: settings.stream,

@@ -20,7 +20,7 @@ import { followConcurrencyRamp } from "./concurrency_ramp.ts";
 import { type LoadInForce, loadInForce } from "./load_in_force.ts";
 import type { CollectSettings } from "./settings.ts";
 import { countShare, type SpecSource } from "./spec_source.ts";
-import { anySignal, longTimeout } from "./timers.ts";
+import { afterQueuedReads, anySignal, longTimeout } from "./timers.ts";
 import { answerSink, tellConversation, untilAborted } from "./conversation_turns.ts";
 
 /** How often progress is reported while running. */
@@ -168,6 +168,13 @@ async function sendAll(
         arrivalMs,
         slots.limit,
       );
+      // Reads before sends: chunks the event loop already holds are timed first.
+      await afterQueuedReads();
+      if (stopped()) {
+        slots.release();
+        outcome.interrupted = true;
+        break;
+      }
       tracker.inFlight++;
       const request = { index, spec, scheduledMs, load };
       const tracked: Promise<void> = startRequest(plan, request, finish, outcome.callbackErrors)

@@ -2,17 +2,14 @@
  * Sending one request and timing its response into a {@link RequestRecord}. Failures never
  * throw: they become `success: false` with a classified error.
  *
- * Hot path: the arrival time of each body piece is taken before the piece is parsed; SSE events
- * in that piece share it.
- *
- * The stream ends at `data: [DONE]`: nothing after it is timed or counted (it is noted in
- * `stream_notes`), and a server that keeps the connection open after it gets
- * {@link AFTER_DONE_GRACE_MS} to end the body before the client closes it.
+ * Hot path: the arrival time of each body piece is taken in undici's parser callback, before the
+ * piece is parsed (src/collect/exchange.ts); SSE events in that piece share it. How each kind of
+ * body is read, and where a stream ends: src/collect/body_readers.ts.
  *
  * @module
  */
 
-import { type Dispatcher, request } from "../deps/undici.ts";
+import type { Dispatcher } from "../deps/undici.ts";
 import type { Endpoint, RequestError, RequestRecord, RequestSpec } from "../types.ts";
 import { nowMs } from "../util/clock.ts";
 import { type ClientMetrics, nonStreamMetrics, StreamMetricsBuilder } from "../metrics/client.ts";
@@ -28,25 +25,22 @@ import {
   streamError,
   unexpectedResponseError,
 } from "./errors.ts";
-import { SseParser } from "./sse.ts";
 import type { AnswerText } from "./answer_text.ts";
+import { JsonReader, SseReader, TextReader } from "./body_readers.ts";
+import { exchange, type ExchangeControl, type ResponseHead } from "./exchange.ts";
 import { newTraceContext } from "./traceparent.ts";
 import { NO_SERVER_METRICS } from "../metrics/server.ts";
 
 /** Bytes of an HTTP error body kept for its message. */
 const ERROR_BODY_LIMIT = 64 * 1024;
 
-/**
- * After `data: [DONE]`, how long the server has to end the body before the client closes the
- * connection. Short: the request is already complete and holds its concurrency slot meanwhile.
- */
-export const AFTER_DONE_GRACE_MS = 100;
-
 /** Settings shared by every request of a run. */
 export interface RequestContext {
   dispatcher: Dispatcher;
-  /** Full URL of the endpoint. */
-  url: string;
+  /** The endpoint's origin (`http://host:port`). */
+  origin: string;
+  /** The endpoint's path (`/v1/chat/completions`, after any prefix of the server URL). */
+  path: string;
   endpoint: Endpoint;
   model: string;
   stream: boolean;
@@ -144,105 +138,18 @@ function timeoutMessage(entry: ActiveRequest, limits: TimeoutLimits, now: number
   return null;
 }
 
-type Body = AsyncIterable<Uint8Array> & {
-  destroy(err?: Error): unknown;
-  on(event: string, listener: (...args: never[]) => void): unknown;
-};
-
-async function readLimited(body: Body, limit: number): Promise<string> {
-  const decoder = new TextDecoder();
-  let text = "";
-  let bytes = 0;
-  for await (const piece of body) {
-    bytes += piece.length;
-    text += decoder.decode(piece, { stream: true });
-    if (bytes >= limit) break; // leaving the loop destroys the body
-  }
-  return text + decoder.decode();
-}
-
 /**
  * Sends one request and returns its record (never throws).
  */
 export async function sendRequest(job: RequestJob, ctx: RequestContext): Promise<RequestRecord> {
   const trace = newTraceContext(ctx.sampled);
-  const headers: Record<string, string> = {
-    ...ctx.headers,
-    "content-type": "application/json",
-    accept: ctx.stream ? "text/event-stream" : "application/json",
-    "x-request-id": job.requestId,
-    traceparent: trace.traceparent,
-  };
   const builder = new StreamMetricsBuilder(ctx.endpoint);
-  const controller = new AbortController();
-  const entry: ActiveRequest = { controller, startMs: 0, lastActivityMs: 0, phase: "connect" };
-  let headersMs: number | null = null;
-  let failure: RequestError | null = null;
-  let nonStream: { response: unknown; endMs: number } | null = null;
-  let streamNotes: string[] = [];
-
   const start = nowMs();
-  entry.startMs = start;
-  entry.lastActivityMs = start;
-  ctx.active.add(entry);
-  try {
-    if (ctx.abortSignal?.aborted) controller.abort(ctx.abortSignal.reason);
-    const response = await request(ctx.url, {
-      method: "POST",
-      headers,
-      body: job.body.text,
-      dispatcher: ctx.dispatcher,
-      signal: controller.signal,
-      headersTimeout: 0,
-      bodyTimeout: 0,
-    });
-    const headersAt = nowMs();
-    headersMs = headersAt - start;
-    entry.lastActivityMs = headersAt;
-    entry.phase = "body";
-    const body = response.body as unknown as Body;
-    if (response.statusCode >= 400) {
-      failure = httpError(response.statusCode, await readLimited(body, ERROR_BODY_LIMIT));
-    } else if (isUnexpectedResponse(response.statusCode, response.headers, ctx.stream)) {
-      const text = await readLimited(body, ERROR_BODY_LIMIT);
-      failure = unexpectedResponseError(response.statusCode, response.headers, text);
-    } else if (ctx.stream) {
-      // At [DONE] the request is complete: out of the watchdog's reach while the body closes.
-      streamNotes = await readStream(
-        body,
-        builder,
-        entry,
-        start,
-        ctx,
-        () => ctx.active.delete(entry),
-        job.answer,
-      );
-      if (builder.streamError !== null) failure = streamError(builder.streamError);
-      else if (!builder.isDone) {
-        failure = {
-          kind: "incomplete_stream",
-          message: `the stream ended without data: [DONE] after ${builder.messageCount} messages`,
-        };
-      }
-    } else {
-      nonStream = await readJson(body, entry, start, ctx.maxResponseBytes);
-      job.answer?.addResponse(nonStream.response);
-      const payload = nonStream.response as Record<string, unknown> | null;
-      if (payload !== null && typeof payload === "object" && "error" in payload && payload.error) {
-        failure = streamError(payload.error);
-      }
-    }
-  } catch (err) {
-    const reason = controller.signal.reason;
-    failure = reason instanceof RequestFailure ? reason.requestError : classifyException(err, {
-      aborted: controller.signal.aborted || ctx.abortSignal?.aborted === true,
-      phase: entry.phase,
-      timeoutMs: ctx.timeoutMs,
-    });
-  } finally {
-    ctx.active.delete(entry);
-  }
-
+  const read = await readResponse(job, ctx, requestHeaders(job, ctx, trace.traceparent), {
+    builder,
+    start,
+  });
+  const { failure, nonStream, streamNotes, headersMs } = read;
   const completed = failure === null;
   const estimate = () => estimatePromptTokens(job.spec);
   const metrics: ClientMetrics = nonStream !== null
@@ -303,192 +210,151 @@ export async function sendRequest(job: RequestJob, ctx: RequestContext): Promise
   };
 }
 
-function tooLarge(limit: number): RequestFailure {
-  return new RequestFailure(
-    "response_too_large",
-    `the response exceeded maxResponseBytes (${limit} bytes); connection dropped`,
-  );
+/** The headers of one request: the run's, then the ones that name this request. */
+function requestHeaders(
+  job: RequestJob,
+  ctx: RequestContext,
+  traceparent: string,
+): Record<string, string> {
+  return {
+    ...ctx.headers,
+    "content-type": "application/json",
+    accept: ctx.stream ? "text/event-stream" : "application/json",
+    "x-request-id": job.requestId,
+    traceparent,
+  };
+}
+
+/** What reading the response gave. */
+interface ReadResponse {
+  /** Headers' arrival, ms from the start (null: none came). */
+  headersMs: number | null;
+  failure: RequestError | null;
+  /** A non-streamed answer and when it was complete, ms from the start. */
+  nonStream: { response: unknown; endMs: number } | null;
+  streamNotes: string[];
 }
 
 /**
- * Reads an SSE body into the builder; resolves with notes on what the server did wrong without
- * failing the request (messages after [DONE], a connection kept open after it).
+ * Sends the request and reads its response to the end, watched by the timeout watchdog
+ * (`ctx.active`) meanwhile; failures are classified, never thrown.
  */
-function readStream(
-  body: Body,
+async function readResponse(
+  job: RequestJob,
+  ctx: RequestContext,
+  headers: Record<string, string>,
+  timing: { builder: StreamMetricsBuilder; start: number },
+): Promise<ReadResponse> {
+  const { builder, start } = timing;
+  const controller = new AbortController();
+  const entry: ActiveRequest = {
+    controller,
+    startMs: start,
+    lastActivityMs: start,
+    phase: "connect",
+  };
+  const onActivity = (atMs: number) => entry.lastActivityMs = atMs;
+  let headersMs: number | null = null;
+  const read: { head?: ResponseHead; reader?: BodyReaderOf } = {};
+  ctx.active.add(entry);
+  try {
+    if (ctx.abortSignal?.aborted) controller.abort(ctx.abortSignal.reason);
+    const request = { origin: ctx.origin, path: ctx.path, headers, body: job.body.text };
+    await exchange(ctx.dispatcher, { ...request, signal: controller.signal }, (head, control) => {
+      headersMs = head.atMs - start;
+      onActivity(head.atMs);
+      entry.phase = "body";
+      read.head = head;
+      read.reader = readerFor(head, control, { builder, start, ctx, onActivity, entry, job });
+      return read.reader;
+    });
+    return { headersMs, ...bodyOutcome(read.reader!, read.head!, builder, job) };
+  } catch (err) {
+    const reader = read.reader;
+    if (reader instanceof SseReader && reader.isDone) {
+      // At [DONE] the request was complete: a connection failing after it changes nothing.
+      reader.failedAfterDone(err);
+      return { headersMs, ...bodyOutcome(reader, read.head!, builder, job) };
+    }
+    const reason = controller.signal.reason;
+    const failure = reason instanceof RequestFailure
+      ? reason.requestError
+      : classifyException(err, {
+        aborted: controller.signal.aborted || ctx.abortSignal?.aborted === true,
+        phase: entry.phase,
+        timeoutMs: ctx.timeoutMs,
+      });
+    return { headersMs, failure, nonStream: null, streamNotes: [] };
+  } finally {
+    if (read.reader instanceof SseReader) read.reader.stop();
+    ctx.active.delete(entry);
+  }
+}
+
+/** The three kinds of body reader. */
+type BodyReaderOf = TextReader | JsonReader | SseReader;
+
+/** What picking a body's reader needs. */
+interface ReaderContext {
+  builder: StreamMetricsBuilder;
+  start: number;
+  ctx: RequestContext;
+  onActivity: (atMs: number) => void;
+  entry: ActiveRequest;
+  job: RequestJob;
+}
+
+/** The reader of this response's body: its error text, its stream, or its JSON. */
+function readerFor(
+  head: ResponseHead,
+  control: ExchangeControl,
+  { builder, start, ctx, onActivity, entry, job }: ReaderContext,
+): BodyReaderOf {
+  const failed = head.statusCode >= 400 ||
+    isUnexpectedResponse(head.statusCode, head.headers, ctx.stream);
+  if (failed) return new TextReader(ERROR_BODY_LIMIT, control);
+  if (!ctx.stream) return new JsonReader(ctx.maxResponseBytes, start, onActivity);
+  return new SseReader({
+    builder,
+    startMs: start,
+    maxResponseBytes: ctx.maxResponseBytes,
+    maxEventChars: ctx.maxEventChars,
+    onActivity,
+    // At [DONE] the request is complete: out of the watchdog's reach while the body closes.
+    onDone: () => ctx.active.delete(entry),
+    answer: job.answer,
+  }, control);
+}
+
+/** What a body read to its end (or to `data: [DONE]`) says: failure, answer, notes. */
+function bodyOutcome(
+  reader: BodyReaderOf,
+  head: ResponseHead,
   builder: StreamMetricsBuilder,
-  entry: ActiveRequest,
-  start: number,
-  limits: Pick<RequestContext, "maxResponseBytes" | "maxEventChars">,
-  onDone: () => void,
-  answer?: AnswerText,
-): Promise<string[]> {
-  // Flowing mode ('data' events) rather than `for await`: undici hands each piece over
-  // synchronously from its HTTP parser, so the arrival time is taken without the async
-  // iterator's promise and microtask hops per piece (perf/client.ts measures the difference).
-  return new Promise<string[]>((resolve, reject) => {
-    let pieceAt = 0;
-    let messages = 0;
-    let afterDone = 0;
-    let bytes = 0;
-    let settled = false;
-    let grace: ReturnType<typeof setTimeout> | undefined;
-    const succeed = (note?: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(grace);
-      const notes = afterDone > 0
-        ? [`the server sent ${afterDone} SSE message(s) after data: [DONE]; ignored`]
-        : [];
-      resolve(note === undefined ? notes : [...notes, note]);
-    };
-    const fail = (err: unknown) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(grace);
-      body.destroy(); // like leaving a for-await loop: the connection is dropped
-      reject(err);
-    };
-    const closeAfterDone = (why: string) => {
-      succeed(why);
-      body.destroy();
-    };
-    const parser = new SseParser({
-      onEvent(data) {
-        if (builder.isDone) {
-          afterDone++;
-          return;
-        }
-        messages++;
-        if (data === "[DONE]") {
-          builder.done(pieceAt);
-          onDone();
-          grace = setTimeout(
-            () =>
-              closeAfterDone(
-                `the server kept the connection open after data: [DONE]; closed by the client ` +
-                  `after ${AFTER_DONE_GRACE_MS} ms`,
-              ),
-            AFTER_DONE_GRACE_MS,
-          );
-          return;
-        }
-        const message = parseMessage(data, messages);
-        builder.add(pieceAt, message);
-        answer?.addStreamed(message);
-      },
-      onInvalidLine(line) {
-        if (builder.isDone) {
-          afterDone++;
-          return;
-        }
-        throw new RequestFailure(
-          "malformed_stream",
-          `not an SSE line after ${messages} messages: ${JSON.stringify(line.slice(0, 120))}`,
-        );
-      },
-      onEventTooLarge(chars, limitChars) {
-        if (builder.isDone) {
-          afterDone++;
-          return;
-        }
-        throw new RequestFailure(
-          "event_too_large",
-          `SSE message ${messages + 1} grew past maxEventChars (${limitChars} characters; ` +
-            `${chars} read); connection dropped`,
-        );
-      },
-    }, { maxEventChars: limits.maxEventChars });
-    body.on("data", (piece: Uint8Array) => {
-      if (settled) return;
-      bytes += piece.length;
-      if (builder.isDone) {
-        if (bytes > limits.maxResponseBytes) {
-          return closeAfterDone(
-            "the server kept sending after data: [DONE] past maxResponseBytes; closed by the client",
-          );
-        }
-      } else {
-        const at = nowMs();
-        entry.lastActivityMs = at;
-        pieceAt = at - start;
-        if (bytes > limits.maxResponseBytes) return fail(tooLarge(limits.maxResponseBytes));
-      }
-      try {
-        parser.feed(piece);
-      } catch (err) {
-        fail(err);
-      }
-    });
-    body.on("error", (err: unknown) => {
-      if (builder.isDone) succeed(`the connection failed after data: [DONE]: ${String(err)}`);
-      else fail(err);
-    });
-    body.on("end", () => {
-      if (settled) return;
-      try {
-        parser.end();
-      } catch (err) {
-        return fail(err);
-      }
-      succeed();
-    });
-    body.on("close", () => {
-      if (settled) return;
-      if (builder.isDone) return succeed();
-      fail(Object.assign(new Error("Premature close"), { code: "ERR_STREAM_PREMATURE_CLOSE" }));
-    });
-  });
-}
-
-/** One `data:` payload as a JSON object, else a malformed_stream failure. */
-function parseMessage(data: string, position: number): Record<string, unknown> {
-  let message: unknown;
-  try {
-    message = JSON.parse(data);
-  } catch {
-    throw new RequestFailure(
-      "malformed_stream",
-      `SSE message ${position} is not JSON: ${JSON.stringify(data.slice(0, 120))}`,
-    );
+  job: RequestJob,
+): Omit<ReadResponse, "headersMs"> {
+  const none = { nonStream: null, streamNotes: [] };
+  if (reader instanceof TextReader) {
+    const failure = head.statusCode >= 400
+      ? httpError(head.statusCode, reader.text)
+      : unexpectedResponseError(head.statusCode, head.headers, reader.text);
+    return { failure, ...none };
   }
-  if (typeof message !== "object" || message === null || Array.isArray(message)) {
-    throw new RequestFailure(
-      "malformed_stream",
-      `SSE message ${position} is not a JSON object: ${JSON.stringify(data.slice(0, 120))}`,
-    );
+  if (reader instanceof JsonReader) {
+    job.answer?.addResponse(reader.response);
+    const payload = reader.response as Record<string, unknown> | null;
+    const failed = payload !== null && typeof payload === "object" && "error" in payload &&
+      payload.error;
+    const nonStream = { response: reader.response, endMs: reader.endMs };
+    return { failure: failed ? streamError(payload.error) : null, nonStream, streamNotes: [] };
   }
-  return message as Record<string, unknown>;
-}
-
-async function readJson(
-  body: Body,
-  entry: ActiveRequest,
-  start: number,
-  maxBytes: number,
-): Promise<{ response: unknown; endMs: number }> {
-  const pieces: Uint8Array[] = [];
-  let bytes = 0;
-  for await (const piece of body) {
-    entry.lastActivityMs = nowMs();
-    bytes += piece.length;
-    if (bytes > maxBytes) throw tooLarge(maxBytes);
-    pieces.push(piece);
+  const streamNotes = reader.notes;
+  if (builder.streamError !== null) {
+    return { failure: streamError(builder.streamError), nonStream: null, streamNotes };
   }
-  const endMs = nowMs() - start;
-  const all = new Uint8Array(bytes);
-  let offset = 0;
-  for (const piece of pieces) {
-    all.set(piece, offset);
-    offset += piece.length;
-  }
-  const text = new TextDecoder().decode(all);
-  try {
-    return { response: JSON.parse(text), endMs };
-  } catch {
-    throw new RequestFailure(
-      "malformed_stream",
-      `the response body is not JSON: ${JSON.stringify(text.slice(0, 120))}`,
-    );
-  }
+  const failure: RequestError | null = builder.isDone ? null : {
+    kind: "incomplete_stream",
+    message: `the stream ended without data: [DONE] after ${builder.messageCount} messages`,
+  };
+  return { failure, nonStream: null, streamNotes };
 }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { setImmediate } from "node:timers";
 import { nowMs } from "../util/clock.ts";
 
 /**
@@ -51,4 +52,24 @@ export function anySignal(signals: readonly (AbortSignal | undefined)[]): AbortS
   const given = signals.filter((s): s is AbortSignal => s !== undefined);
   if (given.length === 0) return undefined;
   return given.length === 1 ? given[0] : AbortSignal.any(given);
+}
+
+/**
+ * Resolves in the event loop's check phase (`setImmediate`): the I/O callbacks the loop has
+ * already collected run first, so chunks waiting to be timed are not held up by what follows
+ * the await. Not a fresh poll for I/O (docs/ARCHITECTURE.md, "The client's clock").
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { afterQueuedReads } from "./timers.ts";
+ * const order: string[] = [];
+ * queueMicrotask(() => order.push("queued before"));
+ * await afterQueuedReads();
+ * order.push("after");
+ * assert.deepEqual(order, ["queued before", "after"]);
+ * ```
+ */
+export function afterQueuedReads(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -41,7 +41,7 @@ export interface WarmupPlan {
  * try {
  *   const bodySettings = { endpoint: "chat" as const, model: "sim", stream: true, continuousUsage: false, params: {} };
  *   const ctx: RequestContext = {
- *     dispatcher, url: `${sim.url}/v1/chat/completions`, endpoint: "chat" as const, model: "sim",
+ *     dispatcher, origin: sim.url, path: "/v1/chat/completions", endpoint: "chat" as const, model: "sim",
  *     stream: true, runId: "r", headers: {}, maxResponseBytes: 1 << 20, maxEventChars: 1 << 20,
  *     timeoutMs: 10_000, idleTimeoutMs: 10_000, sampled: true, secrets: [], active: new Set(),
  *   };
