@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { StreamMetricsBuilder } from "../metrics/client.ts";
 import { RequestFailure } from "./errors.ts";
-import { AFTER_DONE_GRACE_MS, SseReader } from "./body_readers.ts";
+import { AFTER_DONE_GRACE_MS, JsonReader, SseReader, TextReader } from "./body_readers.ts";
 
 const START_MS = 1_000;
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -83,4 +83,28 @@ Deno.test("SseReader notes a connection that failed after [DONE]", () => {
   assert.deepEqual(sse.notes, [
     "the connection failed after data: [DONE]: Error: other side closed",
   ]);
+});
+
+Deno.test("JsonReader fails a body past maxBytes and a body that is not JSON", () => {
+  const big = new JsonReader(8, START_MS, () => {});
+  assert.throws(
+    () => big.data(bytes('{"id":"0123456789"}'), START_MS + 1),
+    (err) => err instanceof RequestFailure && err.requestError.kind === "response_too_large",
+  );
+  const html = new JsonReader(1024, START_MS, () => {});
+  html.data(bytes("<html>busy</html>"), START_MS + 1);
+  assert.throws(
+    () => html.end(),
+    (err) =>
+      err instanceof RequestFailure && err.requestError.kind === "malformed_stream" &&
+      /not JSON: "<html>busy<\/html>"/.test(err.message),
+  );
+});
+
+Deno.test("TextReader keeps a character split across pieces whole", () => {
+  const reader = new TextReader(1024, { close: () => assert.fail("under the limit: not closed") });
+  const text = bytes("é error");
+  reader.data(text.subarray(0, 1));
+  reader.data(text.subarray(1));
+  assert.equal(reader.text, "é error");
 });
