@@ -108,7 +108,7 @@ export function exchange(
         controller?.abort(new Error("closed by the client"));
       },
     };
-    // Not started yet: settle now, and abort it once undici starts it.
+    // Aborted: settle now; undici's request is aborted at once if started, else as it starts.
     const onAbort = () => drop(signal.reason);
     if (signal.aborted) return settle(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });
