@@ -253,28 +253,26 @@ async function readResponse(
     lastActivityMs: start,
     phase: "connect",
   };
-  const onActivity = (atMs: number) => entry.lastActivityMs = atMs;
-  let headersMs: number | null = null;
   const read: { head?: ResponseHead; reader?: BodyReaderOf } = {};
+  const headersMs = () => read.head === undefined ? null : read.head.atMs - start;
   ctx.active.add(entry);
   try {
     if (ctx.abortSignal?.aborted) controller.abort(ctx.abortSignal.reason);
     const request = { origin: ctx.origin, path: ctx.path, headers, body: job.body.text };
     await exchange(ctx.dispatcher, { ...request, signal: controller.signal }, (head, control) => {
-      headersMs = head.atMs - start;
-      onActivity(head.atMs);
+      entry.lastActivityMs = head.atMs;
       entry.phase = "body";
       read.head = head;
-      read.reader = readerFor(head, control, { builder, start, ctx, onActivity, entry, job });
+      read.reader = readerFor(head, control, { builder, start, ctx, entry, job });
       return read.reader;
     });
-    return { headersMs, ...bodyOutcome(read.reader!, read.head!, builder, job) };
+    return { headersMs: headersMs(), ...bodyOutcome(read.reader!, read.head!, builder, job) };
   } catch (err) {
     const reader = read.reader;
     if (reader instanceof SseReader && reader.isDone) {
       // At [DONE] the request was complete: a connection failing after it changes nothing.
       reader.failedAfterDone(err);
-      return { headersMs, ...bodyOutcome(reader, read.head!, builder, job) };
+      return { headersMs: headersMs(), ...bodyOutcome(reader, read.head!, builder, job) };
     }
     const reason = controller.signal.reason;
     const failure = reason instanceof RequestFailure
@@ -284,7 +282,7 @@ async function readResponse(
         phase: entry.phase,
         timeoutMs: ctx.timeoutMs,
       });
-    return { headersMs, failure, nonStream: null, streamNotes: [] };
+    return { headersMs: headersMs(), failure, nonStream: null, streamNotes: [] };
   } finally {
     if (read.reader instanceof SseReader) read.reader.stop();
     ctx.active.delete(entry);
@@ -299,7 +297,7 @@ interface ReaderContext {
   builder: StreamMetricsBuilder;
   start: number;
   ctx: RequestContext;
-  onActivity: (atMs: number) => void;
+  /** Its `lastActivityMs` follows the body pieces. */
   entry: ActiveRequest;
   job: RequestJob;
 }
@@ -308,8 +306,9 @@ interface ReaderContext {
 function readerFor(
   head: ResponseHead,
   control: ExchangeControl,
-  { builder, start, ctx, onActivity, entry, job }: ReaderContext,
+  { builder, start, ctx, entry, job }: ReaderContext,
 ): BodyReaderOf {
+  const onActivity = (atMs: number) => entry.lastActivityMs = atMs;
   const failed = head.statusCode >= 400 ||
     isUnexpectedResponse(head.statusCode, head.headers, ctx.stream);
   if (failed) return new TextReader(ERROR_BODY_LIMIT, control);
